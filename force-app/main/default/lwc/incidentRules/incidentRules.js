@@ -1,0 +1,1114 @@
+/**
+ * Incident rules: the severity matrix, the SLA policy and the business-time arithmetic behind
+ * the SLA clock. One implementation shared by the Lightning components, the TypeScript tooling
+ * and the local org, so this module must stay free of platform imports. The Apex services
+ * implement the same rules; both are held to the conformance vectors in the static resource
+ * `incidentRulesVectors`.
+ */
+
+/** @typedef {1 | 2 | 3} Level */
+/** @typedef {'High' | 'Medium' | 'Low'} LevelLabel */
+/** @typedef {'Critical' | 'High' | 'Moderate' | 'Low'} Priority */
+
+/**
+ * One cell of the severity matrix (an `Incident_Severity_Rule__mdt` record).
+ * @typedef {{ Urgency__c: number, Impact__c: number, Severity__c: number }} SeverityRule
+ */
+
+/**
+ * One row of the SLA policy (an `Incident_Sla_Policy__mdt` record).
+ * @typedef {{ Severity__c: number, Response_Minutes__c: number, Resolution_Minutes__c: number,
+ *   Warning_Percent__c: number }} SlaPolicyRow
+ */
+
+/**
+ * A problem found by a validator. `record` is the index of the offending record in the input
+ * array and `field` its field API name, when the problem belongs to one record.
+ * @typedef {{ code: string, message: string, record?: number, field?: string }} Problem
+ */
+
+/**
+ * Business hours of one weekday in the calendar's local time, 'HH:MM' (Salesforce's
+ * 'HH:MM:SS.sssZ' time format is accepted too). start '00:00' and end '00:00' means open all
+ * day; an end of '00:00' (or '24:00') after a later start means midnight at the end of the day.
+ * @typedef {{ start: string, end: string }} DayHours
+ */
+
+/**
+ * A closed period of one local date. Without minutes the whole day is closed; otherwise the
+ * business is closed from startMinutes to endMinutes after local midnight (Salesforce
+ * Holiday.StartTimeInMinutes / EndTimeInMinutes).
+ * @typedef {{ date: string, startMinutes?: number | null, endMinutes?: number | null }} Holiday
+ */
+
+/**
+ * Business hours like a Salesforce BusinessHours record with its holidays. `null` or
+ * `undefined` stands for 24x7 (every minute is business time).
+ * @typedef {{ timeZone: string,
+ *   weekly: { monday?: DayHours | null, tuesday?: DayHours | null, wednesday?: DayHours | null,
+ *     thursday?: DayHours | null, friday?: DayHours | null, saturday?: DayHours | null,
+ *     sunday?: DayHours | null },
+ *   holidays?: Holiday[] }} Calendar
+ */
+
+/** @typedef {Date | string} DateInput */
+
+/**
+ * @typedef {{ responseDue: Date, resolutionDue: Date, warningPercent: number }} SlaTargets
+ */
+
+/**
+ * @typedef {{ start: DateInput, due: DateInput, completedAt?: DateInput | null,
+ *   warningPercent: number, calendar?: Calendar | null }} SlaClock
+ */
+
+/**
+ * @typedef {{ state: 'on-track' | 'warning' | 'breached' | 'met' | 'missed', running: boolean,
+ *   remainingMinutes: number, overdueMinutes: number, elapsedPercent: number }} SlaState
+ */
+
+const MINUTE_MS = 60 * 1000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+const MINUTES_PER_DAY = 24 * 60;
+
+/** Index = level - 1. */
+const LEVEL_LABELS = /** @type {const} */ (["High", "Medium", "Low"]);
+
+/** Index = severity - 1. */
+const PRIORITIES = /** @type {const} */ ([
+  "Critical",
+  "High",
+  "Moderate",
+  "Low",
+  "Low"
+]);
+
+/** Index = Date#getUTCDay() of the local date (0 = Sunday). */
+const WEEKDAYS = /** @type {const} */ ([
+  "sunday",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday"
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Levels, severity and priority
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Normalises an urgency or impact value.
+ * @param {unknown} value 1, 2 or 3, or the picklist label 'High', 'Medium' or 'Low'
+ *   (case-insensitive; High = 1).
+ * @returns {Level}
+ * @throws {RangeError} for anything else.
+ */
+export function toLevel(value) {
+  if (
+    typeof value === "number" &&
+    (value === 1 || value === 2 || value === 3)
+  ) {
+    return value;
+  }
+  if (typeof value === "string") {
+    const index = LEVEL_LABELS.findIndex(
+      (label) => label.toLowerCase() === value.trim().toLowerCase()
+    );
+    if (index >= 0) {
+      return /** @type {Level} */ (index + 1);
+    }
+  }
+  throw new RangeError(
+    `Unknown level ${describe(value)}: expected 1, 2, 3, 'High', 'Medium' or 'Low'`
+  );
+}
+
+/**
+ * @param {unknown} level 1..3 or a label accepted by {@link toLevel}.
+ * @returns {LevelLabel}
+ */
+export function levelLabel(level) {
+  return LEVEL_LABELS[toLevel(level) - 1];
+}
+
+/**
+ * The Incident priority that goes with a severity.
+ * @param {unknown} severity 1..5
+ * @returns {Priority} 'Critical' (1), 'High' (2), 'Moderate' (3), 'Low' (4 and 5).
+ * @throws {RangeError} when severity is not an integer from 1 to 5.
+ */
+export function priorityFor(severity) {
+  return PRIORITIES[checkSeverity(severity, "severity") - 1];
+}
+
+/**
+ * Checks a severity matrix: nine records, one per urgency × impact cell, urgency and impact
+ * integers 1..3, severity an integer 1..5.
+ * @param {unknown} rules the severity rule records.
+ * @returns {Problem[]} empty when the matrix is valid.
+ */
+export function validateRules(rules) {
+  /** @type {Problem[]} */
+  const problems = [];
+  if (!Array.isArray(rules)) {
+    return [
+      {
+        code: "not-a-list",
+        message: `Severity rules must be a list of records, got ${describe(rules)}`
+      }
+    ];
+  }
+  /** @type {Map<string, number>} cell key → index of the record that defines it */
+  const cells = new Map();
+  rules.forEach((rule, index) => {
+    if (!isPlainRecord(rule)) {
+      problems.push({
+        code: "not-a-record",
+        message: `Severity rule ${index}: expected a record, got ${describe(rule)}`,
+        record: index
+      });
+      return;
+    }
+    const urgency = checkIntegerField(
+      problems,
+      "Severity rule",
+      rule,
+      index,
+      "Urgency__c",
+      1,
+      3
+    );
+    const impact = checkIntegerField(
+      problems,
+      "Severity rule",
+      rule,
+      index,
+      "Impact__c",
+      1,
+      3
+    );
+    checkIntegerField(
+      problems,
+      "Severity rule",
+      rule,
+      index,
+      "Severity__c",
+      1,
+      5
+    );
+    if (urgency === undefined || impact === undefined) {
+      return;
+    }
+    const key = `${urgency}:${impact}`;
+    const first = cells.get(key);
+    if (first === undefined) {
+      cells.set(key, index);
+    } else {
+      problems.push({
+        code: "duplicate-cell",
+        message: `Severity rule ${index}: urgency ${urgency} × impact ${impact} is already defined by rule ${first}`,
+        record: index,
+        field: "Urgency__c"
+      });
+    }
+  });
+  for (let urgency = 1; urgency <= 3; urgency++) {
+    for (let impact = 1; impact <= 3; impact++) {
+      if (!cells.has(`${urgency}:${impact}`)) {
+        problems.push({
+          code: "missing-cell",
+          message: `Severity rules: no rule for urgency ${urgency} (${LEVEL_LABELS[urgency - 1]}) × impact ${impact} (${LEVEL_LABELS[impact - 1]})`
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Looks up the severity of an urgency × impact cell.
+ * @param {SeverityRule[]} rules the nine severity rule records.
+ * @param {unknown} urgency 1..3 or 'High' | 'Medium' | 'Low'.
+ * @param {unknown} impact 1..3 or 'High' | 'Medium' | 'Low'.
+ * @returns {number} severity 1..5.
+ * @throws {Error} when the rules are invalid (the message lists every problem);
+ *   {RangeError} for an unknown level.
+ */
+export function severityFor(rules, urgency, impact) {
+  const problems = validateRules(rules);
+  if (problems.length > 0) {
+    throw new Error(
+      `Invalid severity rules: ${problems.map((p) => p.message).join("; ")}`
+    );
+  }
+  const u = toLevel(urgency);
+  const i = toLevel(impact);
+  const rule = rules.find((r) => r.Urgency__c === u && r.Impact__c === i);
+  // validateRules guarantees the cell exists; this keeps the type honest.
+  if (!rule) {
+    throw new Error(`Severity rules: no rule for urgency ${u} × impact ${i}`);
+  }
+  return rule.Severity__c;
+}
+
+/**
+ * Checks an SLA policy: at most one row per severity (1..5), response and resolution targets
+ * positive whole minutes with the response shorter than the resolution, warning percent 1..99.
+ * @param {unknown} policy the SLA policy records.
+ * @returns {Problem[]} empty when the policy is valid.
+ */
+export function validatePolicy(policy) {
+  /** @type {Problem[]} */
+  const problems = [];
+  if (!Array.isArray(policy)) {
+    return [
+      {
+        code: "not-a-list",
+        message: `SLA policy must be a list of records, got ${describe(policy)}`
+      }
+    ];
+  }
+  /** @type {Map<number, number>} severity → index of the first row */
+  const seen = new Map();
+  policy.forEach((row, index) => {
+    if (!isPlainRecord(row)) {
+      problems.push({
+        code: "not-a-record",
+        message: `SLA policy row ${index}: expected a record, got ${describe(row)}`,
+        record: index
+      });
+      return;
+    }
+    const label = "SLA policy row";
+    const severity = checkIntegerField(
+      problems,
+      label,
+      row,
+      index,
+      "Severity__c",
+      1,
+      5
+    );
+    const response = checkIntegerField(
+      problems,
+      label,
+      row,
+      index,
+      "Response_Minutes__c",
+      1,
+      Number.MAX_SAFE_INTEGER
+    );
+    const resolution = checkIntegerField(
+      problems,
+      label,
+      row,
+      index,
+      "Resolution_Minutes__c",
+      1,
+      Number.MAX_SAFE_INTEGER
+    );
+    checkPercentField(problems, label, row, index, "Warning_Percent__c");
+    if (
+      response !== undefined &&
+      resolution !== undefined &&
+      response >= resolution
+    ) {
+      problems.push({
+        code: "response-not-shorter",
+        message: `${label} ${index}: Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
+        record: index,
+        field: "Response_Minutes__c"
+      });
+    }
+    if (severity !== undefined) {
+      const first = seen.get(severity);
+      if (first === undefined) {
+        seen.set(severity, index);
+      } else {
+        problems.push({
+          code: "duplicate-severity",
+          message: `${label} ${index}: severity ${severity} already has a row (row ${first})`,
+          record: index,
+          field: "Severity__c"
+        });
+      }
+    }
+  });
+  return problems;
+}
+
+/**
+ * @param {Problem[]} problems receives the problem, if any.
+ * @param {string} label e.g. 'Severity rule'.
+ * @param {Record<string, unknown>} record
+ * @param {number} index
+ * @param {string} field
+ * @param {number} min
+ * @param {number} max
+ * @returns {number | undefined} the value when valid.
+ */
+function checkIntegerField(problems, label, record, index, field, min, max) {
+  const value = record[field];
+  const where = `${label} ${index}: ${field}`;
+  if (value === undefined || value === null) {
+    problems.push({
+      code: "missing-field",
+      message: `${where} is missing`,
+      record: index,
+      field
+    });
+    return undefined;
+  }
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    problems.push({
+      code: "not-integer",
+      message: `${where} must be a whole number, got ${describe(value)}`,
+      record: index,
+      field
+    });
+    return undefined;
+  }
+  if (value < min || value > max) {
+    const code =
+      min === 1 && max === Number.MAX_SAFE_INTEGER
+        ? "not-positive"
+        : "out-of-range";
+    const range =
+      code === "not-positive"
+        ? "must be positive"
+        : `must be from ${min} to ${max}`;
+    problems.push({
+      code,
+      message: `${where} ${range}, got ${value}`,
+      record: index,
+      field
+    });
+    return undefined;
+  }
+  return value;
+}
+
+/**
+ * @param {Problem[]} problems
+ * @param {string} label
+ * @param {Record<string, unknown>} record
+ * @param {number} index
+ * @param {string} field
+ */
+function checkPercentField(problems, label, record, index, field) {
+  const value = record[field];
+  const where = `${label} ${index}: ${field}`;
+  if (value === undefined || value === null) {
+    problems.push({
+      code: "missing-field",
+      message: `${where} is missing`,
+      record: index,
+      field
+    });
+  } else if (typeof value !== "number" || !Number.isFinite(value)) {
+    problems.push({
+      code: "not-a-number",
+      message: `${where} must be a number, got ${describe(value)}`,
+      record: index,
+      field
+    });
+  } else if (value < 1 || value > 99) {
+    problems.push({
+      code: "out-of-range",
+      message: `${where} must be from 1 to 99, got ${value}`,
+      record: index,
+      field
+    });
+  }
+}
+
+/**
+ * @param {unknown} severity
+ * @param {string} name what the value is, for the error message.
+ * @returns {number}
+ */
+function checkSeverity(severity, name) {
+  if (
+    typeof severity !== "number" ||
+    !Number.isInteger(severity) ||
+    severity < 1 ||
+    severity > 5
+  ) {
+    throw new RangeError(
+      `Invalid ${name} ${describe(severity)}: expected a whole number from 1 to 5`
+    );
+  }
+  return severity;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Business time
+// ---------------------------------------------------------------------------------------------
+//
+// Semantics (Salesforce BusinessHours at minute precision):
+// - A weekday's hours are local wall-clock times in the calendar's IANA time zone; each open
+//   period is turned into a pair of instants, and business time is the real time elapsed
+//   between them. So 08:00-17:00 is 9 hours on every day, daylight-saving days included, and
+//   an all-day (00:00-00:00) day lasts 23 or 25 hours on the days the clocks change.
+// - A wall time that does not exist (skipped by spring-forward) is read as the instant the
+//   same distance past the gap (02:30 → 03:30 new time); a wall time that occurs twice
+//   (fall-back) is its first occurrence.
+// - Open periods are half-open: the opening minute is business time, the closing instant is
+//   not.
+// - Holidays close the whole local date, or the minutes from startMinutes to endMinutes.
+
+/**
+ * A calendar reduced to what the arithmetic needs.
+ * @typedef {{ timeZone: string, days: Array<[number, number] | null>,
+ *   holidays: Map<string, Array<[number, number]>>, windowCache: Map<number, Array<[number, number]>> }} CompiledCalendar
+ */
+
+/**
+ * Adds business minutes to a start time, like Salesforce `BusinessHours.addGmt` with
+ * `minutes * 60000` milliseconds.
+ *
+ * - A start outside business hours (before opening, after closing, on a weekend or holiday)
+ *   starts the clock at the next opening.
+ * - When the minutes run out exactly at a closing time the result is that closing time, not
+ *   the next opening (as Salesforce returns it).
+ * - Zero minutes returns the start unchanged: nothing is traversed.
+ * - Seconds of the start are kept; fractions of a minute in `minutes` are dropped (Salesforce
+ *   ignores precision below one minute).
+ * Whole days are skipped at once, so a week of business minutes costs a few dozen day steps.
+ *
+ * @param {Calendar | null | undefined} calendar business hours; null/undefined = 24x7.
+ * @param {DateInput} start
+ * @param {number} minutes non-negative business minutes to add.
+ * @returns {Date}
+ * @throws {TypeError | RangeError} for an invalid date, minute count or calendar.
+ */
+export function addBusinessMinutes(calendar, start, minutes) {
+  const startMs = toMillis(start, "start");
+  if (typeof minutes !== "number" || !Number.isFinite(minutes)) {
+    throw new TypeError(
+      `minutes must be a finite number, got ${describe(minutes)}`
+    );
+  }
+  if (minutes < 0) {
+    throw new RangeError(`minutes must not be negative, got ${minutes}`);
+  }
+  let remaining = Math.trunc(minutes) * MINUTE_MS;
+  const compiled = compileCalendar(calendar);
+  if (remaining === 0) {
+    return new Date(startMs);
+  }
+  if (!compiled) {
+    return new Date(startMs + remaining);
+  }
+  if (compiled.days.every((day) => day === null)) {
+    throw new RangeError(
+      "Calendar has no business hours on any weekday, so business minutes can never be added"
+    );
+  }
+  let cursor = startMs;
+  let day = localDayNumber(compiled.timeZone, startMs);
+  let closedDays = 0;
+  // A long run of closed days means holidays cover everything ahead; stop instead of spinning.
+  while (closedDays <= 3660) {
+    const windows = dayWindows(compiled, day);
+    let open = false;
+    for (const [opens, closes] of windows) {
+      if (closes <= cursor) {
+        continue;
+      }
+      open = true;
+      const from = Math.max(opens, cursor);
+      const available = closes - from;
+      if (remaining <= available) {
+        return new Date(from + remaining);
+      }
+      remaining -= available;
+      cursor = closes;
+    }
+    closedDays = open ? 0 : closedDays + 1;
+    day += 1;
+  }
+  throw new RangeError(
+    "Calendar has no business hours in the ten years after the start"
+  );
+}
+
+/**
+ * Business minutes between two instants, like Salesforce `BusinessHours.diff` divided by
+ * 60000 and truncated toward zero. Negative when `to` is before `from`.
+ * @param {Calendar | null | undefined} calendar business hours; null/undefined = 24x7.
+ * @param {DateInput} from
+ * @param {DateInput} to
+ * @returns {number} whole minutes.
+ */
+export function businessMinutesBetween(calendar, from, to) {
+  const ms = businessMillisBetween(
+    compileCalendar(calendar),
+    toMillis(from, "from"),
+    toMillis(to, "to")
+  );
+  return Math.trunc(ms / MINUTE_MS);
+}
+
+/**
+ * Whether an instant is business time, like Salesforce `BusinessHours.isWithin`. The opening
+ * minute counts as business time, the closing instant does not.
+ * @param {Calendar | null | undefined} calendar business hours; null/undefined = 24x7.
+ * @param {DateInput} at
+ * @returns {boolean}
+ */
+export function isBusinessTime(calendar, at) {
+  const atMs = toMillis(at, "at");
+  return isBusinessMillis(compileCalendar(calendar), atMs);
+}
+
+/**
+ * @param {CompiledCalendar | null} compiled
+ * @param {number} ms
+ * @returns {boolean}
+ */
+function isBusinessMillis(compiled, ms) {
+  if (!compiled) {
+    return true;
+  }
+  return dayWindows(compiled, localDayNumber(compiled.timeZone, ms)).some(
+    ([opens, closes]) => opens <= ms && ms < closes
+  );
+}
+
+/**
+ * Checks a calendar without using it.
+ * @param {unknown} calendar
+ * @returns {Problem[]} empty when the calendar is valid (null/undefined = 24x7 is valid).
+ */
+export function validateCalendar(calendar) {
+  try {
+    compileCalendar(/** @type {Calendar | null | undefined} */ (calendar));
+    return [];
+  } catch (error) {
+    return [
+      {
+        code: "invalid-calendar",
+        message: /** @type {Error} */ (error).message
+      }
+    ];
+  }
+}
+
+/**
+ * Business milliseconds between two instants.
+ * @param {CompiledCalendar | null} compiled
+ * @param {number} fromMs
+ * @param {number} toMs
+ * @returns {number}
+ */
+function businessMillisBetween(compiled, fromMs, toMs) {
+  if (toMs < fromMs) {
+    return -businessMillisBetween(compiled, toMs, fromMs);
+  }
+  if (!compiled) {
+    return toMs - fromMs;
+  }
+  let total = 0;
+  const lastDay = localDayNumber(compiled.timeZone, toMs);
+  for (
+    let day = localDayNumber(compiled.timeZone, fromMs);
+    day <= lastDay;
+    day++
+  ) {
+    for (const [opens, closes] of dayWindows(compiled, day)) {
+      const overlap = Math.min(closes, toMs) - Math.max(opens, fromMs);
+      if (overlap > 0) {
+        total += overlap;
+      }
+    }
+  }
+  return total;
+}
+
+/**
+ * The open periods of one local date as [opens, closes) instant pairs, holidays removed.
+ * @param {CompiledCalendar} compiled
+ * @param {number} day local date as days since 1970-01-01.
+ * @returns {Array<[number, number]>}
+ */
+function dayWindows(compiled, day) {
+  const cached = compiled.windowCache.get(day);
+  if (cached) {
+    return cached;
+  }
+  const date = new Date(day * DAY_MS);
+  const hours = compiled.days[date.getUTCDay()];
+  /** @type {Array<[number, number]>} */
+  let periods = hours ? [hours] : [];
+  const closures = compiled.holidays.get(date.toISOString().slice(0, 10)) ?? [];
+  for (const [closedFrom, closedTo] of closures) {
+    periods = periods.flatMap(([from, to]) => {
+      /** @type {Array<[number, number]>} */
+      const kept = [];
+      if (closedFrom > from) {
+        kept.push([from, Math.min(to, closedFrom)]);
+      }
+      if (closedTo < to) {
+        kept.push([Math.max(from, closedTo), to]);
+      }
+      return kept.filter(([a, b]) => a < b);
+    });
+  }
+  /** @type {Array<[number, number]>} */
+  const windows = periods
+    .map(
+      /** @returns {[number, number]} */
+      ([from, to]) => [
+        wallTimeToMillis(compiled.timeZone, day, from),
+        wallTimeToMillis(compiled.timeZone, day, to)
+      ]
+    )
+    .filter(([opens, closes]) => opens < closes);
+  compiled.windowCache.set(day, windows);
+  return windows;
+}
+
+/** @type {WeakMap<object, CompiledCalendar>} */
+const compiledCalendars = new WeakMap();
+
+/**
+ * Validates and compiles a calendar; compiled calendars are remembered per calendar object,
+ * so callers must not mutate a calendar after using it.
+ * @param {Calendar | null | undefined} calendar
+ * @returns {CompiledCalendar | null} null for 24x7.
+ */
+function compileCalendar(calendar) {
+  if (calendar === null || calendar === undefined) {
+    return null;
+  }
+  if (typeof calendar !== "object") {
+    throw new TypeError(
+      `Calendar must be an object or null (24x7), got ${describe(calendar)}`
+    );
+  }
+  const known = compiledCalendars.get(calendar);
+  if (known) {
+    return known;
+  }
+  const { timeZone, weekly, holidays } = calendar;
+  if (typeof timeZone !== "string" || timeZone.trim() === "") {
+    throw new TypeError(
+      `Calendar timeZone must be an IANA time zone name, got ${describe(timeZone)}`
+    );
+  }
+  formatterFor(timeZone);
+  if (!isPlainRecord(weekly)) {
+    throw new TypeError(
+      `Calendar weekly must be an object of weekday hours, got ${describe(weekly)}`
+    );
+  }
+  for (const key of Object.keys(weekly)) {
+    if (!WEEKDAYS.includes(/** @type {typeof WEEKDAYS[number]} */ (key))) {
+      throw new RangeError(`Calendar weekly has an unknown weekday '${key}'`);
+    }
+  }
+  const days = WEEKDAYS.map((name) => compileDay(name, weekly[name]));
+  /** @type {Map<string, Array<[number, number]>>} */
+  const closures = new Map();
+  if (holidays !== undefined && holidays !== null) {
+    if (!Array.isArray(holidays)) {
+      throw new TypeError(
+        `Calendar holidays must be a list, got ${describe(holidays)}`
+      );
+    }
+    holidays.forEach((holiday, index) => {
+      const [date, period] = compileHoliday(holiday, index);
+      closures.set(date, [...(closures.get(date) ?? []), period]);
+    });
+  }
+  /** @type {CompiledCalendar} */
+  const compiled = {
+    timeZone,
+    days,
+    holidays: closures,
+    windowCache: new Map()
+  };
+  compiledCalendars.set(calendar, compiled);
+  return compiled;
+}
+
+/**
+ * @param {string} name weekday name.
+ * @param {unknown} hours
+ * @returns {[number, number] | null} open minutes after local midnight, end up to 1440.
+ */
+function compileDay(name, hours) {
+  if (hours === null || hours === undefined) {
+    return null;
+  }
+  if (!isPlainRecord(hours)) {
+    throw new TypeError(
+      `Calendar weekly.${name} must be { start, end } or null, got ${describe(hours)}`
+    );
+  }
+  const start = parseTimeOfDay(hours.start, `weekly.${name}.start`);
+  let end = parseTimeOfDay(hours.end, `weekly.${name}.end`);
+  // Salesforce stores midnight at the end of the day as 00:00.
+  if (end === 0) {
+    end = MINUTES_PER_DAY;
+  }
+  if (start >= end) {
+    throw new RangeError(
+      `Calendar weekly.${name}: start ${String(hours.start)} must be before end ${String(hours.end)}`
+    );
+  }
+  return [start, end];
+}
+
+/**
+ * @param {unknown} holiday
+ * @param {number} index
+ * @returns {[string, [number, number]]} local date and closed minutes.
+ */
+function compileHoliday(holiday, index) {
+  const where = `Calendar holidays[${index}]`;
+  if (!isPlainRecord(holiday)) {
+    throw new TypeError(
+      `${where} must be { date, startMinutes?, endMinutes? }, got ${describe(holiday)}`
+    );
+  }
+  const { date, startMinutes, endMinutes } = holiday;
+  if (typeof date !== "string" || !isCalendarDate(date)) {
+    throw new RangeError(
+      `${where}.date must be a YYYY-MM-DD date, got ${describe(date)}`
+    );
+  }
+  const noStart = startMinutes === undefined || startMinutes === null;
+  const noEnd = endMinutes === undefined || endMinutes === null;
+  if (noStart && noEnd) {
+    return [date, [0, MINUTES_PER_DAY]];
+  }
+  if (
+    typeof startMinutes !== "number" ||
+    typeof endMinutes !== "number" ||
+    !Number.isInteger(startMinutes) ||
+    !Number.isInteger(endMinutes) ||
+    startMinutes < 0 ||
+    endMinutes > MINUTES_PER_DAY ||
+    startMinutes >= endMinutes
+  ) {
+    throw new RangeError(
+      `${where}: startMinutes and endMinutes must be whole minutes with 0 <= start < end <= 1440, got ${describe(startMinutes)} and ${describe(endMinutes)}`
+    );
+  }
+  return [date, [startMinutes, endMinutes]];
+}
+
+/**
+ * @param {unknown} value 'HH:MM', 'HH:MM:SS' or Salesforce's 'HH:MM:SS.sssZ'; '24:00' allowed.
+ * @param {string} field for the error message.
+ * @returns {number} minutes after midnight (seconds are ignored: minute precision).
+ */
+function parseTimeOfDay(value, field) {
+  const match =
+    typeof value === "string"
+      ? /^(\d{2}):(\d{2})(?::\d{2}(?:\.\d{1,3})?)?Z?$/.exec(value)
+      : null;
+  const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
+  if (!match || Number(match[2]) > 59 || minutes > MINUTES_PER_DAY) {
+    throw new RangeError(
+      `Calendar ${field} must be a time 'HH:MM', got ${describe(value)}`
+    );
+  }
+  return minutes;
+}
+
+/**
+ * @param {string} value
+ * @returns {boolean} whether value is a real YYYY-MM-DD date.
+ */
+function isCalendarDate(value) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    return false;
+  }
+  const date = new Date(`${value}T00:00:00Z`);
+  return (
+    !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time zones (Intl only: no time zone database of our own)
+// ---------------------------------------------------------------------------------------------
+
+/** @type {Map<string, Intl.DateTimeFormat>} */
+const formatters = new Map();
+
+/**
+ * @param {string} timeZone
+ * @returns {Intl.DateTimeFormat}
+ */
+function formatterFor(timeZone) {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    try {
+      formatter = new Intl.DateTimeFormat("en-US", {
+        timeZone,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "numeric",
+        day: "numeric",
+        hour: "numeric",
+        minute: "numeric",
+        second: "numeric"
+      });
+    } catch {
+      throw new RangeError(
+        `Calendar timeZone '${timeZone}' is not a known IANA time zone`
+      );
+    }
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/**
+ * The wall-clock time of an instant in a time zone, as if that wall time were UTC.
+ * @param {string} timeZone
+ * @param {number} ms
+ * @returns {number}
+ */
+function wallClockMillis(timeZone, ms) {
+  /** @type {Record<string, number>} */
+  const parts = {};
+  for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) {
+    if (part.type !== "literal") {
+      parts[part.type] = Number(part.value);
+    }
+  }
+  const wall = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour % 24,
+    parts.minute,
+    parts.second
+  );
+  // Intl drops milliseconds; keep them so the offset is exact.
+  return wall + (((ms % 1000) + 1000) % 1000);
+}
+
+/**
+ * @param {string} timeZone
+ * @param {number} ms
+ * @returns {number} UTC offset in milliseconds at that instant (local = UTC + offset).
+ */
+function offsetAt(timeZone, ms) {
+  return wallClockMillis(timeZone, ms) - ms;
+}
+
+/**
+ * @param {string} timeZone
+ * @param {number} ms
+ * @returns {number} the local date of the instant as days since 1970-01-01.
+ */
+function localDayNumber(timeZone, ms) {
+  return Math.floor(wallClockMillis(timeZone, ms) / DAY_MS);
+}
+
+/**
+ * The instant of a local wall time. Gaps (spring-forward) resolve past the gap, repeated
+ * times (fall-back) to their first occurrence.
+ * @param {string} timeZone
+ * @param {number} day local date as days since 1970-01-01.
+ * @param {number} minuteOfDay 0..1440 (1440 = midnight ending the day).
+ * @returns {number}
+ */
+function wallTimeToMillis(timeZone, day, minuteOfDay) {
+  const wall = day * DAY_MS + minuteOfDay * MINUTE_MS;
+  // Offsets a day either side: no zone changes its offset twice within two days.
+  const before = offsetAt(timeZone, wall - DAY_MS);
+  const after = offsetAt(timeZone, wall + DAY_MS);
+  const candidates = [wall - before, wall - after].filter(
+    (ms) => offsetAt(timeZone, ms) === wall - ms
+  );
+  if (candidates.length === 0) {
+    return wall - before;
+  }
+  return Math.min(...candidates);
+}
+
+/**
+ * @param {unknown} value a Date or an ISO 8601 string with a time zone (Z or ±hh:mm, also
+ *   Salesforce's ±hhmm).
+ * @param {string} name parameter name for the error message.
+ * @returns {number} epoch milliseconds.
+ */
+function toMillis(value, name) {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) {
+      throw new RangeError(`${name} is an invalid Date`);
+    }
+    return ms;
+  }
+  if (typeof value === "string") {
+    const match =
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(
+        value
+      );
+    if (match) {
+      const zone = match[1];
+      const normalized =
+        zone.length === 5
+          ? `${value.slice(0, -5)}${zone.slice(0, 3)}:${zone.slice(3)}`
+          : value;
+      const ms = Date.parse(normalized);
+      if (!Number.isNaN(ms)) {
+        return ms;
+      }
+    }
+    throw new RangeError(
+      `${name} must be an ISO 8601 date-time with a time zone (e.g. 2025-03-10T14:00:00Z), got ${describe(value)}`
+    );
+  }
+  throw new TypeError(
+    `${name} must be a Date or an ISO 8601 string, got ${describe(value)}`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// SLA
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * SLA due times for a severity, counted in business time from `start`. When the severity
+ * changes, call again with the same start (targets are recomputed retroactively, as
+ * ServiceNow does).
+ * @param {SlaPolicyRow[]} policy
+ * @param {number} severity 1..5
+ * @param {DateInput} start
+ * @param {Calendar | null | undefined} calendar business hours; null/undefined = 24x7.
+ * @returns {SlaTargets | null} null when the severity has no SLA row.
+ * @throws {Error} when the policy is invalid; {RangeError} for a bad severity or date.
+ */
+export function slaTargets(policy, severity, start, calendar) {
+  const problems = validatePolicy(policy);
+  if (problems.length > 0) {
+    throw new Error(
+      `Invalid SLA policy: ${problems.map((p) => p.message).join("; ")}`
+    );
+  }
+  checkSeverity(severity, "severity");
+  const row = policy.find((r) => r.Severity__c === severity);
+  if (!row) {
+    return null;
+  }
+  return {
+    responseDue: addBusinessMinutes(calendar, start, row.Response_Minutes__c),
+    resolutionDue: addBusinessMinutes(
+      calendar,
+      start,
+      row.Resolution_Minutes__c
+    ),
+    warningPercent: row.Warning_Percent__c
+  };
+}
+
+/**
+ * The state of one SLA clock (response or resolution) at `now`.
+ *
+ * - completed: 'met' when completedAt <= due, else 'missed'; remaining/overdue and elapsed
+ *   percent are frozen at completedAt.
+ * - open: 'breached' when now > due; otherwise 'warning' when the elapsed business time is at
+ *   least warningPercent of the business time from start to due, else 'on-track'.
+ * - running is false when completed, before start or outside business hours.
+ * - remainingMinutes / overdueMinutes are whole business minutes (truncated), 0 when not
+ *   applicable; elapsedPercent is business time elapsed / business time allowed × 100, rounded
+ *   to two decimals, and exceeds 100 once overdue.
+ * @param {SlaClock} clock
+ * @param {DateInput} now
+ * @returns {SlaState}
+ */
+export function slaState(clock, now) {
+  if (!isPlainRecord(clock)) {
+    throw new TypeError(
+      `clock must be { start, due, completedAt, warningPercent, calendar }, got ${describe(clock)}`
+    );
+  }
+  const startMs = toMillis(clock.start, "clock.start");
+  const dueMs = toMillis(clock.due, "clock.due");
+  const nowMs = toMillis(now, "now");
+  const completed =
+    clock.completedAt === null || clock.completedAt === undefined
+      ? null
+      : toMillis(clock.completedAt, "clock.completedAt");
+  const { warningPercent } = clock;
+  if (
+    typeof warningPercent !== "number" ||
+    !(warningPercent >= 1 && warningPercent <= 99)
+  ) {
+    throw new RangeError(
+      `clock.warningPercent must be a number from 1 to 99, got ${describe(warningPercent)}`
+    );
+  }
+  if (dueMs < startMs) {
+    throw new RangeError("clock.due must not be before clock.start");
+  }
+  const compiled = compileCalendar(clock.calendar);
+  const at = Math.max(completed ?? nowMs, startMs);
+  const allowed = businessMillisBetween(compiled, startMs, dueMs);
+  const elapsed = businessMillisBetween(compiled, startMs, at);
+  const ratio = allowed > 0 ? elapsed / allowed : Number(at >= dueMs);
+  const elapsedPercent = Math.round(ratio * 10000) / 100;
+  const late = at > dueMs;
+  const remainingMinutes = late
+    ? 0
+    : Math.trunc(businessMillisBetween(compiled, at, dueMs) / MINUTE_MS);
+  const overdueMinutes = late
+    ? Math.trunc(businessMillisBetween(compiled, dueMs, at) / MINUTE_MS)
+    : 0;
+  /** @type {SlaState['state']} */
+  let state;
+  if (completed !== null) {
+    state = late ? "missed" : "met";
+  } else if (late) {
+    state = "breached";
+  } else {
+    // Compare the unrounded ratio: rounding must not bring the warning forward.
+    state = ratio * 100 >= warningPercent ? "warning" : "on-track";
+  }
+  const running =
+    completed === null && nowMs >= startMs && isBusinessMillis(compiled, nowMs);
+  return { state, running, remainingMinutes, overdueMinutes, elapsedPercent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, any>}
+ */
+function isPlainRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * @param {unknown} value
+ * @returns {string} a short rendering of a value for error messages.
+ */
+function describe(value) {
+  if (typeof value === "string") {
+    return `'${value}'`;
+  }
+  if (value instanceof Date) {
+    return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+  }
+  if (Array.isArray(value)) {
+    return "a list";
+  }
+  if (typeof value === "object" && value !== null) {
+    return "an object";
+  }
+  return String(value);
+}
