@@ -1,0 +1,185 @@
+import { LightningElement, api } from "lwc";
+import { slaState, slaTargets } from "c/incidentRules";
+import { toSlaPolicy } from "c/consoleData";
+import { subscribe } from "c/slaTicker";
+
+const STATE_LABELS = {
+  "on-track": "On track",
+  warning: "Warning",
+  breached: "Breached",
+  met: "Met",
+  missed: "Missed"
+};
+
+const STATE_THEMES = {
+  "on-track": "slds-theme_success",
+  warning: "slds-theme_warning",
+  breached: "slds-theme_error",
+  met: "slds-theme_success",
+  missed: "slds-theme_error"
+};
+
+export const PAUSED_TEXT = "Outside business hours — clock paused";
+export const NO_SLA_TEXT = "No incident SLA (standard case process)";
+
+/**
+ * Formats business minutes as "45 min", "2 h" or "3 h 05 min".
+ * @param {number} minutes
+ */
+export function formatBusinessMinutes(minutes) {
+  const whole = Math.max(0, Math.round(minutes));
+  if (whole < 60) {
+    return `${whole} min`;
+  }
+  const hours = Math.floor(whole / 60);
+  const rest = whole % 60;
+  return rest === 0
+    ? `${hours} h`
+    : `${hours} h ${String(rest).padStart(2, "0")} min`;
+}
+
+function describe(state, result) {
+  switch (state) {
+    case "on-track":
+    case "warning":
+      return `${formatBusinessMinutes(result.remainingMinutes)} left`;
+    case "breached":
+      return `${formatBusinessMinutes(result.overdueMinutes)} overdue`;
+    case "missed":
+      return `Completed ${formatBusinessMinutes(result.overdueMinutes)} after the target`;
+    default:
+      return `Completed ${formatBusinessMinutes(result.remainingMinutes)} before the target`;
+  }
+}
+
+/**
+ * Response and resolution clocks of one incident, counting down in business time.
+ *
+ * Due times come from the record (the Apex trigger computes them); when a record has none
+ * yet they are derived from the SLA policy with the same rules module. All timers on the
+ * page share one ticker (c/slaTicker).
+ */
+export default class SlaTimer extends LightningElement {
+  /**
+   * IncidentConsoleController.getConsole data: severity, detectedAt, responseDue,
+   * resolutionDue, respondedAt, resolvedAt, policy, calendar.
+   */
+  @api consoleData;
+
+  now = new Date();
+  unsubscribeTicker;
+
+  connectedCallback() {
+    this.now = new Date();
+    this.unsubscribeTicker = subscribe((now) => {
+      this.now = now;
+    });
+  }
+
+  disconnectedCallback() {
+    if (this.unsubscribeTicker) {
+      this.unsubscribeTicker();
+      this.unsubscribeTicker = undefined;
+    }
+  }
+
+  get view() {
+    const data = this.consoleData;
+    if (!data) {
+      return { empty: true };
+    }
+    try {
+      return this.buildView(data);
+    } catch (error) {
+      return { error };
+    }
+  }
+
+  buildView(data) {
+    const targets =
+      data.severity && data.detectedAt
+        ? slaTargets(
+            toSlaPolicy(data.policy),
+            data.severity,
+            data.detectedAt,
+            data.calendar
+          )
+        : null;
+    if (!data.severity || (data.detectedAt && !targets)) {
+      return { noSla: true };
+    }
+    if (!data.detectedAt) {
+      return { notStarted: true };
+    }
+    const clocks = [
+      {
+        key: "response",
+        label: "Response",
+        due: data.responseDue ?? targets.responseDue.toISOString(),
+        completedAt: data.respondedAt ?? null
+      },
+      {
+        key: "resolution",
+        label: "Resolution",
+        due: data.resolutionDue ?? targets.resolutionDue.toISOString(),
+        completedAt: data.resolvedAt ?? null
+      }
+    ].map((clock) => this.clockView(clock, data, targets.warningPercent));
+    return { clocks };
+  }
+
+  clockView(clock, data, warningPercent) {
+    const result = slaState(
+      {
+        start: data.detectedAt,
+        due: clock.due,
+        completedAt: clock.completedAt,
+        warningPercent,
+        calendar: data.calendar
+      },
+      this.now
+    );
+    const completed = result.state === "met" || result.state === "missed";
+    return {
+      ...clock,
+      state: result.state,
+      stateLabel: STATE_LABELS[result.state],
+      badgeClass: `slds-badge ${STATE_THEMES[result.state]} sla-state`,
+      detail: describe(result.state, result),
+      completed,
+      paused: !completed && !result.running,
+      elapsedPercent: Math.min(
+        100,
+        Math.max(0, Math.round(result.elapsedPercent))
+      )
+    };
+  }
+
+  get clocks() {
+    return this.view.clocks;
+  }
+
+  get hasClocks() {
+    return Array.isArray(this.view.clocks);
+  }
+
+  get showNoSla() {
+    return this.view.noSla === true;
+  }
+
+  get showNotStarted() {
+    return this.view.notStarted === true;
+  }
+
+  get error() {
+    return this.view.error;
+  }
+
+  get pausedText() {
+    return PAUSED_TEXT;
+  }
+
+  get noSlaText() {
+    return NO_SLA_TEXT;
+  }
+}
