@@ -9,7 +9,7 @@ let visibility = "visible";
 
 function setVisibility(state) {
   visibility = state;
-  document.dispatchEvent(new Event("visibilitychange"));
+  document.dispatchEvent(new CustomEvent("visibilitychange"));
 }
 
 describe("c/slaTicker", () => {

@@ -194,13 +194,13 @@ describe("c-sla-timer", () => {
     await rendered();
 
     visibility = "hidden";
-    document.dispatchEvent(new Event("visibilitychange"));
+    document.dispatchEvent(new CustomEvent("visibilitychange"));
     expect(jest.getTimerCount()).toBe(0);
     await advance(15 * MINUTE); // now 16:25, but nothing ticked
     expect(clock(element, "response").detail).toBe("20 min left");
 
     visibility = "visible";
-    document.dispatchEvent(new Event("visibilitychange"));
+    document.dispatchEvent(new CustomEvent("visibilitychange"));
     await rendered();
     expect(clock(element, "response").state).toBe("warning");
     expect(clock(element, "response").detail).toBe("5 min left");
