@@ -1,0 +1,10 @@
+/**
+ * Incident automation lives in IncidentTriggerHandler; this trigger only delegates.
+ */
+trigger IncidentTrigger on Incident(before insert, before update) {
+  IncidentTriggerHandler.run(
+    Trigger.operationType,
+    Trigger.new,
+    Trigger.oldMap
+  );
+}
