@@ -1,0 +1,137 @@
+/**
+ * The data model Apex code may reference: Salesforce's standard objects as the project
+ * derived them (scripts/schema/standard-objects.json) with force-app's custom objects and
+ * custom fields laid over them, as a deploy would. Lookups are case-insensitive, like Apex.
+ */
+import { readFileSync } from "node:fs";
+import { loadForceAppSchema } from "../../schema/force-app-source.ts";
+import type { FieldSchema, ObjectSchema } from "../../schema/types.ts";
+
+export interface SchemaIndex {
+  object(name: string): ObjectSchema | undefined;
+  field(objectName: string, fieldName: string): FieldSchema | undefined;
+  /** Objects a parent relationship (`Account`, `Owner`, `Account__r`) points to. */
+  parentRelationship(
+    objectName: string,
+    relationshipName: string
+  ): string[] | undefined;
+  /** The child object of a child relationship (`Cases`, `Roster_Members__r`). */
+  childRelationship(
+    objectName: string,
+    relationshipName: string
+  ): string | undefined;
+}
+
+const lower = (name: string): string => name.toLowerCase();
+
+export function indexSchema(objects: readonly ObjectSchema[]): SchemaIndex {
+  const byName = new Map(objects.map((object) => [lower(object.name), object]));
+  const fields = new Map<string, Map<string, FieldSchema>>();
+  const parents = new Map<string, Map<string, string[]>>();
+  const children = new Map<string, Map<string, string>>();
+  for (const object of objects) {
+    const key = lower(object.name);
+    fields.set(
+      key,
+      new Map(object.fields.map((field) => [lower(field.name), field]))
+    );
+    parents.set(
+      key,
+      new Map(
+        object.fields
+          .filter(
+            (field) =>
+              field.relationshipName !== null && field.referenceTo.length > 0
+          )
+          .map((field) => [
+            lower(field.relationshipName ?? ""),
+            field.referenceTo
+          ])
+      )
+    );
+    children.set(
+      key,
+      new Map(
+        object.childRelationships
+          .filter((child) => child.relationshipName !== null)
+          .map((child) => [
+            lower(child.relationshipName ?? ""),
+            child.childSObject
+          ])
+      )
+    );
+  }
+  return {
+    object: (name) => byName.get(lower(name)),
+    field: (objectName, fieldName) =>
+      fields.get(lower(objectName))?.get(lower(fieldName)),
+    parentRelationship: (objectName, name) =>
+      parents.get(lower(objectName))?.get(lower(name)),
+    childRelationship: (objectName, name) =>
+      children.get(lower(objectName))?.get(lower(name))
+  };
+}
+
+/** Standard objects with force-app's fields and child relationships added; custom objects as they are. */
+export function mergeSchemas(
+  standard: readonly ObjectSchema[],
+  forceAppDir: string
+): ObjectSchema[] {
+  const forceApp = loadForceAppSchema(forceAppDir);
+  const merged = new Map<string, ObjectSchema>(
+    standard.map((object) => [
+      lower(object.name),
+      {
+        ...object,
+        fields: [...object.fields],
+        childRelationships: [...object.childRelationships]
+      }
+    ])
+  );
+  for (const object of forceApp.objects) merged.set(lower(object.name), object);
+  const standardObject = (name: string): ObjectSchema | undefined =>
+    merged.get(lower(name));
+  for (const [name, added] of Object.entries(
+    forceApp.fieldsOnStandardObjects
+  )) {
+    const object = standardObject(name);
+    if (object === undefined) {
+      throw new Error(
+        `force-app adds fields to ${name}, which the standard schema does not describe`
+      );
+    }
+    const existing = new Set(object.fields.map((field) => lower(field.name)));
+    object.fields.push(
+      ...added.filter((field) => !existing.has(lower(field.name)))
+    );
+  }
+  for (const [name, added] of Object.entries(
+    forceApp.childRelationshipsOnStandardObjects
+  )) {
+    standardObject(name)?.childRelationships.push(...added);
+  }
+  return [...merged.values()];
+}
+
+export const STANDARD_OBJECTS_FILE = new URL(
+  "../../schema/standard-objects.json",
+  import.meta.url
+);
+
+export function readStandardObjects(
+  file: URL | string = STANDARD_OBJECTS_FILE
+): ObjectSchema[] {
+  const data = JSON.parse(readFileSync(file, "utf8")) as {
+    objects?: ObjectSchema[];
+  };
+  if (!Array.isArray(data.objects)) {
+    throw new Error(
+      `${file instanceof URL ? file.pathname : file}: expected { "objects": [...] }`
+    );
+  }
+  return data.objects;
+}
+
+export function loadProjectSchema(forceAppDir: string): SchemaIndex {
+  return indexSchema(mergeSchemas(readStandardObjects(), forceAppDir));
+}
