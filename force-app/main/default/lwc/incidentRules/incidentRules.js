@@ -952,11 +952,12 @@ function toMillis(value, name) {
   }
   if (typeof value === "string") {
     const match =
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(
+      /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(
         value
       );
-    if (match) {
-      const zone = match[1];
+    if (match && isRealDateTime(match)) {
+      const zone = match[7];
+      // Salesforce writes offsets as +0000, which Date.parse does not promise to read.
       const normalized =
         zone.length === 5
           ? `${value.slice(0, -5)}${zone.slice(0, 3)}:${zone.slice(3)}`
@@ -972,6 +973,25 @@ function toMillis(value, name) {
   }
   throw new TypeError(
     `${name} must be a Date or an ISO 8601 string, got ${describe(value)}`
+  );
+}
+
+/**
+ * Date.parse rolls 2025-02-30 over to March; a typo must be an error instead.
+ * @param {RegExpExecArray} match year, month, day, hour, minute, second groups.
+ * @returns {boolean}
+ */
+function isRealDateTime(match) {
+  const [year, month, day, hour, minute, second] = match
+    .slice(1, 7)
+    .map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return (
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day &&
+    hour < 24 &&
+    minute < 60 &&
+    (Number.isNaN(second) || second < 60)
   );
 }
 
