@@ -8,6 +8,7 @@
 
 /** @typedef {1 | 2 | 3} Level */
 /** @typedef {'High' | 'Medium' | 'Low'} LevelLabel */
+/** @typedef {1 | 2 | 3 | 4 | 5} Severity */
 /** @typedef {'Critical' | 'High' | 'Moderate' | 'Low'} Priority */
 
 /**
@@ -71,17 +72,20 @@ const MINUTE_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
 const MINUTES_PER_DAY = 24 * 60;
 
-/** Index = level - 1. */
+/** @type {Record<Level, LevelLabel>} */
+const LABEL_BY_LEVEL = { 1: "High", 2: "Medium", 3: "Low" };
 const LEVEL_LABELS = /** @type {const} */ (["High", "Medium", "Low"]);
+/** @type {Level[]} */
+const LEVELS = [1, 2, 3];
 
-/** Index = severity - 1. */
-const PRIORITIES = /** @type {const} */ ([
-  "Critical",
-  "High",
-  "Moderate",
-  "Low",
-  "Low"
-]);
+/** @type {Record<Severity, Priority>} */
+const PRIORITY_BY_SEVERITY = {
+  1: "Critical",
+  2: "High",
+  3: "Moderate",
+  4: "Low",
+  5: "Low"
+};
 
 /** Index = Date#getUTCDay() of the local date (0 = Sunday). */
 const WEEKDAYS = /** @type {const} */ ([
@@ -130,7 +134,7 @@ export function toLevel(value) {
  * @returns {LevelLabel}
  */
 export function levelLabel(level) {
-  return LEVEL_LABELS[toLevel(level) - 1];
+  return LABEL_BY_LEVEL[toLevel(level)];
 }
 
 /**
@@ -140,7 +144,7 @@ export function levelLabel(level) {
  * @throws {RangeError} when severity is not an integer from 1 to 5.
  */
 export function priorityFor(severity) {
-  return PRIORITIES[checkSeverity(severity, "severity") - 1];
+  return PRIORITY_BY_SEVERITY[checkSeverity(severity, "severity")];
 }
 
 /**
@@ -214,12 +218,12 @@ export function validateRules(rules) {
       });
     }
   });
-  for (let urgency = 1; urgency <= 3; urgency++) {
-    for (let impact = 1; impact <= 3; impact++) {
+  for (const urgency of LEVELS) {
+    for (const impact of LEVELS) {
       if (!cells.has(`${urgency}:${impact}`)) {
         problems.push({
           code: "missing-cell",
-          message: `Severity rules: no rule for urgency ${urgency} (${LEVEL_LABELS[urgency - 1]}) × impact ${impact} (${LEVEL_LABELS[impact - 1]})`
+          message: `Severity rules: no rule for urgency ${urgency} (${LABEL_BY_LEVEL[urgency]}) × impact ${impact} (${LABEL_BY_LEVEL[impact]})`
         });
       }
     }
@@ -427,7 +431,7 @@ function checkPercentField(problems, label, record, index, field) {
 /**
  * @param {unknown} severity
  * @param {string} name what the value is, for the error message.
- * @returns {number}
+ * @returns {Severity}
  */
 function checkSeverity(severity, name) {
   if (
@@ -440,7 +444,7 @@ function checkSeverity(severity, name) {
       `Invalid ${name} ${describe(severity)}: expected a whole number from 1 to 5`
     );
   }
-  return severity;
+  return /** @type {Severity} */ (severity);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -877,20 +881,21 @@ function formatterFor(timeZone) {
  * @returns {number}
  */
 function wallClockMillis(timeZone, ms) {
-  /** @type {Record<string, number>} */
-  const parts = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) {
-    if (part.type !== "literal") {
-      parts[part.type] = Number(part.value);
+  const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const { type, value } of formatterFor(timeZone).formatToParts(
+    new Date(ms)
+  )) {
+    if (type in fields) {
+      fields[/** @type {keyof typeof fields} */ (type)] = Number(value);
     }
   }
   const wall = Date.UTC(
-    parts.year,
-    parts.month - 1,
-    parts.day,
-    parts.hour % 24,
-    parts.minute,
-    parts.second
+    fields.year,
+    fields.month - 1,
+    fields.day,
+    fields.hour % 24,
+    fields.minute,
+    fields.second
   );
   // Intl drops milliseconds; keep them so the offset is exact.
   return wall + (((ms % 1000) + 1000) % 1000);
@@ -956,7 +961,7 @@ function toMillis(value, name) {
         value
       );
     if (match && isRealDateTime(match)) {
-      const zone = match[7];
+      const zone = match[7] ?? "Z";
       // Salesforce writes offsets as +0000, which Date.parse does not promise to read.
       const normalized =
         zone.length === 5
@@ -982,16 +987,19 @@ function toMillis(value, name) {
  * @returns {boolean}
  */
 function isRealDateTime(match) {
-  const [year, month, day, hour, minute, second] = match
-    .slice(1, 7)
-    .map(Number);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6] ?? 0);
   const date = new Date(Date.UTC(year, month - 1, day));
   return (
     date.getUTCMonth() === month - 1 &&
     date.getUTCDate() === day &&
     hour < 24 &&
     minute < 60 &&
-    (Number.isNaN(second) || second < 60)
+    second < 60
   );
 }
 
