@@ -1,0 +1,53 @@
+/**
+ * The local org's SOQL engine: parses a query, compiles it to one parameterised SQLite query
+ * over the per-object tables (plus one query per child subquery), and returns the full result
+ * in Salesforce REST JSON shapes. The server pages the result.
+ */
+import type { Database } from "better-sqlite3";
+import type { SchemaRegistry } from "../../schema/types.ts";
+import {
+  runAggregateQuery,
+  isAggregateQuery,
+  isCountQuery
+} from "./aggregate.ts";
+import type { EngineContext } from "./context.ts";
+import { parseSoql } from "./parse.ts";
+import { runRecordQuery } from "./records.ts";
+import type { QueryResult } from "./records.ts";
+import { AliasSequence } from "./scope.ts";
+import { registerSqlFunctions } from "./sql-functions.ts";
+
+export { SoqlError } from "./errors.ts";
+export type { SoqlErrorCode } from "./errors.ts";
+export type { QueryResult } from "./records.ts";
+
+export interface SoqlOptions {
+  /** e.g. '64.0', used in record attribute URLs. */
+  apiVersion: string;
+  /** The instant date literals (TODAY, LAST_N_DAYS:n, ...) are relative to. */
+  now?: Date;
+  /** IANA time zone of the org, in which date literals are evaluated. Default UTC. */
+  timeZone?: string;
+}
+
+export function executeSoql(
+  db: Database,
+  registry: SchemaRegistry,
+  soql: string,
+  options: SoqlOptions
+): QueryResult {
+  registerSqlFunctions(db);
+  const query = parseSoql(soql);
+  const ctx: EngineContext = {
+    db,
+    registry,
+    now: options.now ?? new Date(),
+    timeZone: options.timeZone ?? "UTC",
+    urlBase: `/services/data/v${options.apiVersion}/sobjects/`,
+    aliases: new AliasSequence()
+  };
+  const countOnly = isCountQuery(query);
+  if (countOnly || isAggregateQuery(query))
+    return runAggregateQuery(ctx, query, countOnly);
+  return runRecordQuery(ctx, query);
+}

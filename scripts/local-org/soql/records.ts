@@ -1,0 +1,254 @@
+/** Record queries: field lists, parent relationships, child subqueries, filters, order, limits. */
+import type {
+  FieldType as SoqlFieldType,
+  Query,
+  QueryBase,
+  Subquery
+} from "@jetstreamapp/soql-parser-js";
+import type { FieldSchema, ObjectSchema } from "../../schema/types.ts";
+import {
+  whereClause,
+  limitClause,
+  objectNamed,
+  orderByList,
+  orderTerm
+} from "./context.ts";
+import type { EngineContext } from "./context.ts";
+import { malformed, unknownChildRelationship, unsupported } from "./errors.ts";
+import { quoteIdent } from "./operand.ts";
+import { rejectUnsupportedClauses } from "./parse.ts";
+import { Scope } from "./scope.ts";
+import { ColumnList, RecordShape } from "./shape.ts";
+import type { Row, SObjectRecord } from "./shape.ts";
+
+export interface QueryResult {
+  totalSize: number;
+  done: true;
+  records: SObjectRecord[];
+}
+
+interface ChildPlan {
+  key: string;
+  /** SQL whose first parameter is a JSON array of parent ids. */
+  sql: string;
+  params: unknown[];
+  build: (row: Row) => SObjectRecord;
+  parentColumn: number;
+  limit: number | undefined;
+}
+
+interface RecordPlan {
+  sql: string;
+  params: unknown[];
+  build: (row: Row) => SObjectRecord;
+  idColumn: number;
+  children: ChildPlan[];
+}
+
+const MAX_FIELDS_FUNCTION_LIMIT = 200;
+
+/** FIELDS(ALL | STANDARD | CUSTOM) as the list of field names it stands for. */
+function expandFieldsFunction(
+  object: ObjectSchema,
+  argument: string,
+  query: QueryBase
+): string[] {
+  const kind = argument.toUpperCase();
+  if (kind !== "ALL" && kind !== "STANDARD" && kind !== "CUSTOM")
+    throw malformed(`unexpected FIELDS argument: ${argument}`);
+  if (
+    kind !== "STANDARD" &&
+    (query.limit === undefined || query.limit > MAX_FIELDS_FUNCTION_LIMIT)
+  ) {
+    throw malformed(
+      `The SOQL FIELDS function must have a LIMIT of at most ${MAX_FIELDS_FUNCTION_LIMIT}`
+    );
+  }
+  // Compound fields are left out: the local org stores only their components.
+  return object.fields
+    .filter((f) => f.type !== "address" && f.type !== "location")
+    .filter((f) => kind === "ALL" || (kind === "CUSTOM") === f.custom)
+    .map((f) => f.name);
+}
+
+export function fieldPath(item: SoqlFieldType): string | null {
+  if (item.type === "Field") return item.field;
+  if (item.type === "FieldRelationship")
+    return [...item.relationships, item.field].join(".");
+  return null;
+}
+
+function childRelationship(
+  ctx: EngineContext,
+  parent: ObjectSchema,
+  name: string
+): { child: ObjectSchema; field: FieldSchema; key: string } {
+  const lower = name.toLowerCase();
+  const relationship = parent.childRelationships.find(
+    (r) => r.relationshipName?.toLowerCase() === lower
+  );
+  const child =
+    relationship === undefined
+      ? undefined
+      : ctx.registry.object(relationship.childSObject);
+  const field = child?.fields.find(
+    (f) => f.name.toLowerCase() === relationship?.field.toLowerCase()
+  );
+  if (
+    relationship?.relationshipName == null ||
+    child === undefined ||
+    field === undefined
+  )
+    throw unknownChildRelationship(name);
+  return { child, field, key: relationship.relationshipName };
+}
+
+function compileRecordPlan(
+  ctx: EngineContext,
+  object: ObjectSchema,
+  query: QueryBase,
+  parentLink: FieldSchema | null
+): RecordPlan & { parentColumn: number } {
+  rejectUnsupportedClauses(query);
+  if (query.groupBy !== undefined || query.having !== undefined)
+    throw malformed("GROUP BY is not allowed in a child subquery");
+  const scope = new Scope(
+    ctx.registry,
+    object,
+    ctx.aliases,
+    query.sObjectAlias
+  );
+  const columns = new ColumnList();
+  const idColumn = columns.add(`${scope.alias}."Id"`);
+  const parentColumn =
+    parentLink === null
+      ? -1
+      : columns.add(`${scope.alias}.${quoteIdent(parentLink.name)}`);
+  const shape = new RecordShape(columns, ctx.urlBase, object.name, idColumn);
+  const children: ChildPlan[] = [];
+
+  const addPath = (path: string): void => {
+    const field = scope.resolve(path);
+    shape.addField(field.join, field.name, field.sql, field.type);
+  };
+  for (const item of query.fields ?? []) {
+    const path = fieldPath(item);
+    if (path !== null) {
+      addPath(path);
+    } else if (item.type === "FieldFunctionExpression") {
+      if (item.functionName.toUpperCase() !== "FIELDS")
+        throw unsupported(`The function ${item.functionName}()`);
+      const argument = item.parameters[0];
+      if (typeof argument !== "string")
+        throw malformed("FIELDS() takes ALL, STANDARD or CUSTOM");
+      for (const name of expandFieldsFunction(object, argument, query))
+        addPath(name);
+    } else if (item.type === "FieldSubquery") {
+      if (parentLink !== null)
+        throw unsupported("A child subquery nested in a child subquery");
+      const plan = compileChildPlan(ctx, object, item.subquery);
+      shape.addSlot(plan.key);
+      children.push(plan);
+    } else {
+      throw unsupported("TYPEOF");
+    }
+  }
+
+  const params: unknown[] = [];
+  // A child subquery reads the children of all parent rows at once: its first parameter is
+  // the JSON array of parent ids.
+  const link =
+    parentLink === null
+      ? []
+      : [
+          `${scope.alias}.${quoteIdent(parentLink.name)} IN (SELECT value FROM json_each(?))`
+        ];
+  const where = whereClause(ctx, scope, query.where, params, link);
+  const order = orderByList(query.orderBy).map((clause) => {
+    if (!("field" in clause))
+      throw unsupported(`ORDER BY ${clause.fn.functionName ?? "a function"}()`);
+    return orderTerm(scope.resolve(clause.field), clause);
+  });
+  const orderSql = order.length === 0 ? "" : ` ORDER BY ${order.join(", ")}`;
+  const limit = parentLink === null ? limitClause(query, params) : "";
+  const sql = `SELECT ${columns.selectClause()} ${scope.fromClause()}${where}${orderSql}${limit}`;
+  return {
+    sql,
+    params,
+    build: shape.compile(),
+    idColumn,
+    children,
+    parentColumn
+  };
+}
+
+function compileChildPlan(
+  ctx: EngineContext,
+  parent: ObjectSchema,
+  subquery: Subquery
+): ChildPlan {
+  const { child, field, key } = childRelationship(
+    ctx,
+    parent,
+    subquery.relationshipName
+  );
+  if (subquery.offset !== undefined)
+    throw unsupported("OFFSET in a child subquery");
+  const plan = compileRecordPlan(ctx, child, subquery, field);
+  return {
+    key,
+    sql: plan.sql,
+    params: plan.params,
+    build: plan.build,
+    parentColumn: plan.parentColumn,
+    limit: subquery.limit
+  };
+}
+
+function fillChildren(
+  ctx: EngineContext,
+  plan: ChildPlan,
+  parents: { id: string; record: SObjectRecord }[]
+): void {
+  if (parents.length === 0) return;
+  const rows = ctx.db
+    .prepare(plan.sql)
+    .raw(true)
+    .all(JSON.stringify(parents.map((p) => p.id)), ...plan.params) as Row[];
+  const byParent = new Map<string, SObjectRecord[]>();
+  for (const row of rows) {
+    const parentId = String(row[plan.parentColumn]);
+    let list = byParent.get(parentId);
+    if (list === undefined) {
+      list = [];
+      byParent.set(parentId, list);
+    }
+    if (plan.limit === undefined || list.length < plan.limit)
+      list.push(plan.build(row));
+  }
+  for (const parent of parents) {
+    const records = byParent.get(parent.id);
+    parent.record[plan.key] =
+      records === undefined
+        ? null
+        : { totalSize: records.length, done: true, records };
+  }
+}
+
+export function runRecordQuery(ctx: EngineContext, query: Query): QueryResult {
+  const object = objectNamed(ctx.registry, query.sObject);
+  const plan = compileRecordPlan(ctx, object, query, null);
+  const rows = ctx.db
+    .prepare(plan.sql)
+    .raw(true)
+    .all(...plan.params) as Row[];
+  const records = rows.map(plan.build);
+  if (plan.children.length > 0) {
+    const parents = rows.map((row, i) => ({
+      id: String(row[plan.idColumn]),
+      record: records[i] ?? {}
+    }));
+    for (const child of plan.children) fillChildren(ctx, child, parents);
+  }
+  return { totalSize: records.length, done: true, records };
+}
