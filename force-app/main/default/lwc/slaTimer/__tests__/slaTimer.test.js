@@ -163,6 +163,24 @@ describe("c-sla-timer", () => {
     );
   });
 
+  it("says there is no clock for a record without a detection time (a problem, say)", async () => {
+    const element = mount({
+      ...severity1Open,
+      objectApiName: "Problem",
+      detectedAt: null,
+      responseDue: null,
+      resolutionDue: null
+    });
+    await rendered();
+
+    expect(
+      element.shadowRoot.querySelector(".not-started").textContent.trim()
+    ).toBe("No SLA clock: the record has no detection time.");
+    expect(element.shadowRoot.querySelectorAll("li[data-clock]")).toHaveLength(
+      0
+    );
+  });
+
   it("shows an error panel when the record data cannot be computed", async () => {
     const element = mount({ ...severity1Open, detectedAt: "yesterday-ish" });
     await rendered();
