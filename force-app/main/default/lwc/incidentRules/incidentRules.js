@@ -73,29 +73,29 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
 const MINUTES_PER_DAY = 24 * 60;
 
 /** @type {Record<Level, LevelLabel>} */
-const LABEL_BY_LEVEL = { 1: "High", 2: "Medium", 3: "Low" };
-const LEVEL_LABELS = /** @type {const} */ (["High", "Medium", "Low"]);
+const LABEL_BY_LEVEL = { 1: 'High', 2: 'Medium', 3: 'Low' };
+const LEVEL_LABELS = /** @type {const} */ (['High', 'Medium', 'Low']);
 /** @type {Level[]} */
 const LEVELS = [1, 2, 3];
 
 /** @type {Record<Severity, Priority>} */
 const PRIORITY_BY_SEVERITY = {
-  1: "Critical",
-  2: "High",
-  3: "Moderate",
-  4: "Low",
-  5: "Low"
+  1: 'Critical',
+  2: 'High',
+  3: 'Moderate',
+  4: 'Low',
+  5: 'Low'
 };
 
 /** Index = Date#getUTCDay() of the local date (0 = Sunday). */
 const WEEKDAYS = /** @type {const} */ ([
-  "sunday",
-  "monday",
-  "tuesday",
-  "wednesday",
-  "thursday",
-  "friday",
-  "saturday"
+  'sunday',
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday'
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -111,12 +111,12 @@ const WEEKDAYS = /** @type {const} */ ([
  */
 export function toLevel(value) {
   if (
-    typeof value === "number" &&
+    typeof value === 'number' &&
     (value === 1 || value === 2 || value === 3)
   ) {
     return value;
   }
-  if (typeof value === "string") {
+  if (typeof value === 'string') {
     const index = LEVEL_LABELS.findIndex(
       (label) => label.toLowerCase() === value.trim().toLowerCase()
     );
@@ -144,7 +144,7 @@ export function levelLabel(level) {
  * @throws {RangeError} when severity is not an integer from 1 to 5.
  */
 export function priorityFor(severity) {
-  return PRIORITY_BY_SEVERITY[checkSeverity(severity, "severity")];
+  return PRIORITY_BY_SEVERITY[checkSeverity(severity, 'severity')];
 }
 
 /**
@@ -159,7 +159,7 @@ export function validateRules(rules) {
   if (!Array.isArray(rules)) {
     return [
       {
-        code: "not-a-list",
+        code: 'not-a-list',
         message: `Severity rules must be a list of records, got ${describe(rules)}`
       }
     ];
@@ -169,7 +169,7 @@ export function validateRules(rules) {
   rules.forEach((rule, index) => {
     if (!isPlainRecord(rule)) {
       problems.push({
-        code: "not-a-record",
+        code: 'not-a-record',
         message: `Severity rule ${index}: expected a record, got ${describe(rule)}`,
         record: index
       });
@@ -177,28 +177,28 @@ export function validateRules(rules) {
     }
     const urgency = checkIntegerField(
       problems,
-      "Severity rule",
+      'Severity rule',
       rule,
       index,
-      "Urgency__c",
+      'Urgency__c',
       1,
       3
     );
     const impact = checkIntegerField(
       problems,
-      "Severity rule",
+      'Severity rule',
       rule,
       index,
-      "Impact__c",
+      'Impact__c',
       1,
       3
     );
     checkIntegerField(
       problems,
-      "Severity rule",
+      'Severity rule',
       rule,
       index,
-      "Severity__c",
+      'Severity__c',
       1,
       5
     );
@@ -211,10 +211,10 @@ export function validateRules(rules) {
       cells.set(key, index);
     } else {
       problems.push({
-        code: "duplicate-cell",
+        code: 'duplicate-cell',
         message: `Severity rule ${index}: urgency ${urgency} × impact ${impact} is already defined by rule ${first}`,
         record: index,
-        field: "Urgency__c"
+        field: 'Urgency__c'
       });
     }
   });
@@ -222,7 +222,7 @@ export function validateRules(rules) {
     for (const impact of LEVELS) {
       if (!cells.has(`${urgency}:${impact}`)) {
         problems.push({
-          code: "missing-cell",
+          code: 'missing-cell',
           message: `Severity rules: no rule for urgency ${urgency} (${LABEL_BY_LEVEL[urgency]}) × impact ${impact} (${LABEL_BY_LEVEL[impact]})`
         });
       }
@@ -244,7 +244,7 @@ export function severityFor(rules, urgency, impact) {
   const problems = validateRules(rules);
   if (problems.length > 0) {
     throw new Error(
-      `Invalid severity rules: ${problems.map((p) => p.message).join("; ")}`
+      `Invalid severity rules: ${problems.map((p) => p.message).join('; ')}`
     );
   }
   const u = toLevel(urgency);
@@ -269,7 +269,7 @@ export function validatePolicy(policy) {
   if (!Array.isArray(policy)) {
     return [
       {
-        code: "not-a-list",
+        code: 'not-a-list',
         message: `SLA policy must be a list of records, got ${describe(policy)}`
       }
     ];
@@ -279,19 +279,19 @@ export function validatePolicy(policy) {
   policy.forEach((row, index) => {
     if (!isPlainRecord(row)) {
       problems.push({
-        code: "not-a-record",
+        code: 'not-a-record',
         message: `SLA policy row ${index}: expected a record, got ${describe(row)}`,
         record: index
       });
       return;
     }
-    const label = "SLA policy row";
+    const label = 'SLA policy row';
     const severity = checkIntegerField(
       problems,
       label,
       row,
       index,
-      "Severity__c",
+      'Severity__c',
       1,
       5
     );
@@ -300,7 +300,7 @@ export function validatePolicy(policy) {
       label,
       row,
       index,
-      "Response_Minutes__c",
+      'Response_Minutes__c',
       1,
       Number.MAX_SAFE_INTEGER
     );
@@ -309,21 +309,21 @@ export function validatePolicy(policy) {
       label,
       row,
       index,
-      "Resolution_Minutes__c",
+      'Resolution_Minutes__c',
       1,
       Number.MAX_SAFE_INTEGER
     );
-    checkPercentField(problems, label, row, index, "Warning_Percent__c");
+    checkPercentField(problems, label, row, index, 'Warning_Percent__c');
     if (
       response !== undefined &&
       resolution !== undefined &&
       response >= resolution
     ) {
       problems.push({
-        code: "response-not-shorter",
+        code: 'response-not-shorter',
         message: `${label} ${index}: Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
         record: index,
-        field: "Response_Minutes__c"
+        field: 'Response_Minutes__c'
       });
     }
     if (severity !== undefined) {
@@ -332,10 +332,10 @@ export function validatePolicy(policy) {
         seen.set(severity, index);
       } else {
         problems.push({
-          code: "duplicate-severity",
+          code: 'duplicate-severity',
           message: `${label} ${index}: severity ${severity} already has a row (row ${first})`,
           record: index,
-          field: "Severity__c"
+          field: 'Severity__c'
         });
       }
     }
@@ -358,16 +358,16 @@ function checkIntegerField(problems, label, record, index, field, min, max) {
   const where = `${label} ${index}: ${field}`;
   if (value === undefined || value === null) {
     problems.push({
-      code: "missing-field",
+      code: 'missing-field',
       message: `${where} is missing`,
       record: index,
       field
     });
     return undefined;
   }
-  if (typeof value !== "number" || !Number.isInteger(value)) {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
     problems.push({
-      code: "not-integer",
+      code: 'not-integer',
       message: `${where} must be a whole number, got ${describe(value)}`,
       record: index,
       field
@@ -377,11 +377,11 @@ function checkIntegerField(problems, label, record, index, field, min, max) {
   if (value < min || value > max) {
     const code =
       min === 1 && max === Number.MAX_SAFE_INTEGER
-        ? "not-positive"
-        : "out-of-range";
+        ? 'not-positive'
+        : 'out-of-range';
     const range =
-      code === "not-positive"
-        ? "must be positive"
+      code === 'not-positive'
+        ? 'must be positive'
         : `must be from ${min} to ${max}`;
     problems.push({
       code,
@@ -406,21 +406,21 @@ function checkPercentField(problems, label, record, index, field) {
   const where = `${label} ${index}: ${field}`;
   if (value === undefined || value === null) {
     problems.push({
-      code: "missing-field",
+      code: 'missing-field',
       message: `${where} is missing`,
       record: index,
       field
     });
-  } else if (typeof value !== "number" || !Number.isFinite(value)) {
+  } else if (typeof value !== 'number' || !Number.isFinite(value)) {
     problems.push({
-      code: "not-a-number",
+      code: 'not-a-number',
       message: `${where} must be a number, got ${describe(value)}`,
       record: index,
       field
     });
   } else if (value < 1 || value > 99) {
     problems.push({
-      code: "out-of-range",
+      code: 'out-of-range',
       message: `${where} must be from 1 to 99, got ${value}`,
       record: index,
       field
@@ -435,7 +435,7 @@ function checkPercentField(problems, label, record, index, field) {
  */
 function checkSeverity(severity, name) {
   if (
-    typeof severity !== "number" ||
+    typeof severity !== 'number' ||
     !Number.isInteger(severity) ||
     severity < 1 ||
     severity > 5
@@ -489,8 +489,8 @@ function checkSeverity(severity, name) {
  * @throws {TypeError | RangeError} for an invalid date, minute count or calendar.
  */
 export function addBusinessMinutes(calendar, start, minutes) {
-  const startMs = toMillis(start, "start");
-  if (typeof minutes !== "number" || !Number.isFinite(minutes)) {
+  const startMs = toMillis(start, 'start');
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes)) {
     throw new TypeError(
       `minutes must be a finite number, got ${describe(minutes)}`
     );
@@ -508,7 +508,7 @@ export function addBusinessMinutes(calendar, start, minutes) {
   }
   if (compiled.days.every((day) => day === null)) {
     throw new RangeError(
-      "Calendar has no business hours on any weekday, so business minutes can never be added"
+      'Calendar has no business hours on any weekday, so business minutes can never be added'
     );
   }
   let cursor = startMs;
@@ -535,7 +535,7 @@ export function addBusinessMinutes(calendar, start, minutes) {
     day += 1;
   }
   throw new RangeError(
-    "Calendar has no business hours in the ten years after the start"
+    'Calendar has no business hours in the ten years after the start'
   );
 }
 
@@ -550,8 +550,8 @@ export function addBusinessMinutes(calendar, start, minutes) {
 export function businessMinutesBetween(calendar, from, to) {
   const ms = businessMillisBetween(
     compileCalendar(calendar),
-    toMillis(from, "from"),
-    toMillis(to, "to")
+    toMillis(from, 'from'),
+    toMillis(to, 'to')
   );
   return Math.trunc(ms / MINUTE_MS);
 }
@@ -564,7 +564,7 @@ export function businessMinutesBetween(calendar, from, to) {
  * @returns {boolean}
  */
 export function isBusinessTime(calendar, at) {
-  const atMs = toMillis(at, "at");
+  const atMs = toMillis(at, 'at');
   return isBusinessMillis(compileCalendar(calendar), atMs);
 }
 
@@ -594,7 +594,7 @@ export function validateCalendar(calendar) {
   } catch (error) {
     return [
       {
-        code: "invalid-calendar",
+        code: 'invalid-calendar',
         message: /** @type {Error} */ (error).message
       }
     ];
@@ -688,7 +688,7 @@ function compileCalendar(calendar) {
   if (calendar === null || calendar === undefined) {
     return null;
   }
-  if (typeof calendar !== "object") {
+  if (typeof calendar !== 'object') {
     throw new TypeError(
       `Calendar must be an object or null (24x7), got ${describe(calendar)}`
     );
@@ -698,7 +698,7 @@ function compileCalendar(calendar) {
     return known;
   }
   const { timeZone, weekly, holidays } = calendar;
-  if (typeof timeZone !== "string" || timeZone.trim() === "") {
+  if (typeof timeZone !== 'string' || timeZone.trim() === '') {
     throw new TypeError(
       `Calendar timeZone must be an IANA time zone name, got ${describe(timeZone)}`
     );
@@ -780,7 +780,7 @@ function compileHoliday(holiday, index) {
     );
   }
   const { date, startMinutes, endMinutes } = holiday;
-  if (typeof date !== "string" || !isCalendarDate(date)) {
+  if (typeof date !== 'string' || !isCalendarDate(date)) {
     throw new RangeError(
       `${where}.date must be a YYYY-MM-DD date, got ${describe(date)}`
     );
@@ -791,8 +791,8 @@ function compileHoliday(holiday, index) {
     return [date, [0, MINUTES_PER_DAY]];
   }
   if (
-    typeof startMinutes !== "number" ||
-    typeof endMinutes !== "number" ||
+    typeof startMinutes !== 'number' ||
+    typeof endMinutes !== 'number' ||
     !Number.isInteger(startMinutes) ||
     !Number.isInteger(endMinutes) ||
     startMinutes < 0 ||
@@ -813,7 +813,7 @@ function compileHoliday(holiday, index) {
  */
 function parseTimeOfDay(value, field) {
   const match =
-    typeof value === "string"
+    typeof value === 'string'
       ? /^(\d{2}):(\d{2})(?::\d{2}(?:\.\d{1,3})?)?Z?$/.exec(value)
       : null;
   const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
@@ -854,15 +854,15 @@ function formatterFor(timeZone) {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     try {
-      formatter = new Intl.DateTimeFormat("en-US", {
+      formatter = new Intl.DateTimeFormat('en-US', {
         timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "numeric",
-        day: "numeric",
-        hour: "numeric",
-        minute: "numeric",
-        second: "numeric"
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric'
       });
     } catch {
       throw new RangeError(
@@ -955,13 +955,13 @@ function toMillis(value, name) {
     }
     return ms;
   }
-  if (typeof value === "string") {
+  if (typeof value === 'string') {
     const match =
       /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.exec(
         value
       );
     if (match && isRealDateTime(match)) {
-      const zone = match[7] ?? "Z";
+      const zone = match[7] ?? 'Z';
       // Salesforce writes offsets as +0000, which Date.parse does not promise to read.
       const normalized =
         zone.length === 5
@@ -1022,10 +1022,10 @@ export function slaTargets(policy, severity, start, calendar) {
   const problems = validatePolicy(policy);
   if (problems.length > 0) {
     throw new Error(
-      `Invalid SLA policy: ${problems.map((p) => p.message).join("; ")}`
+      `Invalid SLA policy: ${problems.map((p) => p.message).join('; ')}`
     );
   }
-  checkSeverity(severity, "severity");
+  checkSeverity(severity, 'severity');
   const row = policy.find((r) => r.Severity__c === severity);
   if (!row) {
     return null;
@@ -1062,16 +1062,16 @@ export function slaState(clock, now) {
       `clock must be { start, due, completedAt, warningPercent, calendar }, got ${describe(clock)}`
     );
   }
-  const startMs = toMillis(clock.start, "clock.start");
-  const dueMs = toMillis(clock.due, "clock.due");
-  const nowMs = toMillis(now, "now");
+  const startMs = toMillis(clock.start, 'clock.start');
+  const dueMs = toMillis(clock.due, 'clock.due');
+  const nowMs = toMillis(now, 'now');
   const completed =
     clock.completedAt === null || clock.completedAt === undefined
       ? null
-      : toMillis(clock.completedAt, "clock.completedAt");
+      : toMillis(clock.completedAt, 'clock.completedAt');
   const { warningPercent } = clock;
   if (
-    typeof warningPercent !== "number" ||
+    typeof warningPercent !== 'number' ||
     !(warningPercent >= 1 && warningPercent <= 99)
   ) {
     throw new RangeError(
@@ -1079,7 +1079,7 @@ export function slaState(clock, now) {
     );
   }
   if (dueMs < startMs) {
-    throw new RangeError("clock.due must not be before clock.start");
+    throw new RangeError('clock.due must not be before clock.start');
   }
   const compiled = compileCalendar(clock.calendar);
   const at = Math.max(completed ?? nowMs, startMs);
@@ -1097,12 +1097,12 @@ export function slaState(clock, now) {
   /** @type {SlaState['state']} */
   let state;
   if (completed !== null) {
-    state = late ? "missed" : "met";
+    state = late ? 'missed' : 'met';
   } else if (late) {
-    state = "breached";
+    state = 'breached';
   } else {
     // Compare the unrounded ratio: rounding must not bring the warning forward.
-    state = ratio * 100 >= warningPercent ? "warning" : "on-track";
+    state = ratio * 100 >= warningPercent ? 'warning' : 'on-track';
   }
   const running =
     completed === null && nowMs >= startMs && isBusinessMillis(compiled, nowMs);
@@ -1118,7 +1118,7 @@ export function slaState(clock, now) {
  * @returns {value is Record<string, any>}
  */
 function isPlainRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -1126,17 +1126,17 @@ function isPlainRecord(value) {
  * @returns {string} a short rendering of a value for error messages.
  */
 function describe(value) {
-  if (typeof value === "string") {
+  if (typeof value === 'string') {
     return `'${value}'`;
   }
   if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+    return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   }
   if (Array.isArray(value)) {
-    return "a list";
+    return 'a list';
   }
-  if (typeof value === "object" && value !== null) {
-    return "an object";
+  if (typeof value === 'object' && value !== null) {
+    return 'an object';
   }
   return String(value);
 }

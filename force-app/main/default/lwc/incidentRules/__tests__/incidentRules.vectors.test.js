@@ -1,4 +1,4 @@
-import vectors from "../../../staticresources/incidentRulesVectors.json";
+import vectors from '../../../staticresources/incidentRulesVectors.json';
 import {
   addBusinessMinutes,
   businessMinutesBetween,
@@ -9,19 +9,19 @@ import {
   validateCalendar,
   validatePolicy,
   validateRules
-} from "c/incidentRules";
+} from 'c/incidentRules';
 
 const KINDS = [
-  "severity",
-  "addBusinessMinutes",
-  "businessMinutesBetween",
-  "slaTargets",
-  "slaState",
-  "severityChange"
+  'severity',
+  'addBusinessMinutes',
+  'businessMinutesBetween',
+  'slaTargets',
+  'slaState',
+  'severityChange'
 ];
 
 function calendarOf(testCase) {
-  if (testCase.calendar === "24x7") {
+  if (testCase.calendar === '24x7') {
     return null;
   }
   const calendar = vectors.calendars[testCase.calendar];
@@ -49,32 +49,32 @@ function run(testCase) {
   const { input } = testCase;
   const calendar = calendarOf(testCase);
   switch (testCase.kind) {
-    case "severity": {
+    case 'severity': {
       const severity = severityFor(vectors.rules, input.urgency, input.impact);
       return { severity, priority: priorityFor(severity) };
     }
-    case "addBusinessMinutes":
+    case 'addBusinessMinutes':
       return {
         result: isoOrNull(
           addBusinessMinutes(calendar, input.start, input.minutes)
         )
       };
-    case "businessMinutesBetween":
+    case 'businessMinutesBetween':
       return {
         minutes: businessMinutesBetween(calendar, input.from, input.to)
       };
-    case "slaTargets":
+    case 'slaTargets':
       return targetsOf(
         slaTargets(vectors.policy, input.severity, input.start, calendar)
       );
-    case "severityChange": {
+    case 'severityChange': {
       // The targets before the change must not influence the targets after it.
       slaTargets(vectors.policy, input.severityBefore, input.start, calendar);
       return targetsOf(
         slaTargets(vectors.policy, input.severityAfter, input.start, calendar)
       );
     }
-    case "slaState":
+    case 'slaState':
       return slaState(
         {
           start: input.start,
@@ -90,8 +90,8 @@ function run(testCase) {
   }
 }
 
-describe("incidentRules conformance vectors", () => {
-  it("is version 1 with valid rules, policy and calendars", () => {
+describe('incidentRules conformance vectors', () => {
+  it('is version 1 with valid rules, policy and calendars', () => {
     expect(vectors.version).toBe(1);
     expect(validateRules(vectors.rules)).toEqual([]);
     expect(validatePolicy(vectors.policy)).toEqual([]);
@@ -103,24 +103,24 @@ describe("incidentRules conformance vectors", () => {
     }
   });
 
-  it("has unique ids, known kinds and a note on every case", () => {
+  it('has unique ids, known kinds and a note on every case', () => {
     const ids = vectors.cases.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const testCase of vectors.cases) {
       expect(KINDS).toContain(testCase.kind);
-      expect(typeof testCase.note).toBe("string");
+      expect(typeof testCase.note).toBe('string');
       expect(testCase.note.length).toBeGreaterThan(10);
     }
   });
 
-  it("covers what the contract promises", () => {
+  it('covers what the contract promises', () => {
     const cases = vectors.cases;
     const count = (predicate) => cases.filter(predicate).length;
     expect(cases.length).toBeGreaterThanOrEqual(60);
     // Every matrix cell.
     const cells = new Set(
       cases
-        .filter((c) => c.kind === "severity")
+        .filter((c) => c.kind === 'severity')
         .map(
           (c) =>
             `${levelNumber(c.input.urgency)}:${levelNumber(c.input.impact)}`
@@ -130,13 +130,13 @@ describe("incidentRules conformance vectors", () => {
     // Every SLA row, on 24x7 and on business calendars, and severities without a row.
     const slaRows = (severity) =>
       cases.filter(
-        (c) => c.kind === "slaTargets" && c.input.severity === severity
+        (c) => c.kind === 'slaTargets' && c.input.severity === severity
       );
     for (const severity of [1, 2, 3, 4, 5]) {
-      expect(slaRows(severity).some((c) => c.calendar === "24x7")).toBe(true);
+      expect(slaRows(severity).some((c) => c.calendar === '24x7')).toBe(true);
     }
     for (const severity of [1, 2, 3]) {
-      expect(slaRows(severity).some((c) => c.calendar !== "24x7")).toBe(true);
+      expect(slaRows(severity).some((c) => c.calendar !== '24x7')).toBe(true);
     }
     for (const severity of [4, 5]) {
       expect(slaRows(severity).every((c) => c.expect === null)).toBe(true);
@@ -144,29 +144,29 @@ describe("incidentRules conformance vectors", () => {
     // DST in two time zones, several 24x7 cases of each kind.
     const zones = new Set(
       cases
-        .filter((c) => c.calendar !== "24x7" && /dst|spring|fall/i.test(c.id))
+        .filter((c) => c.calendar !== '24x7' && /dst|spring|fall/i.test(c.id))
         .map((c) => vectors.calendars[c.calendar].timeZone)
     );
-    expect([...zones].sort()).toEqual(["America/New_York", "Europe/Berlin"]);
+    expect([...zones].sort()).toEqual(['America/New_York', 'Europe/Berlin']);
     for (const kind of KINDS) {
       expect(
-        count((c) => c.kind === kind && c.calendar === "24x7")
+        count((c) => c.kind === kind && c.calendar === '24x7')
       ).toBeGreaterThanOrEqual(3);
     }
     const states = new Set(
-      cases.filter((c) => c.kind === "slaState").map((c) => c.expect.state)
+      cases.filter((c) => c.kind === 'slaState').map((c) => c.expect.state)
     );
     expect([...states].sort()).toEqual([
-      "breached",
-      "met",
-      "missed",
-      "on-track",
-      "warning"
+      'breached',
+      'met',
+      'missed',
+      'on-track',
+      'warning'
     ]);
   });
 
   test.each(vectors.cases.map((c) => [`${c.kind} ${c.id}`, c]))(
-    "%s",
+    '%s',
     (_name, testCase) => {
       // elapsedPercent is rounded to two decimals by the module, so exact equality holds.
       expect(run(testCase)).toEqual(testCase.expect);
@@ -175,7 +175,7 @@ describe("incidentRules conformance vectors", () => {
 });
 
 function levelNumber(value) {
-  return typeof value === "number"
+  return typeof value === 'number'
     ? value
-    : ["High", "Medium", "Low"].indexOf(value) + 1;
+    : ['High', 'Medium', 'Low'].indexOf(value) + 1;
 }
