@@ -9,51 +9,51 @@
  */
 
 const ARIA_CURRENT_VALUES = new Set([
-  "true",
-  "false",
-  "page",
-  "step",
-  "location",
-  "date",
-  "time"
+  'true',
+  'false',
+  'page',
+  'step',
+  'location',
+  'date',
+  'time'
 ]);
 
 function textOf(node) {
-  return (node.textContent ?? "").replace(/\s+/g, " ").trim();
+  return (node.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
 function describeNode(node) {
-  const classes = node.getAttribute("class");
-  return `<${node.tagName.toLowerCase()}${classes ? ` class="${classes}"` : ""}>`;
+  const classes = node.getAttribute('class');
+  return `<${node.tagName.toLowerCase()}${classes ? ` class="${classes}"` : ''}>`;
 }
 
 function checkRoot(root, problems) {
-  const all = [...root.querySelectorAll("*")];
+  const all = [...root.querySelectorAll('*')];
   all.forEach((node) => {
     const tag = node.tagName.toLowerCase();
-    const label = node.getAttribute("aria-label");
-    if (tag === "button" && !textOf(node) && !label) {
+    const label = node.getAttribute('aria-label');
+    if (tag === 'button' && !textOf(node) && !label) {
       problems.push(`${describeNode(node)} has no accessible name`);
     }
-    if (tag === "a") {
-      if (!node.getAttribute("href")) {
+    if (tag === 'a') {
+      if (!node.getAttribute('href')) {
         problems.push(`${describeNode(node)} has no href`);
       }
       if (!textOf(node) && !label) {
         problems.push(`${describeNode(node)} has no link text`);
       }
     }
-    if (tag === "img" && node.getAttribute("alt") === null) {
+    if (tag === 'img' && node.getAttribute('alt') === null) {
       problems.push(`${describeNode(node)} has no alt attribute`);
     }
-    if (tag === "table") {
-      const caption = node.querySelector("caption");
+    if (tag === 'table') {
+      const caption = node.querySelector('caption');
       if (!caption || !textOf(caption)) {
         problems.push(`${describeNode(node)} has no caption`);
       }
-      node.querySelectorAll("th").forEach((header) => {
-        const scope = header.getAttribute("scope");
-        if (scope !== "col" && scope !== "row") {
+      node.querySelectorAll('th').forEach((header) => {
+        const scope = header.getAttribute('scope');
+        if (scope !== 'col' && scope !== 'row') {
           problems.push(
             `${describeNode(header)} "${textOf(header)}" has no scope="col|row"`
           );
@@ -63,20 +63,20 @@ function checkRoot(root, problems) {
         }
       });
     }
-    if (tag === "fieldset") {
-      const legend = node.querySelector("legend");
+    if (tag === 'fieldset') {
+      const legend = node.querySelector('legend');
       if (!legend || !textOf(legend)) {
         problems.push(`${describeNode(node)} has no legend`);
       }
     }
     if (
-      node.hasAttribute("aria-current") &&
-      !ARIA_CURRENT_VALUES.has(node.getAttribute("aria-current"))
+      node.hasAttribute('aria-current') &&
+      !ARIA_CURRENT_VALUES.has(node.getAttribute('aria-current'))
     ) {
       problems.push(`${describeNode(node)} has an invalid aria-current value`);
     }
-    ["aria-labelledby", "aria-describedby"].forEach((attribute) => {
-      const ids = (node.getAttribute(attribute) ?? "")
+    ['aria-labelledby', 'aria-describedby'].forEach((attribute) => {
+      const ids = (node.getAttribute(attribute) ?? '')
         .split(/\s+/)
         .filter((id) => id);
       ids.forEach((id) => {
@@ -88,12 +88,12 @@ function checkRoot(root, problems) {
       });
     });
     if (
-      (tag === "lightning-input" || tag === "lightning-button") &&
+      (tag === 'lightning-input' || tag === 'lightning-button') &&
       !node.label
     ) {
       problems.push(`${describeNode(node)} has no label`);
     }
-    if (tag === "lightning-spinner" && !node.alternativeText) {
+    if (tag === 'lightning-spinner' && !node.alternativeText) {
       problems.push(`${describeNode(node)} has no alternative-text`);
     }
     if (node.shadowRoot) {

@@ -3,7 +3,7 @@
  * reaches the page; in jest the event simply bubbles, so tests listen for
  * `lightning__showtoast` on the component and read `event.detail`.
  */
-export const SHOW_TOAST_EVENT_NAME = "lightning__showtoast";
+export const SHOW_TOAST_EVENT_NAME = 'lightning__showtoast';
 
 export class ShowToastEvent extends CustomEvent {
   constructor(toast) {

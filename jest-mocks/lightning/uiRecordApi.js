@@ -3,7 +3,7 @@
  * default (override per test with `mockResolvedValue` / `mockRejectedValue`); read
  * adapters are LDS test wire adapters, so tests can `emit` records or `error`s.
  */
-import { createLdsTestWireAdapter } from "@salesforce/wire-service-jest-util";
+import { createLdsTestWireAdapter } from '@salesforce/wire-service-jest-util';
 
 export const getRecord = createLdsTestWireAdapter(jest.fn());
 export const getRecords = createLdsTestWireAdapter(jest.fn());
@@ -12,23 +12,23 @@ export const updateRecord = jest.fn((recordInput) =>
   Promise.resolve({ id: recordInput?.fields?.Id, fields: {} })
 );
 export const createRecord = jest.fn(() =>
-  Promise.resolve({ id: "001000000000001AAA", fields: {} })
+  Promise.resolve({ id: '001000000000001AAA', fields: {} })
 );
 export const deleteRecord = jest.fn(() => Promise.resolve());
 export const notifyRecordUpdateAvailable = jest.fn(() => Promise.resolve());
 
 function fieldPath(field) {
   const qualified =
-    typeof field === "string"
+    typeof field === 'string'
       ? field
       : `${field.objectApiName}.${field.fieldApiName}`;
-  const dot = qualified.indexOf(".");
+  const dot = qualified.indexOf('.');
   if (dot < 1) {
     throw new TypeError(
       `Field "${qualified}" is not qualified with an object API name.`
     );
   }
-  return qualified.substring(dot + 1).split(".");
+  return qualified.substring(dot + 1).split('.');
 }
 
 function fieldValueRecord(record, field) {

@@ -3,7 +3,7 @@
  * custom-metadata-shaped records that c/incidentRules works on. Keeping the mapping here
  * means the matrix and the timers read the controller's data the same way.
  */
-import { toLevel } from "c/incidentRules";
+import { toLevel } from 'c/incidentRules';
 
 /** Matrix levels in display order: High (1) first. */
 export const LEVELS = [1, 2, 3];

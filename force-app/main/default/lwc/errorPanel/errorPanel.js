@@ -1,5 +1,5 @@
-import { LightningElement, api } from "lwc";
-import { reduceErrors } from "c/ldsUtils";
+import { LightningElement, api } from 'lwc';
+import { reduceErrors } from 'c/ldsUtils';
 
 /**
  * Shows a friendly message for one or more errors, with the underlying messages behind a
@@ -8,7 +8,7 @@ import { reduceErrors } from "c/ldsUtils";
 export default class ErrorPanel extends LightningElement {
   /** A single error or an array of errors, in any shape reduceErrors understands. */
   @api errors;
-  @api friendlyMessage = "Something went wrong while loading this data.";
+  @api friendlyMessage = 'Something went wrong while loading this data.';
 
   showDetails = false;
 
@@ -28,7 +28,7 @@ export default class ErrorPanel extends LightningElement {
   }
 
   get toggleLabel() {
-    return this.showDetails ? "Hide details" : "Show details";
+    return this.showDetails ? 'Hide details' : 'Show details';
   }
 
   handleToggle() {

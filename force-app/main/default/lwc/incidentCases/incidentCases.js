@@ -1,6 +1,6 @@
-import { LightningElement, api, wire } from "lwc";
-import { NavigationMixin } from "lightning/navigation";
-import getLinkedCases from "@salesforce/apex/IncidentConsoleController.getLinkedCases";
+import { LightningElement, api, wire } from 'lwc';
+import { NavigationMixin } from 'lightning/navigation';
+import getLinkedCases from '@salesforce/apex/IncidentConsoleController.getLinkedCases';
 
 /** Cases per page: large incidents have hundreds of linked cases. */
 export const PAGE_SIZE = 25;
@@ -17,9 +17,9 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
   error;
 
   @wire(getLinkedCases, {
-    recordId: "$recordId",
+    recordId: '$recordId',
     pageSize: PAGE_SIZE,
-    pageNumber: "$pageNumber"
+    pageNumber: '$pageNumber'
   })
   wiredCases({ data, error }) {
     if (data) {
@@ -73,14 +73,14 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
   get counts() {
     const page = this.page ?? {};
     return [
-      { key: "total", label: "Cases", value: page.total ?? 0 },
+      { key: 'total', label: 'Cases', value: page.total ?? 0 },
       {
-        key: "accounts",
-        label: "Affected accounts",
+        key: 'accounts',
+        label: 'Affected accounts',
         value: page.affectedAccounts ?? 0
       },
-      { key: "open", label: "Open", value: page.openCount ?? 0 },
-      { key: "closed", label: "Closed", value: page.closedCount ?? 0 }
+      { key: 'open', label: 'Open', value: page.openCount ?? 0 },
+      { key: 'closed', label: 'Closed', value: page.closedCount ?? 0 }
     ];
   }
 
@@ -100,11 +100,11 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
     // Keep the href for open-in-new-tab; a plain click navigates inside the console.
     event.preventDefault();
     this[NavigationMixin.Navigate]({
-      type: "standard__recordPage",
+      type: 'standard__recordPage',
       attributes: {
         recordId: event.currentTarget.dataset.id,
-        objectApiName: "Case",
-        actionName: "view"
+        objectApiName: 'Case',
+        actionName: 'view'
       }
     });
   }

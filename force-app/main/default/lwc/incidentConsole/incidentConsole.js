@@ -1,6 +1,6 @@
-import { LightningElement, api, wire } from "lwc";
-import { refreshApex } from "@salesforce/apex";
-import getConsole from "@salesforce/apex/IncidentConsoleController.getConsole";
+import { LightningElement, api, wire } from 'lwc';
+import { refreshApex } from '@salesforce/apex';
+import getConsole from '@salesforce/apex/IncidentConsoleController.getConsole';
 
 /**
  * The incident console on Incident, Problem and Change Request record pages: severity
@@ -14,7 +14,7 @@ export default class IncidentConsole extends LightningElement {
   error;
   wiredConsoleResult;
 
-  @wire(getConsole, { recordId: "$recordId" })
+  @wire(getConsole, { recordId: '$recordId' })
   wiredConsole(result) {
     this.wiredConsoleResult = result;
     const { data, error } = result;
@@ -34,21 +34,21 @@ export default class IncidentConsole extends LightningElement {
   get title() {
     return this.consoleData?.subject
       ? `Incident console: ${this.consoleData.subject}`
-      : "Incident console";
+      : 'Incident console';
   }
 
   get summary() {
     const data = this.consoleData;
     const severity = data.severity
       ? `Severity ${data.severity}`
-      : "Severity not set";
+      : 'Severity not set';
     return [
       severity,
       data.priority && `Priority ${data.priority}`,
       data.status && `Status ${data.status}`
     ]
       .filter((part) => !!part)
-      .join(" · ");
+      .join(' · ');
   }
 
   /** Urgency and impact changed: the trigger recomputed severity and SLA, so reload. */

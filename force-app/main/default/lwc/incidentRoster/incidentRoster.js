@@ -1,22 +1,22 @@
-import { LightningElement, api, wire } from "lwc";
-import getRoster from "@salesforce/apex/IncidentConsoleController.getRoster";
+import { LightningElement, api, wire } from 'lwc';
+import getRoster from '@salesforce/apex/IncidentConsoleController.getRoster';
 
 /** Roster roles (Incident_Roster_Member__c.Role__c values) in the order people are called. */
 export const ROLE_GROUPS = [
-  { role: "Incident Owner", heading: "Incident Owner" },
-  { role: "Technical Expert", heading: "Technical Experts" },
-  { role: "Service Level Manager", heading: "Service Level Managers" },
+  { role: 'Incident Owner', heading: 'Incident Owner' },
+  { role: 'Technical Expert', heading: 'Technical Experts' },
+  { role: 'Service Level Manager', heading: 'Service Level Managers' },
   {
-    role: "On-Duty Customer Service Manager",
-    heading: "On-Duty Customer Service Manager"
+    role: 'On-Duty Customer Service Manager',
+    heading: 'On-Duty Customer Service Manager'
   }
 ];
 
 /** Dialable form of a phone number: digits and a leading plus only. */
 function telHref(phone) {
   const trimmed = phone.trim();
-  const digits = trimmed.replace(/[^\d]/g, "");
-  return `tel:${trimmed.startsWith("+") ? "+" : ""}${digits}`;
+  const digits = trimmed.replace(/[^\d]/g, '');
+  return `tel:${trimmed.startsWith('+') ? '+' : ''}${digits}`;
 }
 
 function toContact(entry) {
@@ -26,7 +26,7 @@ function toContact(entry) {
   return {
     key: `${entry.role}-${entry.id}`,
     name: entry.name,
-    details: details.join(" · "),
+    details: details.join(' · '),
     reason: entry.reason,
     email: entry.email,
     mailto: entry.email ? `mailto:${entry.email}` : null,
@@ -46,7 +46,7 @@ export default class IncidentRoster extends LightningElement {
   roster;
   error;
 
-  @wire(getRoster, { recordId: "$recordId" })
+  @wire(getRoster, { recordId: '$recordId' })
   wiredRoster({ data, error }) {
     if (data) {
       this.roster = data;

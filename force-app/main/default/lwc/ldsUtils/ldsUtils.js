@@ -21,7 +21,7 @@ function messagesOfOne(error) {
   if (Array.isArray(body)) {
     return messagesOf(body);
   }
-  if (body && typeof body === "object") {
+  if (body && typeof body === 'object') {
     const collected = [
       ...messagesOf(body.pageErrors),
       ...fieldErrorMessages(body.fieldErrors),
@@ -31,14 +31,14 @@ function messagesOfOne(error) {
     if (collected.length > 0) {
       return collected;
     }
-    if (typeof body.message === "string") {
+    if (typeof body.message === 'string') {
       return [body.message];
     }
   }
-  if (typeof error.message === "string") {
+  if (typeof error.message === 'string') {
     return [error.message];
   }
-  if (typeof error === "string") {
+  if (typeof error === 'string') {
     return [error];
   }
   return [error.statusText];
@@ -57,7 +57,7 @@ export function reduceErrors(errors) {
   return [
     ...new Set(
       messages.filter(
-        (message) => typeof message === "string" && message.trim() !== ""
+        (message) => typeof message === 'string' && message.trim() !== ''
       )
     )
   ];

@@ -3,16 +3,16 @@
  * any urgency criterion applies, and has high impact if any impact criterion applies.
  */
 export const URGENCY_CRITERIA = [
-  { id: "damage-grows", label: "The damage can grow quickly" },
-  { id: "escalates", label: "It becomes a bigger incident unless fixed soon" },
-  { id: "key-customers", label: "It affects, or may affect, key customers" }
+  { id: 'damage-grows', label: 'The damage can grow quickly' },
+  { id: 'escalates', label: 'It becomes a bigger incident unless fixed soon' },
+  { id: 'key-customers', label: 'It affects, or may affect, key customers' }
 ];
 
 export const IMPACT_CRITERIA = [
-  { id: "injury", label: "Someone is, or may be, injured" },
-  { id: "many-customers", label: "Many customers are affected" },
-  { id: "financial", label: "Large financial impact" },
-  { id: "reputation", label: "It may damage the company's reputation" }
+  { id: 'injury', label: 'Someone is, or may be, injured' },
+  { id: 'many-customers', label: 'Many customers are affected' },
+  { id: 'financial', label: 'Large financial impact' },
+  { id: 'reputation', label: "It may damage the company's reputation" }
 ];
 
 /**
@@ -23,5 +23,5 @@ export const IMPACT_CRITERIA = [
  * @returns {string|null}
  */
 export function proposeLevel(ticked, current) {
-  return ticked.size > 0 ? "High" : (current ?? null);
+  return ticked.size > 0 ? 'High' : (current ?? null);
 }

@@ -1,22 +1,22 @@
-import { LightningElement, api } from "lwc";
-import { updateRecord } from "lightning/uiRecordApi";
-import { ShowToastEvent } from "lightning/platformShowToastEvent";
-import URGENCY_FIELD from "@salesforce/schema/Incident.Urgency";
-import IMPACT_FIELD from "@salesforce/schema/Incident.Impact";
+import { LightningElement, api } from 'lwc';
+import { updateRecord } from 'lightning/uiRecordApi';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import URGENCY_FIELD from '@salesforce/schema/Incident.Urgency';
+import IMPACT_FIELD from '@salesforce/schema/Incident.Impact';
 import {
   levelLabel,
   priorityFor,
   severityFor,
   toLevel,
   validateRules
-} from "c/incidentRules";
-import { LEVELS, toSeverityRules } from "c/consoleData";
-import { reduceErrors } from "c/ldsUtils";
+} from 'c/incidentRules';
+import { LEVELS, toSeverityRules } from 'c/consoleData';
+import { reduceErrors } from 'c/ldsUtils';
 import {
   IMPACT_CRITERIA,
   URGENCY_CRITERIA,
   proposeLevel
-} from "./assessmentCriteria";
+} from './assessmentCriteria';
 
 function levelOrNull(value) {
   try {
@@ -89,8 +89,8 @@ export default class SeverityMatrix extends LightningElement {
           severity,
           priority: priorityFor(severity),
           isCurrent,
-          ariaCurrent: isCurrent ? "true" : null,
-          cellClass: `severity-cell severity-${severity}${isCurrent ? " is-current" : ""}`,
+          ariaCurrent: isCurrent ? 'true' : null,
+          cellClass: `severity-cell severity-${severity}${isCurrent ? ' is-current' : ''}`,
           actionLabel: `Set urgency ${levelLabel(urgency)} and impact ${levelLabel(impact)}:`,
           disabled: isCurrent || this.saving
         };
@@ -132,12 +132,12 @@ export default class SeverityMatrix extends LightningElement {
   }
 
   get proposalText() {
-    const urgency = this.proposedUrgency ?? "not set";
-    const impact = this.proposedImpact ?? "not set";
+    const urgency = this.proposedUrgency ?? 'not set';
+    const impact = this.proposedImpact ?? 'not set';
     const severity = this.proposedSeverity;
     const outcome =
       severity === null
-        ? "severity cannot be determined"
+        ? 'severity cannot be determined'
         : `severity ${severity} (${priorityFor(severity)})`;
     return `Proposed: urgency ${urgency}, impact ${impact}: ${outcome}.`;
   }
@@ -152,7 +152,7 @@ export default class SeverityMatrix extends LightningElement {
   handleCriterionChange(event) {
     const { group, id } = event.target.dataset;
     const ticked = new Set(
-      group === "urgency" ? this.tickedUrgency : this.tickedImpact
+      group === 'urgency' ? this.tickedUrgency : this.tickedImpact
     );
     if (event.target.checked) {
       ticked.add(id);
@@ -160,7 +160,7 @@ export default class SeverityMatrix extends LightningElement {
       ticked.delete(id);
     }
     // A new Set (not a mutation) so the template re-renders.
-    if (group === "urgency") {
+    if (group === 'urgency') {
       this.tickedUrgency = ticked;
     } else {
       this.tickedImpact = ticked;
@@ -193,13 +193,13 @@ export default class SeverityMatrix extends LightningElement {
       });
       this.dispatchEvent(
         new ShowToastEvent({
-          title: "Severity updated",
+          title: 'Severity updated',
           message: `Urgency ${urgency}, impact ${impact}: severity ${severity} (${priorityFor(severity)}).`,
-          variant: "success"
+          variant: 'success'
         })
       );
       this.dispatchEvent(
-        new CustomEvent("assessmentsaved", {
+        new CustomEvent('assessmentsaved', {
           detail: { urgency, impact, severity }
         })
       );
@@ -207,9 +207,9 @@ export default class SeverityMatrix extends LightningElement {
       this.saveError = error;
       this.dispatchEvent(
         new ShowToastEvent({
-          title: "Severity not updated",
-          message: reduceErrors(error).join(" "),
-          variant: "error"
+          title: 'Severity not updated',
+          message: reduceErrors(error).join(' '),
+          variant: 'error'
         })
       );
     } finally {

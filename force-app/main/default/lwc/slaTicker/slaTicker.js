@@ -21,7 +21,7 @@ function tick() {
 }
 
 function isHidden() {
-  return document.visibilityState === "hidden";
+  return document.visibilityState === 'hidden';
 }
 
 function startInterval() {
@@ -53,11 +53,11 @@ function handleVisibilityChange() {
  * @returns {() => void} a function that unsubscribes this listener
  */
 export function subscribe(listener) {
-  if (typeof listener !== "function") {
-    throw new TypeError("slaTicker.subscribe expects a function");
+  if (typeof listener !== 'function') {
+    throw new TypeError('slaTicker.subscribe expects a function');
   }
   if (listeners.size === 0) {
-    document.addEventListener("visibilitychange", handleVisibilityChange);
+    document.addEventListener('visibilitychange', handleVisibilityChange);
   }
   listeners.add(listener);
   startInterval();
@@ -72,7 +72,7 @@ export function unsubscribe(listener) {
   listeners.delete(listener);
   if (listeners.size === 0) {
     stopInterval();
-    document.removeEventListener("visibilitychange", handleVisibilityChange);
+    document.removeEventListener('visibilitychange', handleVisibilityChange);
   }
 }
 

@@ -1,26 +1,26 @@
-import { LightningElement, api } from "lwc";
-import { slaState, slaTargets } from "c/incidentRules";
-import { toSlaPolicy } from "c/consoleData";
-import { subscribe } from "c/slaTicker";
+import { LightningElement, api } from 'lwc';
+import { slaState, slaTargets } from 'c/incidentRules';
+import { toSlaPolicy } from 'c/consoleData';
+import { subscribe } from 'c/slaTicker';
 
 const STATE_LABELS = {
-  "on-track": "On track",
-  warning: "Warning",
-  breached: "Breached",
-  met: "Met",
-  missed: "Missed"
+  'on-track': 'On track',
+  warning: 'Warning',
+  breached: 'Breached',
+  met: 'Met',
+  missed: 'Missed'
 };
 
 const STATE_THEMES = {
-  "on-track": "slds-theme_success",
-  warning: "slds-theme_warning",
-  breached: "slds-theme_error",
-  met: "slds-theme_success",
-  missed: "slds-theme_error"
+  'on-track': 'slds-theme_success',
+  warning: 'slds-theme_warning',
+  breached: 'slds-theme_error',
+  met: 'slds-theme_success',
+  missed: 'slds-theme_error'
 };
 
-export const PAUSED_TEXT = "Outside business hours — clock paused";
-export const NO_SLA_TEXT = "No incident SLA (standard case process)";
+export const PAUSED_TEXT = 'Outside business hours — clock paused';
+export const NO_SLA_TEXT = 'No incident SLA (standard case process)';
 
 /**
  * Formats business minutes as "45 min", "2 h" or "3 h 05 min".
@@ -35,17 +35,17 @@ export function formatBusinessMinutes(minutes) {
   const rest = whole % 60;
   return rest === 0
     ? `${hours} h`
-    : `${hours} h ${String(rest).padStart(2, "0")} min`;
+    : `${hours} h ${String(rest).padStart(2, '0')} min`;
 }
 
-function describe(state, result) {
+function detailText(state, result) {
   switch (state) {
-    case "on-track":
-    case "warning":
+    case 'on-track':
+    case 'warning':
       return `${formatBusinessMinutes(result.remainingMinutes)} left`;
-    case "breached":
+    case 'breached':
       return `${formatBusinessMinutes(result.overdueMinutes)} overdue`;
-    case "missed":
+    case 'missed':
       return `Completed ${formatBusinessMinutes(result.overdueMinutes)} after the target`;
     default:
       return `Completed ${formatBusinessMinutes(result.remainingMinutes)} before the target`;
@@ -113,14 +113,14 @@ export default class SlaTimer extends LightningElement {
     }
     const clocks = [
       {
-        key: "response",
-        label: "Response",
+        key: 'response',
+        label: 'Response',
         due: data.responseDue ?? targets.responseDue.toISOString(),
         completedAt: data.respondedAt ?? null
       },
       {
-        key: "resolution",
-        label: "Resolution",
+        key: 'resolution',
+        label: 'Resolution',
         due: data.resolutionDue ?? targets.resolutionDue.toISOString(),
         completedAt: data.resolvedAt ?? null
       }
@@ -139,13 +139,13 @@ export default class SlaTimer extends LightningElement {
       },
       this.now
     );
-    const completed = result.state === "met" || result.state === "missed";
+    const completed = result.state === 'met' || result.state === 'missed';
     return {
       ...clock,
       state: result.state,
       stateLabel: STATE_LABELS[result.state],
       badgeClass: `slds-badge ${STATE_THEMES[result.state]} sla-state`,
-      detail: describe(result.state, result),
+      detail: detailText(result.state, result),
       completed,
       paused: !completed && !result.running,
       elapsedPercent: Math.min(

@@ -1,36 +1,36 @@
-import { LEVELS, toSeverityRules, toSlaPolicy } from "c/consoleData";
-import { severityFor, slaTargets, validateRules } from "c/incidentRules";
+import { LEVELS, toSeverityRules, toSlaPolicy } from 'c/consoleData';
+import { severityFor, slaTargets, validateRules } from 'c/incidentRules';
 
-const consoleData = require("../../incidentConsole/__tests__/data/getConsole.json");
+const consoleData = require('../../incidentConsole/__tests__/data/getConsole.json');
 
-describe("c/consoleData", () => {
-  it("maps controller rule cells to severity rule records the rules module accepts", () => {
+describe('c/consoleData', () => {
+  it('maps controller rule cells to severity rule records the rules module accepts', () => {
     const rules = toSeverityRules(consoleData.rules);
 
     expect(rules[0]).toEqual({ Urgency__c: 1, Impact__c: 1, Severity__c: 1 });
     expect(validateRules(rules)).toEqual([]);
-    expect(severityFor(rules, "Medium", "Low")).toBe(4);
+    expect(severityFor(rules, 'Medium', 'Low')).toBe(4);
   });
 
-  it("accepts picklist labels for urgency and impact", () => {
+  it('accepts picklist labels for urgency and impact', () => {
     expect(
-      toSeverityRules([{ urgency: "Low", impact: "High", severity: 3 }])
+      toSeverityRules([{ urgency: 'Low', impact: 'High', severity: 3 }])
     ).toEqual([{ Urgency__c: 3, Impact__c: 1, Severity__c: 3 }]);
   });
 
-  it("keeps an unknown level as received so validation can name it", () => {
+  it('keeps an unknown level as received so validation can name it', () => {
     const rules = toSeverityRules([
-      { urgency: "Urgent", impact: 2, severity: 2 }
+      { urgency: 'Urgent', impact: 2, severity: 2 }
     ]);
-    expect(rules[0].Urgency__c).toBe("Urgent");
+    expect(rules[0].Urgency__c).toBe('Urgent');
     expect(
       validateRules(rules).some(
-        (problem) => problem.field === "Urgency__c" && problem.record === 0
+        (problem) => problem.field === 'Urgency__c' && problem.record === 0
       )
     ).toBe(true);
   });
 
-  it("maps controller policy rows to SLA policy records", () => {
+  it('maps controller policy rows to SLA policy records', () => {
     const policy = toSlaPolicy(consoleData.policy);
 
     expect(policy[0]).toEqual({
@@ -43,13 +43,13 @@ describe("c/consoleData", () => {
       slaTargets(
         policy,
         2,
-        "2025-03-04T16:00:00.000Z",
+        '2025-03-04T16:00:00.000Z',
         null
       ).responseDue.toISOString()
-    ).toBe("2025-03-04T17:00:00.000Z");
+    ).toBe('2025-03-04T17:00:00.000Z');
   });
 
-  it("treats missing lists as empty and orders levels High first", () => {
+  it('treats missing lists as empty and orders levels High first', () => {
     expect(toSeverityRules(undefined)).toEqual([]);
     expect(toSlaPolicy(null)).toEqual([]);
     expect(LEVELS).toEqual([1, 2, 3]);

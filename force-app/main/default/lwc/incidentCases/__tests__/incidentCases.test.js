@@ -1,27 +1,27 @@
-import { createElement } from "@lwc/engine-dom";
-import IncidentCases from "c/incidentCases";
-import getLinkedCases from "@salesforce/apex/IncidentConsoleController.getLinkedCases";
-import { navigateMock } from "lightning/navigation";
-import { accessibilityProblems } from "../../../../../../jest-mocks/accessibility";
+import { createElement } from '@lwc/engine-dom';
+import IncidentCases from 'c/incidentCases';
+import getLinkedCases from '@salesforce/apex/IncidentConsoleController.getLinkedCases';
+import { navigateMock } from 'lightning/navigation';
+import { accessibilityProblems } from '../../../../../../jest-mocks/accessibility';
 
-const page1 = require("./data/getLinkedCasesPage1.json");
-const page2 = require("./data/getLinkedCasesPage2.json");
-const page3 = require("./data/getLinkedCasesPage3.json");
-const empty = require("./data/getLinkedCasesEmpty.json");
+const page1 = require('./data/getLinkedCasesPage1.json');
+const page2 = require('./data/getLinkedCasesPage2.json');
+const page3 = require('./data/getLinkedCasesPage3.json');
+const empty = require('./data/getLinkedCasesEmpty.json');
 
 jest.mock(
-  "@salesforce/apex/IncidentConsoleController.getLinkedCases",
+  '@salesforce/apex/IncidentConsoleController.getLinkedCases',
   () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
     return { default: createApexTestWireAdapter(jest.fn()) };
   },
   { virtual: true }
 );
 
-const RECORD_ID = "0iF000000000001AAA";
+const RECORD_ID = '0iF000000000001AAA';
 
 function mount() {
-  const element = createElement("c-incident-cases", { is: IncidentCases });
+  const element = createElement('c-incident-cases', { is: IncidentCases });
   element.recordId = RECORD_ID;
   document.body.appendChild(element);
   return element;
@@ -34,7 +34,7 @@ async function flushPromises() {
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
-describe("c-incident-cases", () => {
+describe('c-incident-cases', () => {
   afterEach(() => {
     while (document.body.firstChild) {
       document.body.removeChild(document.body.firstChild);
@@ -42,7 +42,7 @@ describe("c-incident-cases", () => {
     jest.clearAllMocks();
   });
 
-  it("asks for the first page of 25 and shows a spinner meanwhile", async () => {
+  it('asks for the first page of 25 and shows a spinner meanwhile', async () => {
     const element = mount();
     await flushPromises();
 
@@ -51,41 +51,41 @@ describe("c-incident-cases", () => {
       pageSize: 25,
       pageNumber: 1
     });
-    expect($(element, "lightning-spinner")).not.toBeNull();
+    expect($(element, 'lightning-spinner')).not.toBeNull();
   });
 
-  it("shows the counts and the cases of the page", async () => {
+  it('shows the counts and the cases of the page', async () => {
     const element = mount();
     getLinkedCases.emit(page1);
     await flushPromises();
 
     const count = (key) =>
       $(element, `[data-count="${key}"] .count-value`).textContent;
-    expect(count("total")).toBe("60");
-    expect(count("accounts")).toBe("12");
-    expect(count("open")).toBe("45");
-    expect(count("closed")).toBe("15");
+    expect(count('total')).toBe('60');
+    expect(count('accounts')).toBe('12');
+    expect(count('open')).toBe('45');
+    expect(count('closed')).toBe('15');
 
-    const rows = element.shadowRoot.querySelectorAll(".case-row");
+    const rows = element.shadowRoot.querySelectorAll('.case-row');
     expect(rows).toHaveLength(25);
-    const link = rows[0].querySelector("a.case-link");
-    expect(link.textContent).toBe("00001001");
-    expect(link.getAttribute("href")).toBe(
-      "/lightning/r/Case/500000000000001AAA/view"
+    const link = rows[0].querySelector('a.case-link');
+    expect(link.textContent).toBe('00001001');
+    expect(link.getAttribute('href')).toBe(
+      '/lightning/r/Case/500000000000001AAA/view'
     );
-    expect(rows[3].textContent).toContain("Closed (closed)");
+    expect(rows[3].textContent).toContain('Closed (closed)');
   });
 
-  it("pages forward and back, disabling the buttons at the ends", async () => {
+  it('pages forward and back, disabling the buttons at the ends', async () => {
     const element = mount();
     getLinkedCases.emit(page1);
     await flushPromises();
 
-    expect($(element, ".page-text").textContent).toBe("Page 1 of 3");
-    expect($(element, ".previous-page").disabled).toBe(true);
-    expect($(element, ".next-page").disabled).toBe(false);
+    expect($(element, '.page-text').textContent).toBe('Page 1 of 3');
+    expect($(element, '.previous-page').disabled).toBe(true);
+    expect($(element, '.next-page').disabled).toBe(false);
 
-    $(element, ".next-page").click();
+    $(element, '.next-page').click();
     await flushPromises();
     expect(getLinkedCases.getLastConfig()).toEqual({
       recordId: RECORD_ID,
@@ -94,73 +94,73 @@ describe("c-incident-cases", () => {
     });
     getLinkedCases.emit(page2);
     await flushPromises();
-    expect($(element, ".page-text").textContent).toBe("Page 2 of 3");
-    expect($(element, ".previous-page").disabled).toBe(false);
+    expect($(element, '.page-text').textContent).toBe('Page 2 of 3');
+    expect($(element, '.previous-page').disabled).toBe(false);
 
-    $(element, ".next-page").click();
+    $(element, '.next-page').click();
     await flushPromises();
     getLinkedCases.emit(page3);
     await flushPromises();
-    expect($(element, ".page-text").textContent).toBe("Page 3 of 3");
-    expect($(element, ".next-page").disabled).toBe(true);
-    expect(element.shadowRoot.querySelectorAll(".case-row")).toHaveLength(10);
+    expect($(element, '.page-text').textContent).toBe('Page 3 of 3');
+    expect($(element, '.next-page').disabled).toBe(true);
+    expect(element.shadowRoot.querySelectorAll('.case-row')).toHaveLength(10);
 
-    $(element, ".previous-page").click();
+    $(element, '.previous-page').click();
     await flushPromises();
     expect(getLinkedCases.getLastConfig().pageNumber).toBe(2);
   });
 
-  it("opens a case through navigation instead of a full page load", async () => {
+  it('opens a case through navigation instead of a full page load', async () => {
     const element = mount();
     getLinkedCases.emit(page1);
     await flushPromises();
 
-    $(element, "a.case-link").click();
+    $(element, 'a.case-link').click();
 
     expect(navigateMock).toHaveBeenCalledWith(
       {
-        type: "standard__recordPage",
+        type: 'standard__recordPage',
         attributes: {
-          recordId: "500000000000001AAA",
-          objectApiName: "Case",
-          actionName: "view"
+          recordId: '500000000000001AAA',
+          objectApiName: 'Case',
+          actionName: 'view'
         }
       },
       undefined
     );
   });
 
-  it("says when no cases are linked", async () => {
+  it('says when no cases are linked', async () => {
     const element = mount();
     getLinkedCases.emit(empty);
     await flushPromises();
 
-    expect($(element, ".no-cases").textContent).toBe(
-      "No cases are linked to this record yet."
+    expect($(element, '.no-cases').textContent).toBe(
+      'No cases are linked to this record yet.'
     );
-    expect($(element, "table")).toBeNull();
+    expect($(element, 'table')).toBeNull();
     expect($(element, '[data-count="total"] .count-value').textContent).toBe(
-      "0"
+      '0'
     );
   });
 
-  it("shows the error panel when the cases cannot be loaded", async () => {
+  it('shows the error panel when the cases cannot be loaded', async () => {
     const element = mount();
-    getLinkedCases.error({ message: "Insufficient access to Case" });
+    getLinkedCases.error({ message: 'Insufficient access to Case' });
     await flushPromises();
 
-    expect($(element, "c-error-panel").friendlyMessage).toBe(
-      "The linked cases could not be loaded."
+    expect($(element, 'c-error-panel').friendlyMessage).toBe(
+      'The linked cases could not be loaded.'
     );
-    expect($(element, "lightning-spinner")).toBeNull();
+    expect($(element, 'lightning-spinner')).toBeNull();
   });
 
-  it("is accessible", async () => {
+  it('is accessible', async () => {
     const element = mount();
     getLinkedCases.emit(page1);
     await flushPromises();
 
     expect(accessibilityProblems(element)).toEqual([]);
-    expect($(element, "caption").textContent).toContain("Page 1 of 3");
+    expect($(element, 'caption').textContent).toContain('Page 1 of 3');
   });
 });

@@ -1,37 +1,37 @@
-import { createElement } from "@lwc/engine-dom";
-import IncidentConsole from "c/incidentConsole";
-import getConsole from "@salesforce/apex/IncidentConsoleController.getConsole";
-import { refreshApex } from "@salesforce/apex";
-import { accessibilityProblems } from "../../../../../../jest-mocks/accessibility";
+import { createElement } from '@lwc/engine-dom';
+import IncidentConsole from 'c/incidentConsole';
+import getConsole from '@salesforce/apex/IncidentConsoleController.getConsole';
+import { refreshApex } from '@salesforce/apex';
+import { accessibilityProblems } from '../../../../../../jest-mocks/accessibility';
 
-const consoleData = require("./data/getConsole.json");
+const consoleData = require('./data/getConsole.json');
 
 jest.mock(
-  "@salesforce/apex/IncidentConsoleController.getConsole",
+  '@salesforce/apex/IncidentConsoleController.getConsole',
   () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
     return { default: createApexTestWireAdapter(jest.fn()) };
   },
   { virtual: true }
 );
 jest.mock(
-  "@salesforce/apex/IncidentConsoleController.getRoster",
+  '@salesforce/apex/IncidentConsoleController.getRoster',
   () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
     return { default: createApexTestWireAdapter(jest.fn()) };
   },
   { virtual: true }
 );
 jest.mock(
-  "@salesforce/apex/IncidentConsoleController.getLinkedCases",
+  '@salesforce/apex/IncidentConsoleController.getLinkedCases',
   () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
     return { default: createApexTestWireAdapter(jest.fn()) };
   },
   { virtual: true }
 );
 jest.mock(
-  "@salesforce/apex",
+  '@salesforce/apex',
   () => ({ refreshApex: jest.fn(() => Promise.resolve()) }),
   { virtual: true }
 );
@@ -39,19 +39,19 @@ jest.mock(
 const RECORD_ID = consoleData.recordId;
 
 function mount() {
-  const element = createElement("c-incident-console", { is: IncidentConsole });
+  const element = createElement('c-incident-console', { is: IncidentConsole });
   element.recordId = RECORD_ID;
-  element.objectApiName = "Incident";
+  element.objectApiName = 'Incident';
   document.body.appendChild(element);
   return element;
 }
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
-describe("c-incident-console", () => {
+describe('c-incident-console', () => {
   beforeEach(() => {
     jest.useFakeTimers();
-    jest.setSystemTime(new Date("2025-03-04T16:20:00.000Z"));
+    jest.setSystemTime(new Date('2025-03-04T16:20:00.000Z'));
   });
 
   afterEach(() => {
@@ -62,65 +62,65 @@ describe("c-incident-console", () => {
     jest.useRealTimers();
   });
 
-  it("loads the console for its record and shows a spinner meanwhile", async () => {
+  it('loads the console for its record and shows a spinner meanwhile', async () => {
     const element = mount();
     await Promise.resolve();
 
     expect(getConsole.getLastConfig()).toEqual({ recordId: RECORD_ID });
-    expect($(element, "lightning-spinner").alternativeText).toBe(
-      "Loading the incident console"
+    expect($(element, 'lightning-spinner').alternativeText).toBe(
+      'Loading the incident console'
     );
-    expect($(element, "c-severity-matrix")).toBeNull();
+    expect($(element, 'c-severity-matrix')).toBeNull();
   });
 
-  it("composes the matrix, SLA timers, roster and cases from the console data", async () => {
+  it('composes the matrix, SLA timers, roster and cases from the console data', async () => {
     const element = mount();
     getConsole.emit(consoleData);
     await Promise.resolve();
 
-    expect($(element, "lightning-card").title).toBe(
-      "Incident console: Regional power outage in Fremont"
+    expect($(element, 'lightning-card').title).toBe(
+      'Incident console: Regional power outage in Fremont'
     );
-    expect($(element, ".console-summary").textContent).toBe(
-      "Severity 2 · Priority High · Status In Progress"
+    expect($(element, '.console-summary').textContent).toBe(
+      'Severity 2 · Priority High · Status In Progress'
     );
 
-    const matrix = $(element, "c-severity-matrix");
+    const matrix = $(element, 'c-severity-matrix');
     expect(matrix.recordId).toBe(RECORD_ID);
-    expect(matrix.urgency).toBe("High");
-    expect(matrix.impact).toBe("Medium");
+    expect(matrix.urgency).toBe('High');
+    expect(matrix.impact).toBe('Medium');
     expect(matrix.canEdit).toBe(true);
     expect(matrix.rules).toEqual(consoleData.rules);
 
-    expect($(element, "c-sla-timer").consoleData).toEqual(consoleData);
-    expect($(element, "c-incident-roster").recordId).toBe(RECORD_ID);
-    expect($(element, "c-incident-cases").recordId).toBe(RECORD_ID);
+    expect($(element, 'c-sla-timer').consoleData).toEqual(consoleData);
+    expect($(element, 'c-incident-roster').recordId).toBe(RECORD_ID);
+    expect($(element, 'c-incident-cases').recordId).toBe(RECORD_ID);
 
     // The composed children render the real data: the current matrix cell and a running clock.
     const currentCell = matrix.shadowRoot.querySelector(
       'td[aria-current="true"]'
     );
     expect(currentCell.dataset).toMatchObject({
-      urgency: "High",
-      impact: "Medium"
+      urgency: 'High',
+      impact: 'Medium'
     });
-    const response = $(element, "c-sla-timer").shadowRoot.querySelector(
+    const response = $(element, 'c-sla-timer').shadowRoot.querySelector(
       'li[data-clock="response"]'
     );
-    expect(response.dataset.state).toBe("on-track");
-    expect(response.querySelector(".clock-detail").textContent).toBe(
-      "40 min left"
+    expect(response.dataset.state).toBe('on-track');
+    expect(response.querySelector('.clock-detail').textContent).toBe(
+      '40 min left'
     );
   });
 
-  it("reloads the console after the matrix saved urgency and impact", async () => {
+  it('reloads the console after the matrix saved urgency and impact', async () => {
     const element = mount();
     getConsole.emit(consoleData);
     await Promise.resolve();
 
-    $(element, "c-severity-matrix").dispatchEvent(
-      new CustomEvent("assessmentsaved", {
-        detail: { urgency: "High", impact: "High", severity: 1 }
+    $(element, 'c-severity-matrix').dispatchEvent(
+      new CustomEvent('assessmentsaved', {
+        detail: { urgency: 'High', impact: 'High', severity: 1 }
       })
     );
 
@@ -128,24 +128,24 @@ describe("c-incident-console", () => {
     expect(refreshApex.mock.calls[0][0].data).toEqual(consoleData);
   });
 
-  it("shows the error panel when the console cannot be loaded", async () => {
+  it('shows the error panel when the console cannot be loaded', async () => {
     const element = mount();
     getConsole.error({
       message:
-        "You do not have access to the Apex class named IncidentConsoleController."
+        'You do not have access to the Apex class named IncidentConsoleController.'
     });
     await Promise.resolve();
 
-    const panel = $(element, "c-error-panel");
+    const panel = $(element, 'c-error-panel');
     expect(panel.friendlyMessage).toBe(
-      "The incident console could not be loaded."
+      'The incident console could not be loaded.'
     );
-    expect(panel.errors.body.message).toContain("IncidentConsoleController");
-    expect($(element, "lightning-spinner")).toBeNull();
-    expect($(element, "c-severity-matrix")).toBeNull();
+    expect(panel.errors.body.message).toContain('IncidentConsoleController');
+    expect($(element, 'lightning-spinner')).toBeNull();
+    expect($(element, 'c-severity-matrix')).toBeNull();
   });
 
-  it("is accessible, children included", async () => {
+  it('is accessible, children included', async () => {
     const element = mount();
     getConsole.emit(consoleData);
     await Promise.resolve();

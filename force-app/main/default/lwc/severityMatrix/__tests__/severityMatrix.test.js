@@ -1,19 +1,19 @@
-import { createElement } from "@lwc/engine-dom";
-import SeverityMatrix from "c/severityMatrix";
-import { updateRecord } from "lightning/uiRecordApi";
-import { accessibilityProblems } from "../../../../../../jest-mocks/accessibility";
+import { createElement } from '@lwc/engine-dom';
+import SeverityMatrix from 'c/severityMatrix';
+import { updateRecord } from 'lightning/uiRecordApi';
+import { accessibilityProblems } from '../../../../../../jest-mocks/accessibility';
 
-const severityRules = require("./data/severityRules.json");
-const updateFailure = require("./data/updateRecordFailure.json");
+const severityRules = require('./data/severityRules.json');
+const updateFailure = require('./data/updateRecordFailure.json');
 
-const RECORD_ID = "0iF000000000001AAA";
+const RECORD_ID = '0iF000000000001AAA';
 
 function mount(props = {}) {
-  const element = createElement("c-severity-matrix", { is: SeverityMatrix });
+  const element = createElement('c-severity-matrix', { is: SeverityMatrix });
   Object.assign(element, {
     recordId: RECORD_ID,
-    urgency: "High",
-    impact: "Medium",
+    urgency: 'High',
+    impact: 'Medium',
     rules: severityRules,
     canEdit: true,
     ...props
@@ -33,7 +33,7 @@ function tick(element, group, id, checked = true) {
     `lightning-input[data-group="${group}"][data-id="${id}"]`
   );
   input.checked = checked;
-  input.dispatchEvent(new CustomEvent("change"));
+  input.dispatchEvent(new CustomEvent('change'));
 }
 
 async function flushPromises() {
@@ -43,7 +43,7 @@ async function flushPromises() {
   }
 }
 
-describe("c-severity-matrix", () => {
+describe('c-severity-matrix', () => {
   afterEach(() => {
     while (document.body.firstChild) {
       document.body.removeChild(document.body.firstChild);
@@ -51,149 +51,149 @@ describe("c-severity-matrix", () => {
     jest.clearAllMocks();
   });
 
-  it("renders urgency rows by impact columns with the severity of every cell", () => {
+  it('renders urgency rows by impact columns with the severity of every cell', () => {
     const element = mount();
 
     const columnHeaders = [
       ...element.shadowRoot.querySelectorAll('thead th[scope="col"]')
     ].map((th) => th.textContent.trim());
     expect(columnHeaders).toEqual([
-      "Urgency / Impact",
-      "High impact",
-      "Medium impact",
-      "Low impact"
+      'Urgency / Impact',
+      'High impact',
+      'Medium impact',
+      'Low impact'
     ]);
     const rowHeaders = [
       ...element.shadowRoot.querySelectorAll('tbody th[scope="row"]')
     ].map((th) => th.textContent.trim());
     expect(rowHeaders).toEqual([
-      "High urgency",
-      "Medium urgency",
-      "Low urgency"
+      'High urgency',
+      'Medium urgency',
+      'Low urgency'
     ]);
 
-    const severities = [...element.shadowRoot.querySelectorAll("tbody tr")].map(
+    const severities = [...element.shadowRoot.querySelectorAll('tbody tr')].map(
       (row) =>
-        [...row.querySelectorAll(".cell-severity")].map(
+        [...row.querySelectorAll('.cell-severity')].map(
           (span) => span.textContent
         )
     );
     expect(severities).toEqual([
-      ["Severity 1", "Severity 2", "Severity 3"],
-      ["Severity 2", "Severity 3", "Severity 4"],
-      ["Severity 3", "Severity 4", "Severity 5"]
+      ['Severity 1', 'Severity 2', 'Severity 3'],
+      ['Severity 2', 'Severity 3', 'Severity 4'],
+      ['Severity 3', 'Severity 4', 'Severity 5']
     ]);
     expect(
-      cell(element, "Medium", "Low")
-        .querySelector(".cell-priority")
+      cell(element, 'Medium', 'Low')
+        .querySelector('.cell-priority')
         .textContent.trim()
-    ).toBe("(Low)");
+    ).toBe('(Low)');
   });
 
-  it("marks the current cell with aria-current and a visible text marker", () => {
+  it('marks the current cell with aria-current and a visible text marker', () => {
     const element = mount();
 
-    const current = element.shadowRoot.querySelectorAll("td[aria-current]");
+    const current = element.shadowRoot.querySelectorAll('td[aria-current]');
     expect(current).toHaveLength(1);
-    expect(current[0]).toBe(cell(element, "High", "Medium"));
-    expect(current[0].getAttribute("aria-current")).toBe("true");
-    expect(current[0].querySelector(".current-marker").textContent.trim()).toBe(
-      "Current"
+    expect(current[0]).toBe(cell(element, 'High', 'Medium'));
+    expect(current[0].getAttribute('aria-current')).toBe('true');
+    expect(current[0].querySelector('.current-marker').textContent.trim()).toBe(
+      'Current'
     );
-    expect(element.shadowRoot.querySelectorAll(".current-marker")).toHaveLength(
+    expect(element.shadowRoot.querySelectorAll('.current-marker')).toHaveLength(
       1
     );
   });
 
-  it("marks no cell when urgency or impact is not set", () => {
-    const element = mount({ urgency: null, impact: "Low" });
+  it('marks no cell when urgency or impact is not set', () => {
+    const element = mount({ urgency: null, impact: 'Low' });
     expect(
-      element.shadowRoot.querySelectorAll("td[aria-current]")
+      element.shadowRoot.querySelectorAll('td[aria-current]')
     ).toHaveLength(0);
   });
 
-  it("saves urgency and impact when an editor chooses a cell, then toasts and notifies the container", async () => {
+  it('saves urgency and impact when an editor chooses a cell, then toasts and notifies the container', async () => {
     const element = mount();
     const toastHandler = jest.fn();
     const savedHandler = jest.fn();
-    element.addEventListener("lightning__showtoast", toastHandler);
-    element.addEventListener("assessmentsaved", savedHandler);
+    element.addEventListener('lightning__showtoast', toastHandler);
+    element.addEventListener('assessmentsaved', savedHandler);
 
-    cell(element, "Low", "High").querySelector("button").click();
+    cell(element, 'Low', 'High').querySelector('button').click();
     await flushPromises();
 
     expect(updateRecord).toHaveBeenCalledTimes(1);
     expect(updateRecord).toHaveBeenCalledWith({
-      fields: { Id: RECORD_ID, Urgency: "Low", Impact: "High" }
+      fields: { Id: RECORD_ID, Urgency: 'Low', Impact: 'High' }
     });
     expect(toastHandler).toHaveBeenCalledTimes(1);
     expect(toastHandler.mock.calls[0][0].detail).toMatchObject({
-      variant: "success",
-      message: "Urgency Low, impact High: severity 3 (Moderate)."
+      variant: 'success',
+      message: 'Urgency Low, impact High: severity 3 (Moderate).'
     });
     expect(savedHandler.mock.calls[0][0].detail).toEqual({
-      urgency: "Low",
-      impact: "High",
+      urgency: 'Low',
+      impact: 'High',
       severity: 3
     });
   });
 
-  it("does not offer the current cell as an action", () => {
+  it('does not offer the current cell as an action', () => {
     const element = mount();
     expect(
-      cell(element, "High", "Medium").querySelector("button").disabled
+      cell(element, 'High', 'Medium').querySelector('button').disabled
     ).toBe(true);
-    expect(cell(element, "High", "High").querySelector("button").disabled).toBe(
+    expect(cell(element, 'High', 'High').querySelector('button').disabled).toBe(
       false
     );
   });
 
-  it("shows read-only users the matrix without any buttons", () => {
+  it('shows read-only users the matrix without any buttons', () => {
     const element = mount({ canEdit: false });
 
-    expect(element.shadowRoot.querySelectorAll("td button")).toHaveLength(0);
-    expect(element.shadowRoot.querySelector(".apply-proposal")).toBeNull();
-    expect(element.shadowRoot.querySelectorAll(".cell-severity")).toHaveLength(
+    expect(element.shadowRoot.querySelectorAll('td button')).toHaveLength(0);
+    expect(element.shadowRoot.querySelector('.apply-proposal')).toBeNull();
+    expect(element.shadowRoot.querySelectorAll('.cell-severity')).toHaveLength(
       9
     );
   });
 
-  it("shows the error and an error toast when the update fails", async () => {
+  it('shows the error and an error toast when the update fails', async () => {
     updateRecord.mockRejectedValueOnce(updateFailure);
     const element = mount();
     const toastHandler = jest.fn();
     const savedHandler = jest.fn();
-    element.addEventListener("lightning__showtoast", toastHandler);
-    element.addEventListener("assessmentsaved", savedHandler);
+    element.addEventListener('lightning__showtoast', toastHandler);
+    element.addEventListener('assessmentsaved', savedHandler);
 
-    cell(element, "Medium", "Medium").querySelector("button").click();
+    cell(element, 'Medium', 'Medium').querySelector('button').click();
     await flushPromises();
 
-    const panel = element.shadowRoot.querySelector("c-error-panel");
+    const panel = element.shadowRoot.querySelector('c-error-panel');
     expect(panel).not.toBeNull();
     expect(panel.errors).toEqual(updateFailure);
     expect(toastHandler.mock.calls[0][0].detail).toMatchObject({
-      variant: "error",
-      message: "Impact: insufficient access rights on cross-reference id"
+      variant: 'error',
+      message: 'Impact: insufficient access rights on cross-reference id'
     });
     expect(savedHandler).not.toHaveBeenCalled();
   });
 
-  it("lists the problems instead of a matrix when the rules are incomplete", () => {
+  it('lists the problems instead of a matrix when the rules are incomplete', () => {
     const element = mount({ rules: severityRules.slice(1) });
 
-    expect(element.shadowRoot.querySelector("table")).toBeNull();
-    const problems = element.shadowRoot.querySelector(".rule-problems");
+    expect(element.shadowRoot.querySelector('table')).toBeNull();
+    const problems = element.shadowRoot.querySelector('.rule-problems');
     expect(problems.textContent).toContain(
-      "no rule for urgency 1 (High) × impact 1 (High)"
+      'no rule for urgency 1 (High) × impact 1 (High)'
     );
-    expect(element.shadowRoot.querySelector(".proposal").textContent).toContain(
-      "severity cannot be determined"
+    expect(element.shadowRoot.querySelector('.proposal').textContent).toContain(
+      'severity cannot be determined'
     );
   });
 
-  describe("assessment", () => {
-    it("shows the three urgency and four impact criteria as checkboxes", () => {
+  describe('assessment', () => {
+    it('shows the three urgency and four impact criteria as checkboxes', () => {
       const element = mount();
       const labels = (group) =>
         [
@@ -201,97 +201,97 @@ describe("c-severity-matrix", () => {
             `lightning-input[data-group="${group}"]`
           )
         ].map((input) => {
-          expect(input.type).toBe("checkbox");
+          expect(input.type).toBe('checkbox');
           return input.label;
         });
 
-      expect(labels("urgency")).toEqual([
-        "The damage can grow quickly",
-        "It becomes a bigger incident unless fixed soon",
-        "It affects, or may affect, key customers"
+      expect(labels('urgency')).toEqual([
+        'The damage can grow quickly',
+        'It becomes a bigger incident unless fixed soon',
+        'It affects, or may affect, key customers'
       ]);
-      expect(labels("impact")).toEqual([
-        "Someone is, or may be, injured",
-        "Many customers are affected",
-        "Large financial impact",
+      expect(labels('impact')).toEqual([
+        'Someone is, or may be, injured',
+        'Many customers are affected',
+        'Large financial impact',
         "It may damage the company's reputation"
       ]);
     });
 
-    it("keeps the current values until a criterion is ticked, then proposes High", async () => {
-      const element = mount({ urgency: "Medium", impact: "Low" });
+    it('keeps the current values until a criterion is ticked, then proposes High', async () => {
+      const element = mount({ urgency: 'Medium', impact: 'Low' });
       const proposal = () =>
-        element.shadowRoot.querySelector(".proposal").textContent;
-      const apply = () => element.shadowRoot.querySelector(".apply-proposal");
+        element.shadowRoot.querySelector('.proposal').textContent;
+      const apply = () => element.shadowRoot.querySelector('.apply-proposal');
 
       expect(proposal()).toBe(
-        "Proposed: urgency Medium, impact Low: severity 4 (Low)."
+        'Proposed: urgency Medium, impact Low: severity 4 (Low).'
       );
       expect(apply().disabled).toBe(true);
 
-      tick(element, "impact", "many-customers");
+      tick(element, 'impact', 'many-customers');
       await flushPromises();
       expect(proposal()).toBe(
-        "Proposed: urgency Medium, impact High: severity 2 (High)."
+        'Proposed: urgency Medium, impact High: severity 2 (High).'
       );
       expect(apply().disabled).toBe(false);
 
-      tick(element, "urgency", "key-customers");
+      tick(element, 'urgency', 'key-customers');
       await flushPromises();
       expect(proposal()).toBe(
-        "Proposed: urgency High, impact High: severity 1 (Critical)."
+        'Proposed: urgency High, impact High: severity 1 (Critical).'
       );
 
-      tick(element, "urgency", "key-customers", false);
+      tick(element, 'urgency', 'key-customers', false);
       await flushPromises();
       expect(proposal()).toBe(
-        "Proposed: urgency Medium, impact High: severity 2 (High)."
+        'Proposed: urgency Medium, impact High: severity 2 (High).'
       );
     });
 
-    it("applies the proposal through updateRecord", async () => {
-      const element = mount({ urgency: "Low", impact: "Low" });
+    it('applies the proposal through updateRecord', async () => {
+      const element = mount({ urgency: 'Low', impact: 'Low' });
 
-      tick(element, "urgency", "damage-grows");
-      tick(element, "impact", "injury");
+      tick(element, 'urgency', 'damage-grows');
+      tick(element, 'impact', 'injury');
       await flushPromises();
-      element.shadowRoot.querySelector(".apply-proposal").click();
+      element.shadowRoot.querySelector('.apply-proposal').click();
       await flushPromises();
 
       expect(updateRecord).toHaveBeenCalledWith({
-        fields: { Id: RECORD_ID, Urgency: "High", Impact: "High" }
+        fields: { Id: RECORD_ID, Urgency: 'High', Impact: 'High' }
       });
     });
   });
 
-  it("is accessible for editors and read-only users", () => {
+  it('is accessible for editors and read-only users', () => {
     const editor = mount();
     expect(accessibilityProblems(editor)).toEqual([]);
     const reader = mount({ canEdit: false });
     expect(accessibilityProblems(reader)).toEqual([]);
     // Each action names its cell for screen-reader users, not just "Severity 2".
     expect(
-      cell(editor, "Low", "High").querySelector("button .slds-assistive-text")
+      cell(editor, 'Low', 'High').querySelector('button .slds-assistive-text')
         .textContent
-    ).toBe("Set urgency Low and impact High:");
+    ).toBe('Set urgency Low and impact High:');
     expect(
-      editor.shadowRoot.querySelector("table caption").textContent
-    ).toContain("Current");
+      editor.shadowRoot.querySelector('table caption').textContent
+    ).toContain('Current');
   });
 
-  it("would be reported by the accessibility check without caption and header scope", () => {
+  it('would be reported by the accessibility check without caption and header scope', () => {
     const element = mount();
-    const table = element.shadowRoot.querySelector("table");
-    table.removeChild(table.querySelector("caption"));
-    table.querySelector("tbody th").removeAttribute("scope");
+    const table = element.shadowRoot.querySelector('table');
+    table.removeChild(table.querySelector('caption'));
+    table.querySelector('tbody th').removeAttribute('scope');
 
     expect(accessibilityProblems(element)).toEqual([
-      expect.stringContaining("has no caption"),
+      expect.stringContaining('has no caption'),
       expect.stringContaining('"High urgency" has no scope')
     ]);
   });
 
-  it("disables the cells and shows a spinner while saving", async () => {
+  it('disables the cells and shows a spinner while saving', async () => {
     let finish;
     updateRecord.mockReturnValueOnce(
       new Promise((resolve) => {
@@ -300,21 +300,21 @@ describe("c-severity-matrix", () => {
     );
     const element = mount();
 
-    cell(element, "Low", "Low").querySelector("button").click();
+    cell(element, 'Low', 'Low').querySelector('button').click();
     await flushPromises();
     expect(
-      element.shadowRoot.querySelector("lightning-spinner")
+      element.shadowRoot.querySelector('lightning-spinner')
     ).not.toBeNull();
     expect(
-      [...element.shadowRoot.querySelectorAll("td button")].every(
+      [...element.shadowRoot.querySelectorAll('td button')].every(
         (button) => button.disabled
       )
     ).toBe(true);
 
     finish({});
     await flushPromises();
-    expect(element.shadowRoot.querySelector("lightning-spinner")).toBeNull();
-    expect(cell(element, "Low", "Low").querySelector("button").disabled).toBe(
+    expect(element.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+    expect(cell(element, 'Low', 'Low').querySelector('button').disabled).toBe(
       false
     );
   });

@@ -3,16 +3,16 @@ import {
   listenerCount,
   subscribe,
   unsubscribe
-} from "c/slaTicker";
+} from 'c/slaTicker';
 
-let visibility = "visible";
+let visibility = 'visible';
 
 function setVisibility(state) {
   visibility = state;
-  document.dispatchEvent(new CustomEvent("visibilitychange"));
+  document.dispatchEvent(new CustomEvent('visibilitychange'));
 }
 
-describe("c/slaTicker", () => {
+describe('c/slaTicker', () => {
   const unsubscribers = [];
 
   function track(listener) {
@@ -21,7 +21,7 @@ describe("c/slaTicker", () => {
   }
 
   beforeAll(() => {
-    Object.defineProperty(document, "visibilityState", {
+    Object.defineProperty(document, 'visibilityState', {
       configurable: true,
       get: () => visibility
     });
@@ -29,7 +29,7 @@ describe("c/slaTicker", () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    visibility = "visible";
+    visibility = 'visible';
   });
 
   afterEach(() => {
@@ -39,8 +39,8 @@ describe("c/slaTicker", () => {
     jest.useRealTimers();
   });
 
-  it("runs one interval for several subscribers and passes them the current time", () => {
-    jest.setSystemTime(new Date("2025-03-04T16:00:00.000Z"));
+  it('runs one interval for several subscribers and passes them the current time', () => {
+    jest.setSystemTime(new Date('2025-03-04T16:00:00.000Z'));
     const first = track(jest.fn());
     const second = track(jest.fn());
     const third = track(jest.fn());
@@ -51,13 +51,13 @@ describe("c/slaTicker", () => {
     [first, second, third].forEach((listener) => {
       expect(listener).toHaveBeenCalledTimes(1);
       expect(listener.mock.calls[0][0]).toEqual(
-        new Date(Date.parse("2025-03-04T16:00:00.000Z") + TICK_INTERVAL_MS)
+        new Date(Date.parse('2025-03-04T16:00:00.000Z') + TICK_INTERVAL_MS)
       );
     });
   });
 
-  it("clears the interval and the visibility listener when the last subscriber leaves", () => {
-    const removeSpy = jest.spyOn(document, "removeEventListener");
+  it('clears the interval and the visibility listener when the last subscriber leaves', () => {
+    const removeSpy = jest.spyOn(document, 'removeEventListener');
     const listener = jest.fn();
     const stop = subscribe(listener);
     const other = jest.fn();
@@ -70,7 +70,7 @@ describe("c/slaTicker", () => {
     expect(listenerCount()).toBe(0);
     expect(jest.getTimerCount()).toBe(0);
     expect(removeSpy).toHaveBeenCalledWith(
-      "visibilitychange",
+      'visibilitychange',
       expect.any(Function)
     );
     jest.advanceTimersByTime(TICK_INTERVAL_MS * 3);
@@ -78,32 +78,32 @@ describe("c/slaTicker", () => {
     removeSpy.mockRestore();
   });
 
-  it("pauses while the tab is hidden and ticks at once when it is visible again", () => {
+  it('pauses while the tab is hidden and ticks at once when it is visible again', () => {
     const listener = track(jest.fn());
 
-    setVisibility("hidden");
+    setVisibility('hidden');
     expect(jest.getTimerCount()).toBe(0);
     jest.advanceTimersByTime(TICK_INTERVAL_MS * 5);
     expect(listener).not.toHaveBeenCalled();
 
-    setVisibility("visible");
+    setVisibility('visible');
     expect(listener).toHaveBeenCalledTimes(1);
     expect(jest.getTimerCount()).toBe(1);
     jest.advanceTimersByTime(TICK_INTERVAL_MS);
     expect(listener).toHaveBeenCalledTimes(2);
   });
 
-  it("does not start an interval for a subscriber that arrives while the tab is hidden", () => {
-    visibility = "hidden";
+  it('does not start an interval for a subscriber that arrives while the tab is hidden', () => {
+    visibility = 'hidden';
     const listener = track(jest.fn());
     expect(jest.getTimerCount()).toBe(0);
 
-    setVisibility("visible");
+    setVisibility('visible');
     expect(listener).toHaveBeenCalledTimes(1);
     expect(jest.getTimerCount()).toBe(1);
   });
 
-  it("lets a listener unsubscribe itself during a tick without skipping others", () => {
+  it('lets a listener unsubscribe itself during a tick without skipping others', () => {
     const others = jest.fn();
     const selfRemoving = jest.fn(() => unsubscribe(selfRemoving));
     subscribe(selfRemoving);
@@ -115,8 +115,8 @@ describe("c/slaTicker", () => {
     expect(others).toHaveBeenCalledTimes(2);
   });
 
-  it("rejects a listener that is not a function", () => {
-    expect(() => subscribe("tick")).toThrow(TypeError);
+  it('rejects a listener that is not a function', () => {
+    expect(() => subscribe('tick')).toThrow(TypeError);
     expect(listenerCount()).toBe(0);
   });
 });

@@ -1,18 +1,18 @@
-import { createElement } from "@lwc/engine-dom";
-import SlaTimer from "c/slaTimer";
-import { TICK_INTERVAL_MS } from "c/slaTicker";
-import { accessibilityProblems } from "../../../../../../jest-mocks/accessibility";
+import { createElement } from '@lwc/engine-dom';
+import SlaTimer from 'c/slaTimer';
+import { TICK_INTERVAL_MS } from 'c/slaTicker';
+import { accessibilityProblems } from '../../../../../../jest-mocks/accessibility';
 
-const severity1Open = require("./data/severity1Open24x7.json");
-const severity1Completed = require("./data/severity1Completed.json");
-const severity1WithoutStoredDue = require("./data/severity1WithoutStoredDue.json");
-const severity2BusinessHours = require("./data/severity2BusinessHours.json");
-const severity4NoSla = require("./data/severity4NoSla.json");
+const severity1Open = require('./data/severity1Open24x7.json');
+const severity1Completed = require('./data/severity1Completed.json');
+const severity1WithoutStoredDue = require('./data/severity1WithoutStoredDue.json');
+const severity2BusinessHours = require('./data/severity2BusinessHours.json');
+const severity4NoSla = require('./data/severity4NoSla.json');
 
 const MINUTE = 60 * 1000;
 
 function mount(consoleData) {
-  const element = createElement("c-sla-timer", { is: SlaTimer });
+  const element = createElement('c-sla-timer', { is: SlaTimer });
   element.consoleData = consoleData;
   document.body.appendChild(element);
   return element;
@@ -23,9 +23,9 @@ function clock(element, key) {
   return {
     item,
     state: item.dataset.state,
-    badge: item.querySelector(".sla-state"),
-    detail: item.querySelector(".clock-detail").textContent,
-    paused: item.querySelector(".paused")?.textContent ?? null
+    badge: item.querySelector('.sla-state'),
+    detail: item.querySelector('.clock-detail').textContent,
+    paused: item.querySelector('.paused')?.textContent ?? null
   };
 }
 
@@ -39,11 +39,11 @@ async function advance(ms) {
   await rendered();
 }
 
-describe("c-sla-timer", () => {
-  let visibility = "visible";
+describe('c-sla-timer', () => {
+  let visibility = 'visible';
 
   beforeAll(() => {
-    Object.defineProperty(document, "visibilityState", {
+    Object.defineProperty(document, 'visibilityState', {
       configurable: true,
       get: () => visibility
     });
@@ -51,7 +51,7 @@ describe("c-sla-timer", () => {
 
   beforeEach(() => {
     jest.useFakeTimers();
-    visibility = "visible";
+    visibility = 'visible';
   });
 
   afterEach(() => {
@@ -61,112 +61,112 @@ describe("c-sla-timer", () => {
     jest.useRealTimers();
   });
 
-  it("moves the response clock from on track to warning to breached as business time passes", async () => {
-    jest.setSystemTime(new Date("2025-03-04T16:10:00.000Z"));
+  it('moves the response clock from on track to warning to breached as business time passes', async () => {
+    jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const element = mount(severity1Open);
     await rendered();
 
-    let response = clock(element, "response");
-    expect(response.state).toBe("on-track");
-    expect(response.badge.textContent).toBe("On track");
-    expect(response.badge.classList).toContain("slds-theme_success");
-    expect(response.detail).toBe("20 min left");
+    let response = clock(element, 'response');
+    expect(response.state).toBe('on-track');
+    expect(response.badge.textContent).toBe('On track');
+    expect(response.badge.classList).toContain('slds-theme_success');
+    expect(response.detail).toBe('20 min left');
 
     await advance(13 * MINUTE); // 16:23, 23 of 30 minutes used: past the 75 % warning
-    response = clock(element, "response");
-    expect(response.state).toBe("warning");
-    expect(response.badge.textContent).toBe("Warning");
-    expect(response.badge.classList).toContain("slds-theme_warning");
-    expect(response.detail).toBe("7 min left");
+    response = clock(element, 'response');
+    expect(response.state).toBe('warning');
+    expect(response.badge.textContent).toBe('Warning');
+    expect(response.badge.classList).toContain('slds-theme_warning');
+    expect(response.detail).toBe('7 min left');
 
     await advance(8 * MINUTE); // 16:31, one minute past the target
-    response = clock(element, "response");
-    expect(response.state).toBe("breached");
-    expect(response.badge.textContent).toBe("Breached");
-    expect(response.badge.classList).toContain("slds-theme_error");
-    expect(response.detail).toBe("1 min overdue");
+    response = clock(element, 'response');
+    expect(response.state).toBe('breached');
+    expect(response.badge.textContent).toBe('Breached');
+    expect(response.badge.classList).toContain('slds-theme_error');
+    expect(response.detail).toBe('1 min overdue');
 
-    const resolution = clock(element, "resolution");
-    expect(resolution.state).toBe("on-track");
-    expect(resolution.detail).toBe("3 h 29 min left");
+    const resolution = clock(element, 'resolution');
+    expect(resolution.state).toBe('on-track');
+    expect(resolution.detail).toBe('3 h 29 min left');
     expect(
-      resolution.item.querySelector("lightning-formatted-date-time.due").value
-    ).toBe("2025-03-04T20:00:00.000Z");
+      resolution.item.querySelector('lightning-formatted-date-time.due').value
+    ).toBe('2025-03-04T20:00:00.000Z');
   });
 
-  it("shows met and missed with the completion time once the clocks have stopped", async () => {
-    jest.setSystemTime(new Date("2025-03-05T10:00:00.000Z"));
+  it('shows met and missed with the completion time once the clocks have stopped', async () => {
+    jest.setSystemTime(new Date('2025-03-05T10:00:00.000Z'));
     const element = mount(severity1Completed);
     await rendered();
 
-    const response = clock(element, "response");
-    expect(response.state).toBe("met");
-    expect(response.badge.textContent).toBe("Met");
-    expect(response.detail).toBe("Completed 10 min before the target");
-    expect(response.item.querySelector(".completed-at").value).toBe(
-      "2025-03-04T16:20:00.000Z"
+    const response = clock(element, 'response');
+    expect(response.state).toBe('met');
+    expect(response.badge.textContent).toBe('Met');
+    expect(response.detail).toBe('Completed 10 min before the target');
+    expect(response.item.querySelector('.completed-at').value).toBe(
+      '2025-03-04T16:20:00.000Z'
     );
 
-    const resolution = clock(element, "resolution");
-    expect(resolution.state).toBe("missed");
-    expect(resolution.badge.textContent).toBe("Missed");
-    expect(resolution.badge.classList).toContain("slds-theme_error");
-    expect(resolution.detail).toBe("Completed 45 min after the target");
+    const resolution = clock(element, 'resolution');
+    expect(resolution.state).toBe('missed');
+    expect(resolution.badge.textContent).toBe('Missed');
+    expect(resolution.badge.classList).toContain('slds-theme_error');
+    expect(resolution.detail).toBe('Completed 45 min after the target');
     expect(resolution.paused).toBeNull();
   });
 
-  it("says the clock is paused outside business hours (weekend, across the DST change)", async () => {
-    jest.setSystemTime(new Date("2025-03-08T18:00:00.000Z")); // Saturday 10:00 in Los Angeles
+  it('says the clock is paused outside business hours (weekend, across the DST change)', async () => {
+    jest.setSystemTime(new Date('2025-03-08T18:00:00.000Z')); // Saturday 10:00 in Los Angeles
     const element = mount(severity2BusinessHours);
     await rendered();
 
-    const response = clock(element, "response");
-    expect(response.state).toBe("breached");
-    expect(response.detail).toBe("1 h overdue");
-    expect(response.paused).toBe("Outside business hours — clock paused");
+    const response = clock(element, 'response');
+    expect(response.state).toBe('breached');
+    expect(response.detail).toBe('1 h overdue');
+    expect(response.paused).toBe('Outside business hours — clock paused');
 
-    const resolution = clock(element, "resolution");
-    expect(resolution.state).toBe("on-track");
-    expect(resolution.detail).toBe("6 h left");
-    expect(resolution.paused).toBe("Outside business hours — clock paused");
+    const resolution = clock(element, 'resolution');
+    expect(resolution.state).toBe('on-track');
+    expect(resolution.detail).toBe('6 h left');
+    expect(resolution.paused).toBe('Outside business hours — clock paused');
 
     // Monday 09:00 PDT (the next tick lands there): the clock runs again, one business hour later.
     jest.setSystemTime(
-      new Date(Date.parse("2025-03-10T16:00:00.000Z") - TICK_INTERVAL_MS)
+      new Date(Date.parse('2025-03-10T16:00:00.000Z') - TICK_INTERVAL_MS)
     );
     await advance(TICK_INTERVAL_MS);
-    const monday = clock(element, "resolution");
+    const monday = clock(element, 'resolution');
     expect(monday.paused).toBeNull();
-    expect(monday.detail).toBe("5 h left");
+    expect(monday.detail).toBe('5 h left');
   });
 
-  it("derives due times from the policy when the record has none stored", async () => {
-    jest.setSystemTime(new Date("2025-03-04T16:05:00.000Z"));
+  it('derives due times from the policy when the record has none stored', async () => {
+    jest.setSystemTime(new Date('2025-03-04T16:05:00.000Z'));
     const element = mount(severity1WithoutStoredDue);
     await rendered();
 
-    expect(clock(element, "response").detail).toBe("25 min left");
+    expect(clock(element, 'response').detail).toBe('25 min left');
     expect(
       element.shadowRoot.querySelector('li[data-clock="resolution"] .due').value
-    ).toBe("2025-03-04T20:00:00.000Z");
+    ).toBe('2025-03-04T20:00:00.000Z');
   });
 
-  it("explains that severities without an SLA follow the standard case process", async () => {
+  it('explains that severities without an SLA follow the standard case process', async () => {
     const element = mount(severity4NoSla);
     await rendered();
 
-    expect(element.shadowRoot.querySelector(".no-sla").textContent).toBe(
-      "No incident SLA (standard case process)"
+    expect(element.shadowRoot.querySelector('.no-sla').textContent).toBe(
+      'No incident SLA (standard case process)'
     );
-    expect(element.shadowRoot.querySelectorAll("li[data-clock]")).toHaveLength(
+    expect(element.shadowRoot.querySelectorAll('li[data-clock]')).toHaveLength(
       0
     );
   });
 
-  it("says there is no clock for a record without a detection time (a problem, say)", async () => {
+  it('says there is no clock for a record without a detection time (a problem, say)', async () => {
     const element = mount({
       ...severity1Open,
-      objectApiName: "Problem",
+      objectApiName: 'Problem',
       detectedAt: null,
       responseDue: null,
       resolutionDue: null
@@ -174,24 +174,24 @@ describe("c-sla-timer", () => {
     await rendered();
 
     expect(
-      element.shadowRoot.querySelector(".not-started").textContent.trim()
-    ).toBe("No SLA clock: the record has no detection time.");
-    expect(element.shadowRoot.querySelectorAll("li[data-clock]")).toHaveLength(
+      element.shadowRoot.querySelector('.not-started').textContent.trim()
+    ).toBe('No SLA clock: the record has no detection time.');
+    expect(element.shadowRoot.querySelectorAll('li[data-clock]')).toHaveLength(
       0
     );
   });
 
-  it("shows an error panel when the record data cannot be computed", async () => {
-    const element = mount({ ...severity1Open, detectedAt: "yesterday-ish" });
+  it('shows an error panel when the record data cannot be computed', async () => {
+    const element = mount({ ...severity1Open, detectedAt: 'yesterday-ish' });
     await rendered();
 
-    const panel = element.shadowRoot.querySelector("c-error-panel");
+    const panel = element.shadowRoot.querySelector('c-error-panel');
     expect(panel).not.toBeNull();
     expect(panel.errors).toBeInstanceOf(Error);
   });
 
-  it("shares one interval between several timers and clears it after the last disconnects", async () => {
-    jest.setSystemTime(new Date("2025-03-04T16:10:00.000Z"));
+  it('shares one interval between several timers and clears it after the last disconnects', async () => {
+    jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const first = mount(severity1Open);
     const second = mount(severity2BusinessHours);
     const third = mount(severity1Completed);
@@ -206,33 +206,33 @@ describe("c-sla-timer", () => {
     expect(jest.getTimerCount()).toBe(0);
   });
 
-  it("stops updating while the tab is hidden and catches up when it is shown", async () => {
-    jest.setSystemTime(new Date("2025-03-04T16:10:00.000Z"));
+  it('stops updating while the tab is hidden and catches up when it is shown', async () => {
+    jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const element = mount(severity1Open);
     await rendered();
 
-    visibility = "hidden";
-    document.dispatchEvent(new CustomEvent("visibilitychange"));
+    visibility = 'hidden';
+    document.dispatchEvent(new CustomEvent('visibilitychange'));
     expect(jest.getTimerCount()).toBe(0);
     await advance(15 * MINUTE); // now 16:25, but nothing ticked
-    expect(clock(element, "response").detail).toBe("20 min left");
+    expect(clock(element, 'response').detail).toBe('20 min left');
 
-    visibility = "visible";
-    document.dispatchEvent(new CustomEvent("visibilitychange"));
+    visibility = 'visible';
+    document.dispatchEvent(new CustomEvent('visibilitychange'));
     await rendered();
-    expect(clock(element, "response").state).toBe("warning");
-    expect(clock(element, "response").detail).toBe("5 min left");
+    expect(clock(element, 'response').state).toBe('warning');
+    expect(clock(element, 'response').detail).toBe('5 min left');
     expect(jest.getTimerCount()).toBe(1);
   });
 
-  it("renders accessible markup with state text, not colour alone", async () => {
-    jest.setSystemTime(new Date("2025-03-04T16:10:00.000Z"));
+  it('renders accessible markup with state text, not colour alone', async () => {
+    jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const element = mount(severity1Open);
     await rendered();
 
     expect(accessibilityProblems(element)).toEqual([]);
-    element.shadowRoot.querySelectorAll(".sla-state").forEach((badge) => {
-      expect(badge.textContent.trim()).not.toBe("");
+    element.shadowRoot.querySelectorAll('.sla-state').forEach((badge) => {
+      expect(badge.textContent.trim()).not.toBe('');
     });
   });
 });
