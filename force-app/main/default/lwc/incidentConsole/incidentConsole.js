@@ -8,7 +8,6 @@ import getConsole from '@salesforce/apex/IncidentConsoleController.getConsole';
  */
 export default class IncidentConsole extends LightningElement {
   @api recordId;
-  @api objectApiName;
 
   consoleData;
   error;

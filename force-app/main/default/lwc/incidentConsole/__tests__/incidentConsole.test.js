@@ -41,7 +41,6 @@ const RECORD_ID = consoleData.recordId;
 function mount() {
   const element = createElement('c-incident-console', { is: IncidentConsole });
   element.recordId = RECORD_ID;
-  element.objectApiName = 'Incident';
   document.body.appendChild(element);
   return element;
 }
