@@ -4,9 +4,9 @@
  * shapes, the way a deploy would create them in an org. The local org loads it at start and
  * the offline checks validate against it.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, join } from "node:path";
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type {
   ChildRelationship,
   CustomMetadataRecord,
@@ -14,7 +14,7 @@ import type {
   FieldType,
   ObjectSchema,
   PicklistValue
-} from "./types.ts";
+} from './types.ts';
 
 export interface ForceAppSchema {
   objects: ObjectSchema[];
@@ -40,7 +40,7 @@ export class ForceAppSourceError extends Error {
     message: string
   ) {
     super(`${file}: ${message}`);
-    this.name = "ForceAppSourceError";
+    this.name = 'ForceAppSourceError';
   }
 }
 
@@ -48,14 +48,14 @@ type XmlNode = Record<string, unknown>;
 
 /** Elements that may repeat in the files read here; the parser must always give arrays. */
 const REPEATED_ELEMENTS = new Set([
-  "CustomField.valueSet.valueSetDefinition.value",
-  "CustomField.referenceTo",
-  "CustomMetadata.values"
+  'CustomField.valueSet.valueSetDefinition.value',
+  'CustomField.referenceTo',
+  'CustomMetadata.values'
 ]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
-  attributeNamePrefix: "@_",
+  attributeNamePrefix: '@_',
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
@@ -64,7 +64,7 @@ const parser = new XMLParser({
 
 /** Parses a metadata XML file and returns its root element, failing with the file's name. */
 export function readMetadataXml(file: string, rootElement: string): XmlNode {
-  const text = readFileSync(file, "utf8");
+  const text = readFileSync(file, 'utf8');
   // fast-xml-parser 5 still ships XMLValidator; its successor package is not a dependency.
   // eslint-disable-next-line @typescript-eslint/no-deprecated
   const valid = XMLValidator.validate(text);
@@ -87,23 +87,23 @@ export function readMetadataXml(file: string, rootElement: string): XmlNode {
 }
 
 function isNode(value: unknown): value is XmlNode {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function text(node: XmlNode, name: string): string | undefined {
   const value = node[name];
   if (value === undefined) return undefined;
-  if (typeof value === "string") return value;
-  if (isNode(value) && typeof value["#text"] === "string")
-    return value["#text"];
+  if (typeof value === 'string') return value;
+  if (isNode(value) && typeof value['#text'] === 'string')
+    return value['#text'];
   return undefined;
 }
 
 function bool(node: XmlNode, name: string, file: string): boolean | undefined {
   const value = text(node, name);
   if (value === undefined) return undefined;
-  if (value === "true") return true;
-  if (value === "false") return false;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
   throw new ForceAppSourceError(
     file,
     `<${name}> must be true or false, found "${value}"`
@@ -143,56 +143,56 @@ function strings(node: XmlNode, name: string): string[] {
     : value === undefined
       ? []
       : [value];
-  return list.filter((item): item is string => typeof item === "string");
+  return list.filter((item): item is string => typeof item === 'string');
 }
 
 /** How each CustomField `<type>` appears in a REST describe, with its fixed length. */
 const DESCRIBE_TYPES: Record<string, { type: FieldType; length?: number }> = {
-  AutoNumber: { type: "string" },
-  Checkbox: { type: "boolean" },
-  Currency: { type: "currency" },
-  Date: { type: "date" },
-  DateTime: { type: "datetime" },
-  Email: { type: "email", length: 80 },
-  EncryptedText: { type: "encryptedstring" },
-  Html: { type: "textarea" },
-  Location: { type: "location" },
-  LongTextArea: { type: "textarea" },
-  Lookup: { type: "reference", length: 18 },
-  MasterDetail: { type: "reference", length: 18 },
-  MetadataRelationship: { type: "reference", length: 18 },
-  MultiselectPicklist: { type: "multipicklist", length: 4099 },
-  Number: { type: "double" },
-  Percent: { type: "percent" },
-  Phone: { type: "phone", length: 40 },
-  Picklist: { type: "picklist", length: 255 },
-  Summary: { type: "double" },
-  Text: { type: "string" },
-  TextArea: { type: "textarea", length: 255 },
-  Time: { type: "time" },
-  Url: { type: "url", length: 255 }
+  AutoNumber: { type: 'string' },
+  Checkbox: { type: 'boolean' },
+  Currency: { type: 'currency' },
+  Date: { type: 'date' },
+  DateTime: { type: 'datetime' },
+  Email: { type: 'email', length: 80 },
+  EncryptedText: { type: 'encryptedstring' },
+  Html: { type: 'textarea' },
+  Location: { type: 'location' },
+  LongTextArea: { type: 'textarea' },
+  Lookup: { type: 'reference', length: 18 },
+  MasterDetail: { type: 'reference', length: 18 },
+  MetadataRelationship: { type: 'reference', length: 18 },
+  MultiselectPicklist: { type: 'multipicklist', length: 4099 },
+  Number: { type: 'double' },
+  Percent: { type: 'percent' },
+  Phone: { type: 'phone', length: 40 },
+  Picklist: { type: 'picklist', length: 255 },
+  Summary: { type: 'double' },
+  Text: { type: 'string' },
+  TextArea: { type: 'textarea', length: 255 },
+  Time: { type: 'time' },
+  Url: { type: 'url', length: 255 }
 };
 
 /** Describe types whose values are JSON numbers. */
 const NUMERIC_TYPES = new Set<FieldType>([
-  "double",
-  "currency",
-  "percent",
-  "int",
-  "long"
+  'double',
+  'currency',
+  'percent',
+  'int',
+  'long'
 ]);
 const GROUPABLE_TYPES = new Set<FieldType>([
-  "id",
-  "string",
-  "picklist",
-  "boolean",
-  "reference",
-  "email",
-  "phone",
-  "url",
-  "date",
-  "int",
-  "long"
+  'id',
+  'string',
+  'picklist',
+  'boolean',
+  'reference',
+  'email',
+  'phone',
+  'url',
+  'date',
+  'int',
+  'long'
 ]);
 
 /** The describe-visible default: only literal defaults are known without evaluating a formula. */
@@ -202,7 +202,7 @@ function literalDefault(
 ): string | number | boolean | null {
   if (raw === undefined) return null;
   const value = raw.trim();
-  if (type === "boolean") return value.toLowerCase() === "true";
+  if (type === 'boolean') return value.toLowerCase() === 'true';
   if (NUMERIC_TYPES.has(type) && /^-?\d+(\.\d+)?$/.test(value))
     return Number(value);
   const quoted = /^"(.*)"$/s.exec(value) ?? /^'(.*)'$/s.exec(value);
@@ -218,17 +218,17 @@ function picklistValues(field: XmlNode): {
   if (!isNode(valueSet)) return { values: [], restricted: false };
   const definition = valueSet.valueSetDefinition;
   const values = isNode(definition)
-    ? nodes(definition, "value").map((value) => {
-        const name = text(value, "fullName") ?? "";
+    ? nodes(definition, 'value').map((value) => {
+        const name = text(value, 'fullName') ?? '';
         return {
           value: name,
-          label: text(value, "label") ?? name,
-          active: text(value, "isActive") !== "false",
-          defaultValue: text(value, "default") === "true"
+          label: text(value, 'label') ?? name,
+          active: text(value, 'isActive') !== 'false',
+          defaultValue: text(value, 'default') === 'true'
         };
       })
     : [];
-  return { values, restricted: text(valueSet, "restricted") === "true" };
+  return { values, restricted: text(valueSet, 'restricted') === 'true' };
 }
 
 /** Reads one `objects/<Object>/fields/<Field>.field-meta.xml`. */
@@ -237,17 +237,17 @@ export function readFieldFile(
   objectName: string,
   customMetadataObject: boolean
 ): SourceField {
-  const field = readMetadataXml(file, "CustomField");
+  const field = readMetadataXml(file, 'CustomField');
   const name =
-    text(field, "fullName") ?? basename(file).replace(/\.field-meta\.xml$/, "");
-  const expected = basename(file).replace(/\.field-meta\.xml$/, "");
+    text(field, 'fullName') ?? basename(file).replace(/\.field-meta\.xml$/, '');
+  const expected = basename(file).replace(/\.field-meta\.xml$/, '');
   if (name !== expected) {
     throw new ForceAppSourceError(
       file,
       `<fullName> "${name}" does not match the file name`
     );
   }
-  const metadataType = text(field, "type");
+  const metadataType = text(field, 'type');
   if (metadataType === undefined) {
     throw new ForceAppSourceError(file, `field ${name} has no <type>`);
   }
@@ -260,49 +260,49 @@ export function readFieldFile(
   }
   const type = mapped.type;
   const formula =
-    text(field, "formula") !== undefined || metadataType === "Summary";
-  const autoNumber = metadataType === "AutoNumber";
+    text(field, 'formula') !== undefined || metadataType === 'Summary';
+  const autoNumber = metadataType === 'AutoNumber';
   const required =
-    (bool(field, "required", file) ?? false) || metadataType === "MasterDetail";
-  const unique = bool(field, "unique", file) ?? false;
-  const externalId = bool(field, "externalId", file) ?? false;
-  const longText = metadataType === "LongTextArea" || metadataType === "Html";
+    (bool(field, 'required', file) ?? false) || metadataType === 'MasterDetail';
+  const unique = bool(field, 'unique', file) ?? false;
+  const externalId = bool(field, 'externalId', file) ?? false;
+  const longText = metadataType === 'LongTextArea' || metadataType === 'Html';
   const { values, restricted } = picklistValues(field);
-  const reference = type === "reference";
-  const referenceTo = strings(field, "referenceTo");
+  const reference = type === 'reference';
+  const referenceTo = strings(field, 'referenceTo');
   if (reference && referenceTo.length === 0) {
     throw new ForceAppSourceError(
       file,
       `${metadataType} field ${name} has no <referenceTo>`
     );
   }
-  const rawDefault = text(field, "defaultValue");
+  const rawDefault = text(field, 'defaultValue');
   const picklistDefault =
     values.find((value) => value.defaultValue)?.value ?? null;
   const defaultValue =
-    type === "picklist" || type === "multipicklist"
+    type === 'picklist' || type === 'multipicklist'
       ? picklistDefault
-      : type === "boolean"
-        ? literalDefault(rawDefault ?? "false", type)
+      : type === 'boolean'
+        ? literalDefault(rawDefault ?? 'false', type)
         : literalDefault(rawDefault, type);
   const writable = !formula && !autoNumber && !customMetadataObject;
-  const label = text(field, "label") ?? name;
-  const childRelationship = text(field, "relationshipName");
+  const label = text(field, 'label') ?? name;
+  const childRelationship = text(field, 'relationshipName');
 
   const schema: FieldSchema = {
     name,
     label,
     type,
     length: mapped.length ?? declaredLength(field, file, autoNumber),
-    precision: integer(field, "precision", file) ?? 0,
-    scale: integer(field, "scale", file) ?? 0,
+    precision: integer(field, 'precision', file) ?? 0,
+    scale: integer(field, 'scale', file) ?? 0,
     createable: writable,
-    updateable: writable && metadataType !== "MasterDetail",
-    nillable: !required && type !== "boolean" && !autoNumber,
+    updateable: writable && metadataType !== 'MasterDetail',
+    nillable: !required && type !== 'boolean' && !autoNumber,
     defaultedOnCreate:
-      type === "boolean" || autoNumber || defaultValue !== null,
+      type === 'boolean' || autoNumber || defaultValue !== null,
     filterable: !longText,
-    sortable: !longText && type !== "multipicklist",
+    sortable: !longText && type !== 'multipicklist',
     groupable: !longText && !formula && GROUPABLE_TYPES.has(type),
     unique,
     externalId,
@@ -313,9 +313,9 @@ export function readFieldFile(
     picklistValues: values,
     defaultValue,
     referenceTo: reference ? referenceTo : [],
-    relationshipName: reference ? name.replace(/__c$/, "__r") : null,
+    relationshipName: reference ? name.replace(/__c$/, '__r') : null,
     custom: true,
-    inlineHelpText: text(field, "inlineHelpText") ?? null
+    inlineHelpText: text(field, 'inlineHelpText') ?? null
   };
   return {
     objectName,
@@ -333,7 +333,7 @@ function declaredLength(
   file: string,
   autoNumber: boolean
 ): number {
-  return integer(field, "length", file) ?? (autoNumber ? 30 : 0);
+  return integer(field, 'length', file) ?? (autoNumber ? 30 : 0);
 }
 
 function systemField(
@@ -346,7 +346,7 @@ function systemField(
     name,
     label,
     type,
-    length: type === "id" || type === "reference" ? 18 : 0,
+    length: type === 'id' || type === 'reference' ? 18 : 0,
     precision: 0,
     scale: 0,
     createable: false,
@@ -378,17 +378,17 @@ function auditFields(): FieldSchema[] {
     label: string,
     relationshipName: string
   ): FieldSchema =>
-    systemField(name, label, "reference", {
-      referenceTo: ["User"],
+    systemField(name, label, 'reference', {
+      referenceTo: ['User'],
       relationshipName
     });
   return [
-    systemField("CreatedDate", "Created Date", "datetime"),
-    user("CreatedById", "Created By ID", "CreatedBy"),
-    systemField("LastModifiedDate", "Last Modified Date", "datetime"),
-    user("LastModifiedById", "Last Modified By ID", "LastModifiedBy"),
-    systemField("SystemModstamp", "System Modstamp", "datetime"),
-    systemField("IsDeleted", "Deleted", "boolean", { defaultValue: false })
+    systemField('CreatedDate', 'Created Date', 'datetime'),
+    user('CreatedById', 'Created By ID', 'CreatedBy'),
+    systemField('LastModifiedDate', 'Last Modified Date', 'datetime'),
+    user('LastModifiedById', 'Last Modified By ID', 'LastModifiedBy'),
+    systemField('SystemModstamp', 'System Modstamp', 'datetime'),
+    systemField('IsDeleted', 'Deleted', 'boolean', { defaultValue: false })
   ];
 }
 
@@ -399,10 +399,10 @@ function customObjectSystemFields(
   hasMasterDetail: boolean
 ): FieldSchema[] {
   const nameField = isNode(object.nameField) ? object.nameField : {};
-  const autoNumberName = text(nameField, "type") === "AutoNumber";
+  const autoNumberName = text(nameField, 'type') === 'AutoNumber';
   const fields = [
-    systemField("Id", "Record ID", "id", { idLookup: true }),
-    systemField("Name", text(nameField, "label") ?? "Name", "string", {
+    systemField('Id', 'Record ID', 'id', { idLookup: true }),
+    systemField('Name', text(nameField, 'label') ?? 'Name', 'string', {
       length: 80,
       createable: !autoNumberName,
       updateable: !autoNumberName,
@@ -412,17 +412,17 @@ function customObjectSystemFields(
       nillable: autoNumberName
     })
   ];
-  if (text(object, "label") === undefined) {
-    throw new ForceAppSourceError(file, "custom object has no <label>");
+  if (text(object, 'label') === undefined) {
+    throw new ForceAppSourceError(file, 'custom object has no <label>');
   }
   // Detail records of a master-detail relationship are owned by their master.
   if (!hasMasterDetail) {
     fields.push(
-      systemField("OwnerId", "Owner ID", "reference", {
+      systemField('OwnerId', 'Owner ID', 'reference', {
         createable: true,
         updateable: true,
-        referenceTo: ["Group", "User"],
-        relationshipName: "Owner"
+        referenceTo: ['Group', 'User'],
+        relationshipName: 'Owner'
       })
     );
   }
@@ -432,26 +432,26 @@ function customObjectSystemFields(
 /** The fields every custom metadata type (`__mdt`) has. */
 function customMetadataSystemFields(): FieldSchema[] {
   const string = (name: string, label: string, length: number): FieldSchema =>
-    systemField(name, label, "string", { length, defaultedOnCreate: false });
+    systemField(name, label, 'string', { length, defaultedOnCreate: false });
   return [
-    systemField("Id", "Custom Metadata Record ID", "id", { idLookup: true }),
-    string("DeveloperName", "Custom Metadata Record Name", 40),
-    string("MasterLabel", "Label", 40),
-    string("Label", "Label", 40),
-    string("QualifiedApiName", "Qualified API Name", 70),
-    { ...string("NamespacePrefix", "Namespace Prefix", 15), nillable: true },
-    systemField("Language", "Master Language", "picklist", { length: 40 })
+    systemField('Id', 'Custom Metadata Record ID', 'id', { idLookup: true }),
+    string('DeveloperName', 'Custom Metadata Record Name', 40),
+    string('MasterLabel', 'Label', 40),
+    string('Label', 'Label', 40),
+    string('QualifiedApiName', 'Qualified API Name', 70),
+    { ...string('NamespacePrefix', 'Namespace Prefix', 15), nillable: true },
+    systemField('Language', 'Master Language', 'picklist', { length: 40 })
   ];
 }
 
-const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** Deterministic key prefixes: `a01`, `a02`, ... for `__c`; `m00`, `m01`, ... for `__mdt`. */
 export function keyPrefixFor(first: string, index: number): string {
   if (index >= BASE62.length * BASE62.length) {
     throw new RangeError(`no key prefix left for object number ${index + 1}`);
   }
-  return `${first}${BASE62[Math.floor(index / BASE62.length)] ?? "0"}${BASE62[index % BASE62.length] ?? "0"}`;
+  return `${first}${BASE62[Math.floor(index / BASE62.length)] ?? '0'}${BASE62[index % BASE62.length] ?? '0'}`;
 }
 
 function listDirectory(dir: string): string[] {
@@ -476,9 +476,9 @@ export function findDirectories(root: string, name: string): string[] {
   const walk = (dir: string): void => {
     for (const entry of listDirectory(dir)) {
       if (
-        entry === "node_modules" ||
-        entry.startsWith(".") ||
-        entry === "__tests__"
+        entry === 'node_modules' ||
+        entry.startsWith('.') ||
+        entry === '__tests__'
       )
         continue;
       const path = join(dir, entry);
@@ -499,20 +499,23 @@ interface SourceObject {
   fields: SourceField[];
 }
 
-function readSourceObjects(forceAppDir: string): SourceObject[] {
+function readSourceObjects(
+  forceAppDir: string,
+  include: (objectName: string) => boolean = () => true
+): SourceObject[] {
   const objects: SourceObject[] = [];
-  for (const objectsDir of findDirectories(forceAppDir, "objects")) {
+  for (const objectsDir of findDirectories(forceAppDir, 'objects')) {
     for (const name of listDirectory(objectsDir)) {
       const dir = join(objectsDir, name);
-      if (!isDirectory(dir)) continue;
-      const customMetadataObject = name.endsWith("__mdt");
+      if (!include(name) || !isDirectory(dir)) continue;
+      const customMetadataObject = name.endsWith('__mdt');
       const definitionPath = join(dir, `${name}.object-meta.xml`);
       const hasDefinition = listDirectory(dir).includes(
         `${name}.object-meta.xml`
       );
-      const fieldsDir = join(dir, "fields");
+      const fieldsDir = join(dir, 'fields');
       const fields = listDirectory(fieldsDir)
-        .filter((file) => file.endsWith(".field-meta.xml"))
+        .filter((file) => file.endsWith('.field-meta.xml'))
         .map((file) =>
           readFieldFile(join(fieldsDir, file), name, customMetadataObject)
         );
@@ -520,7 +523,7 @@ function readSourceObjects(forceAppDir: string): SourceObject[] {
         name,
         dir,
         definition: hasDefinition
-          ? readMetadataXml(definitionPath, "CustomObject")
+          ? readMetadataXml(definitionPath, 'CustomObject')
           : null,
         definitionPath,
         fields
@@ -530,21 +533,40 @@ function readSourceObjects(forceAppDir: string): SourceObject[] {
   return objects;
 }
 
+/** The fields of each custom metadata type in force-app, by type name. */
+export function readCustomMetadataTypeFields(
+  forceAppDir: string
+): Map<string, SourceField[]> {
+  return customMetadataFieldsOf(
+    readSourceObjects(forceAppDir, (name) => name.endsWith('__mdt'))
+  );
+}
+
+function customMetadataFieldsOf(
+  sources: SourceObject[]
+): Map<string, SourceField[]> {
+  return new Map(
+    sources
+      .filter((source) => source.name.endsWith('__mdt'))
+      .map((source) => [source.name, source.fields] as const)
+  );
+}
+
 function isCustomObjectName(name: string): boolean {
-  return name.endsWith("__c") || name.endsWith("__mdt");
+  return name.endsWith('__c') || name.endsWith('__mdt');
 }
 
 function buildObject(source: SourceObject, keyPrefix: string): ObjectSchema {
-  const customMetadata = source.name.endsWith("__mdt");
+  const customMetadata = source.name.endsWith('__mdt');
   if (source.definition === null) {
     throw new ForceAppSourceError(
       source.definitionPath,
-      "custom object definition is missing"
+      'custom object definition is missing'
     );
   }
   const definition = source.definition;
   const hasMasterDetail = source.fields.some(
-    (field) => field.metadataType === "MasterDetail"
+    (field) => field.metadataType === 'MasterDetail'
   );
   const systemFields = customMetadata
     ? customMetadataSystemFields()
@@ -553,14 +575,14 @@ function buildObject(source: SourceObject, keyPrefix: string): ObjectSchema {
         source.definitionPath,
         hasMasterDetail
       );
-  const label = text(definition, "label") ?? source.name;
+  const label = text(definition, 'label') ?? source.name;
   return {
     name: source.name,
     label,
-    labelPlural: text(definition, "pluralLabel") ?? label,
+    labelPlural: text(definition, 'pluralLabel') ?? label,
     keyPrefix,
     custom: true,
-    customSetting: text(definition, "customSettingsType") !== undefined,
+    customSetting: text(definition, 'customSettingsType') !== undefined,
     customMetadata,
     createable: !customMetadata,
     updateable: !customMetadata,
@@ -579,18 +601,18 @@ export function typedCustomMetadataValue(
 ): string | number | boolean | null {
   if (raw === null) return null;
   const { type } = field.schema;
-  if (type === "boolean") {
-    if (raw !== "true" && raw !== "false") {
+  if (type === 'boolean') {
+    if (raw !== 'true' && raw !== 'false') {
       throw new ForceAppSourceError(
         file,
         `field ${field.schema.name} (Checkbox) must be true or false, found "${raw}"`
       );
     }
-    return raw === "true";
+    return raw === 'true';
   }
   if (NUMERIC_TYPES.has(type)) {
     const value = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(value)) {
+    if (raw.trim() === '' || !Number.isFinite(value)) {
       throw new ForceAppSourceError(
         file,
         `field ${field.schema.name} (${field.metadataType}) must be a number, found "${raw}"`
@@ -627,34 +649,34 @@ export function readCustomMetadataFile(file: string): RawCustomMetadataRecord {
   if (match?.[1] === undefined || match[2] === undefined) {
     throw new ForceAppSourceError(
       file,
-      "custom metadata record files are named <Type>.<DeveloperName>.md-meta.xml"
+      'custom metadata record files are named <Type>.<DeveloperName>.md-meta.xml'
     );
   }
-  const record = readMetadataXml(file, "CustomMetadata");
-  const values = nodes(record, "values").map((entry) => {
-    const field = text(entry, "field");
+  const record = readMetadataXml(file, 'CustomMetadata');
+  const values = nodes(record, 'values').map((entry) => {
+    const field = text(entry, 'field');
     if (field === undefined) {
-      throw new ForceAppSourceError(file, "<values> entry without <field>");
+      throw new ForceAppSourceError(file, '<values> entry without <field>');
     }
     const value = entry.value;
     const attributes = isNode(value) ? value : {};
-    const nil = attributes["@_xsi:nil"] === "true";
+    const nil = attributes['@_xsi:nil'] === 'true';
     const xsiType =
-      typeof attributes["@_xsi:type"] === "string"
-        ? attributes["@_xsi:type"]
+      typeof attributes['@_xsi:type'] === 'string'
+        ? attributes['@_xsi:type']
         : null;
-    const content = text(entry, "value");
+    const content = text(entry, 'value');
     return {
       field,
-      value: nil || value === undefined ? null : (content ?? ""),
+      value: nil || value === undefined ? null : (content ?? ''),
       xsiType: nil ? null : xsiType
     };
   });
   return {
     type: `${match[1]}__mdt`,
     developerName: match[2],
-    label: text(record, "label"),
-    protected: bool(record, "protected", file),
+    label: text(record, 'label'),
+    protected: bool(record, 'protected', file),
     values,
     sourcePath: file
   };
@@ -665,9 +687,9 @@ function readCustomMetadataRecords(
   fieldsByType: Map<string, SourceField[]>
 ): CustomMetadataRecord[] {
   const records: CustomMetadataRecord[] = [];
-  for (const dir of findDirectories(forceAppDir, "customMetadata")) {
+  for (const dir of findDirectories(forceAppDir, 'customMetadata')) {
     for (const file of listDirectory(dir).filter((name) =>
-      name.endsWith(".md-meta.xml")
+      name.endsWith('.md-meta.xml')
     )) {
       const path = join(dir, file);
       const raw = readCustomMetadataFile(path);
@@ -713,7 +735,7 @@ function readCustomMetadataRecords(
 /** Loads everything force-app defines about the data model. */
 export function loadForceAppSchema(forceAppDir: string): ForceAppSchema {
   if (!isDirectory(forceAppDir)) {
-    throw new ForceAppSourceError(forceAppDir, "not a directory");
+    throw new ForceAppSourceError(forceAppDir, 'not a directory');
   }
   const sources = readSourceObjects(forceAppDir);
   const customSources = sources
@@ -721,9 +743,9 @@ export function loadForceAppSchema(forceAppDir: string): ForceAppSchema {
     .sort((a, b) => a.name.localeCompare(b.name));
   const counters = { c: 1, mdt: 0 };
   const objects = customSources.map((source) =>
-    source.name.endsWith("__mdt")
-      ? buildObject(source, keyPrefixFor("m", counters.mdt++))
-      : buildObject(source, keyPrefixFor("a", counters.c++))
+    source.name.endsWith('__mdt')
+      ? buildObject(source, keyPrefixFor('m', counters.mdt++))
+      : buildObject(source, keyPrefixFor('a', counters.c++))
   );
 
   const fieldsOnStandardObjects: Record<string, FieldSchema[]> = {};
@@ -745,7 +767,7 @@ export function loadForceAppSchema(forceAppDir: string): ForceAppSchema {
         childSObject: field.objectName,
         field: field.schema.name,
         relationshipName: field.childRelationshipName,
-        cascadeDelete: field.metadataType === "MasterDetail"
+        cascadeDelete: field.metadataType === 'MasterDetail'
       };
       const custom = byName.get(parent);
       if (custom) custom.childRelationships.push(child);
@@ -753,15 +775,13 @@ export function loadForceAppSchema(forceAppDir: string): ForceAppSchema {
     }
   }
 
-  const fieldsByType = new Map(
-    sources
-      .filter((source) => source.name.endsWith("__mdt"))
-      .map((source) => [source.name, source.fields] as const)
-  );
   return {
     objects,
     fieldsOnStandardObjects,
-    customMetadataRecords: readCustomMetadataRecords(forceAppDir, fieldsByType),
+    customMetadataRecords: readCustomMetadataRecords(
+      forceAppDir,
+      customMetadataFieldsOf(sources)
+    ),
     childRelationshipsOnStandardObjects
   };
 }

@@ -1,0 +1,219 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkApiVersions } from './api-versions.ts';
+import { checkCustomMetadataValues } from './custom-metadata-values.ts';
+import { checkDeployPackage } from './deploy-package.ts';
+import { loadElementData } from './element-data.ts';
+import { buildElementData } from './generate-element-data.ts';
+import { runMetadataChecks } from './index.ts';
+import { checkPermissionCoverage } from './permission-coverage.ts';
+import type { Problem } from './problems.ts';
+import { readProject } from './project.ts';
+import { checkXmlStructure, checkXmlText } from './xml-structure.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const fixture = (name: string): string => join(here, '__fixtures__', name);
+const project = (name: string) => readProject(fixture(name));
+const elementData = loadElementData();
+
+function summary(problems: Problem[]): string[] {
+  return problems.map((problem) => `${problem.file}: ${problem.message}`);
+}
+
+void describe('the clean fixture', () => {
+  void it('passes every check', async () => {
+    assert.deepEqual(await runMetadataChecks(fixture('clean')), []);
+  });
+});
+
+void describe('deploy package', () => {
+  void it('fails a class without its -meta.xml, which the converter drops silently', async () => {
+    assert.deepEqual(
+      summary(await checkDeployPackage(project('class-without-meta'))),
+      [
+        'force-app/main/default/classes/Orphan.cls: not in the deploy package: a class needs its -meta.xml beside it'
+      ]
+    );
+  });
+
+  void it('fails a file the converter does not recognise inside an object folder', async () => {
+    const problems = await checkDeployPackage(project('unrecognised-file'));
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]?.file ?? '', /Widget__c\/fields\/notes\.txt$/);
+  });
+
+  void it('leaves out __tests__ folders', async () => {
+    assert.deepEqual(await checkDeployPackage(project('clean')), []);
+  });
+});
+
+void describe('XML structure', () => {
+  void it('fails a misspelled element and suggests the right one', () => {
+    assert.deepEqual(
+      summary(checkXmlStructure(project('misspelled-element'), elementData)),
+      [
+        'force-app/main/default/objects/Widget__c/fields/Size__c.field-meta.xml: <lable> is not an element of CustomField at CustomField/lable (did you mean <label>?)'
+      ]
+    );
+  });
+
+  void it('fails malformed XML with its line', () => {
+    const problems = checkXmlStructure(project('malformed-xml'), elementData);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]?.message ?? '', /^malformed XML at line 8/);
+  });
+
+  void it('fails repeated single elements, bad booleans and values outside an enumeration', () => {
+    const messages = checkXmlStructure(
+      project('invalid-values'),
+      elementData
+    ).map((problem) => problem.message);
+    assert.equal(messages.length, 3);
+    assert.match(messages[0] ?? '', /CustomObject has <label> 2 times/);
+    assert.match(
+      messages[1] ?? '',
+      /<required> must be true or false, found "no"/
+    );
+    assert.match(
+      messages[2] ?? '',
+      /<type> value "Txt" is not one of FieldType/
+    );
+  });
+
+  void it('requires the metadata namespace, required elements and a known root', () => {
+    assert.deepEqual(
+      checkXmlText(
+        '<PermissionSet><description>x</description></PermissionSet>',
+        elementData
+      ),
+      [
+        '<PermissionSet> must declare xmlns="http://soap.sforce.com/2006/04/metadata"',
+        'PermissionSet lacks the required element <label> of PermissionSet'
+      ]
+    );
+    assert.match(
+      checkXmlText('<Nonsense/>', elementData)[0] ?? '',
+      /not a metadata type/
+    );
+  });
+});
+
+void describe('element data generator', () => {
+  void it('flattens extensions base-first and keeps enumerations', () => {
+    const data = buildElementData([
+      `<xsd:complexType name="Metadata"><xsd:sequence>
+         <xsd:element name="fullName" minOccurs="0" type="xsd:string"/></xsd:sequence></xsd:complexType>
+       <xsd:complexType name="Thing"><xsd:complexContent><xsd:extension base="tns:Metadata">
+         <xsd:sequence><xsd:element name="kind" type="tns:Kind"/>
+         <xsd:element name="tags" minOccurs="0" maxOccurs="unbounded" type="xsd:string"/>
+         </xsd:sequence></xsd:extension></xsd:complexContent></xsd:complexType>
+       <xsd:simpleType name="Kind"><xsd:restriction base="xsd:string">
+         <xsd:enumeration value="A"/><xsd:enumeration value="B"/></xsd:restriction></xsd:simpleType>`
+    ]);
+    assert.deepEqual(data.metadataTypes, ['Thing']);
+    assert.deepEqual(data.complexTypes.Thing, [
+      { name: 'fullName', type: 'string', required: false, repeated: false },
+      { name: 'kind', type: 'Kind', required: true, repeated: false },
+      { name: 'tags', type: 'string', required: false, repeated: true }
+    ]);
+    assert.deepEqual(data.simpleTypes.Kind, ['A', 'B']);
+  });
+});
+
+void describe('custom metadata values', () => {
+  void it('fails values that do not fit their field types', () => {
+    const byFile = new Map<string, string[]>();
+    for (const problem of checkCustomMetadataValues(
+      project('bad-cmdt-values')
+    )) {
+      const name = problem.file.split('/').pop() ?? '';
+      byFile.set(name, [...(byFile.get(name) ?? []), problem.message]);
+    }
+    assert.deepEqual(Object.fromEntries(byFile), {
+      'Gadget.Missing_Required.md-meta.xml': [
+        'required field Weight__c has no value'
+      ],
+      'Gadget.Not_Boolean.md-meta.xml': [
+        'Enabled__c (Checkbox) must be true or false, found "yes"',
+        'Kind__c (Picklist) value "Medium" is not one of Small, Large'
+      ],
+      'Gadget.Too_Big.md-meta.xml': [
+        'Weight__c (Number) value 123.45 does not fit Number(3,1)'
+      ],
+      'Gadget.Unknown_Field.md-meta.xml': [
+        'Gadget__mdt has no field Wieght__c'
+      ],
+      'Gadget.Wrong_Type.md-meta.xml': [
+        'Weight__c (Number) needs xsi:type="xsd:double" or "xsd:int", found "xsd:string"'
+      ]
+    });
+  });
+});
+
+void describe('api versions', () => {
+  void it('fails an apiVersion that differs from sourceApiVersion', () => {
+    assert.deepEqual(
+      summary(checkApiVersions(project('api-version-mismatch'))),
+      [
+        'force-app/main/default/classes/Hello.cls-meta.xml: apiVersion 63.0 at line 3 differs from sourceApiVersion 64.0'
+      ]
+    );
+  });
+});
+
+void describe('permission coverage', () => {
+  void it('fails missing, refused and stale field permissions', () => {
+    assert.deepEqual(
+      checkPermissionCoverage(project('bad-field-permissions')).map(
+        (problem) => problem.message
+      ),
+      [
+        'Widget__c.Code__c is required; the org refuses field permissions for it',
+        'Widget__c.Double_Size__c is calculated by the platform and cannot be editable',
+        'Widget__c.Size__c is editable but not readable',
+        'fieldPermissions name Widget__c.Gone__c, which the project does not define',
+        'no fieldPermissions for Widget__c.Colour__c'
+      ]
+    );
+  });
+
+  void it('fails edit access to fields that automation owns', () => {
+    assert.deepEqual(
+      checkPermissionCoverage(project('clean'), ['Widget__c.Colour__c']).map(
+        (problem) => problem.message
+      ),
+      ['Widget__c.Colour__c is set by automation and must not be editable']
+    );
+  });
+});
+
+void describe('metadata CLI', () => {
+  const cli = join(here, 'index.ts');
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
+      encoding: 'utf8'
+    });
+
+  void it('exits 0 on a clean project', () => {
+    const result = run('--root', fixture('clean'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /5 checks passed/);
+  });
+
+  void it('exits 1 and prints each problem with its file', () => {
+    const result = run('--root', fixture('misspelled-element'));
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stdout,
+      /Size__c\.field-meta\.xml: <lable> is not an element/
+    );
+  });
+
+  void it('exits 2 on bad usage or a missing project', () => {
+    assert.equal(run('--nope').status, 2);
+    assert.equal(run('--root', fixture('does-not-exist')).status, 2);
+  });
+});
