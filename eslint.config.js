@@ -1,43 +1,43 @@
-import { defineConfig, globalIgnores } from "eslint/config";
-import eslintJs from "@eslint/js";
-import jestPlugin from "eslint-plugin-jest";
-import lwcConfig from "@salesforce/eslint-config-lwc";
-import tseslint from "typescript-eslint";
-import globals from "globals";
+import { defineConfig, globalIgnores } from 'eslint/config';
+import eslintJs from '@eslint/js';
+import jestPlugin from 'eslint-plugin-jest';
+import lwcConfig from '@salesforce/eslint-config-lwc';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default defineConfig([
   globalIgnores([
-    "node_modules/**",
-    "coverage/**",
-    ".sfdx/**",
-    ".sf/**",
-    "bench-results/**",
-    "**/__fixtures__/**",
-    "force-app/main/default/staticresources/**"
+    'node_modules/**',
+    'coverage/**',
+    '.sfdx/**',
+    '.sf/**',
+    'bench-results/**',
+    '**/__fixtures__/**',
+    'force-app/main/default/staticresources/**'
   ]),
 
   // Lightning Web Components: Salesforce's recommended LWC rules.
   {
-    files: ["force-app/**/lwc/**/*.js"],
+    files: ['force-app/**/lwc/**/*.js'],
     extends: [lwcConfig.configs.recommended]
   },
   {
     files: [
-      "force-app/**/lwc/**/__tests__/**/*.js",
-      "force-app/**/lwc/**/*.test.js"
+      'force-app/**/lwc/**/__tests__/**/*.js',
+      'force-app/**/lwc/**/*.test.js'
     ],
     extends: [lwcConfig.configs.recommended],
     plugins: { jest: jestPlugin },
     rules: {
-      ...jestPlugin.configs["flat/recommended"].rules,
-      "@lwc/lwc/no-unexpected-wire-adapter-usages": "off"
+      ...jestPlugin.configs['flat/recommended'].rules,
+      '@lwc/lwc/no-unexpected-wire-adapter-usages': 'off'
     },
     languageOptions: { globals: { ...globals.node, ...globals.jest } }
   },
   {
-    files: ["jest-mocks/**/*.js"],
+    files: ['jest-mocks/**/*.js'],
     languageOptions: {
-      sourceType: "module",
+      sourceType: 'module',
       globals: { ...globals.node, ...globals.jest }
     },
     extends: [eslintJs.configs.recommended]
@@ -45,7 +45,7 @@ export default defineConfig([
 
   // TypeScript tooling: type-aware rules.
   {
-    files: ["scripts/**/*.ts"],
+    files: ['scripts/**/*.ts'],
     extends: [
       tseslint.configs.strictTypeChecked,
       tseslint.configs.stylisticTypeChecked
@@ -57,21 +57,21 @@ export default defineConfig([
       }
     },
     rules: {
-      "@typescript-eslint/restrict-template-expressions": [
-        "error",
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
         { allowNumber: true }
       ],
-      "@typescript-eslint/no-unused-vars": [
-        "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
       ]
     }
   },
 
   // Plain Node scripts and config files.
   {
-    files: ["**/*.mjs", "*.js", ".ci/**/*.js", "scripts/**/*.js"],
+    files: ['**/*.mjs', '*.js', '.ci/**/*.js', 'scripts/**/*.js'],
     extends: [eslintJs.configs.recommended],
-    languageOptions: { sourceType: "module", globals: { ...globals.node } }
+    languageOptions: { sourceType: 'module', globals: { ...globals.node } }
   }
 ]);

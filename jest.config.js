@@ -1,20 +1,20 @@
-import { createRequire } from "node:module";
+import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const { jestConfig } = require("@salesforce/sfdx-lwc-jest/config");
+const { jestConfig } = require('@salesforce/sfdx-lwc-jest/config');
 
 /** Jest runs the Lightning Web Component tests only; the TypeScript tooling uses node:test. */
 export default {
   ...jestConfig,
   moduleNameMapper: {
-    "^lightning/platformShowToastEvent$":
-      "<rootDir>/jest-mocks/lightning/platformShowToastEvent.js",
-    "^lightning/navigation$": "<rootDir>/jest-mocks/lightning/navigation.js",
-    "^lightning/uiRecordApi$": "<rootDir>/jest-mocks/lightning/uiRecordApi.js"
+    '^lightning/platformShowToastEvent$':
+      '<rootDir>/jest-mocks/lightning/platformShowToastEvent.js',
+    '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation.js',
+    '^lightning/uiRecordApi$': '<rootDir>/jest-mocks/lightning/uiRecordApi.js'
   },
   modulePathIgnorePatterns: [
-    "<rootDir>/.localdevserver",
-    "<rootDir>/node_modules"
+    '<rootDir>/.localdevserver',
+    '<rootDir>/node_modules'
   ],
-  testPathIgnorePatterns: ["/node_modules/", "/scripts/"]
+  testPathIgnorePatterns: ['/node_modules/', '/scripts/']
 };

@@ -7,29 +7,29 @@
 //   npm test -- --only lint,lwc   run the named steps
 //   npm test -- --skip browser    run all but the named steps
 //   npm test -- --list            list the steps
-import { spawnSync } from "node:child_process";
+import { spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   readFileSync,
   readdirSync,
   rmSync,
   existsSync
-} from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-const bin = (name) => join(root, "node_modules", ".bin", name);
-const tmpDir = join(root, ".tmp", "verify");
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const tmpDir = join(root, '.tmp', 'verify');
 
 /** Test files of the TypeScript tooling: `*.test.ts` anywhere under scripts/, fixtures excluded. */
 function scriptTestFiles() {
-  return readdirSync(join(root, "scripts"), { recursive: true })
-    .map((entry) => join("scripts", String(entry)))
+  return readdirSync(join(root, 'scripts'), { recursive: true })
+    .map((entry) => join('scripts', String(entry)))
     .filter(
       (file) =>
-        file.endsWith(".test.ts") &&
-        !file.split(/[\\/]/).includes("__fixtures__")
+        file.endsWith('.test.ts') &&
+        !file.split(/[\\/]/).includes('__fixtures__')
     )
     .sort();
 }
@@ -37,19 +37,19 @@ function scriptTestFiles() {
 /** Counts from node's spec reporter summary (`ℹ pass 12`). */
 function nodeTestCounts(output) {
   const count = (label) => {
-    const match = output.match(new RegExp(`^ℹ ${label} (\\d+)$`, "m"));
+    const match = output.match(new RegExp(`^ℹ ${label} (\\d+)$`, 'm'));
     return match ? Number(match[1]) : undefined;
   };
-  const passed = count("pass");
-  const failed = count("fail");
+  const passed = count('pass');
+  const failed = count('fail');
   if (passed === undefined || failed === undefined) return undefined;
-  return { passed, failed: failed + (count("cancelled") ?? 0) };
+  return { passed, failed: failed + (count('cancelled') ?? 0) };
 }
 
 /** Counts from jest's --json report. */
 function jestCounts(reportFile) {
   if (!existsSync(reportFile)) return undefined;
-  const report = JSON.parse(readFileSync(reportFile, "utf8"));
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
   // A suite that fails to load has no failed tests but must still fail the step.
   const brokenSuites = report.numRuntimeErrorTestSuites ?? 0;
   return {
@@ -60,66 +60,66 @@ function jestCounts(reportFile) {
 
 const steps = [
   {
-    name: "format",
-    title: "prettier --check (TypeScript, LWC, Apex, XML, JSON, Markdown)",
-    command: [bin("prettier"), "--check", "."]
+    name: 'format',
+    title: 'prettier --check (TypeScript, LWC, Apex, XML, JSON, Markdown)',
+    command: [bin('prettier'), '--check', '.']
   },
   {
-    name: "lint",
-    title: "eslint (LWC rules, type-aware typescript-eslint)",
-    command: [bin("eslint"), "--max-warnings", "0", "."]
+    name: 'lint',
+    title: 'eslint (LWC rules, type-aware typescript-eslint)',
+    command: [bin('eslint'), '--max-warnings', '0', '.']
   },
   {
-    name: "typecheck",
-    title: "tsc --noEmit (strict)",
-    command: [bin("tsc"), "-p", "tsconfig.json"]
+    name: 'typecheck',
+    title: 'tsc --noEmit (strict)',
+    command: [bin('tsc'), '-p', 'tsconfig.json']
   },
   {
-    name: "lwc",
-    title: "Lightning Web Component tests (sfdx-lwc-jest)",
+    name: 'lwc',
+    title: 'Lightning Web Component tests (sfdx-lwc-jest)',
     command: () => [
-      bin("sfdx-lwc-jest"),
-      "--",
-      "--json",
-      `--outputFile=${join(tmpDir, "jest.json")}`
+      bin('sfdx-lwc-jest'),
+      '--',
+      '--json',
+      `--outputFile=${join(tmpDir, 'jest.json')}`
     ],
-    counts: () => jestCounts(join(tmpDir, "jest.json"))
+    counts: () => jestCounts(join(tmpDir, 'jest.json'))
   },
   {
-    name: "scripts",
-    title: "TypeScript tooling tests (node:test + tsx)",
+    name: 'scripts',
+    title: 'TypeScript tooling tests (node:test + tsx)',
     command: () => [
       process.execPath,
-      "--import",
-      "tsx",
-      "--test",
-      "--test-reporter=spec",
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
       ...scriptTestFiles()
     ],
     counts: nodeTestCounts
   },
   {
-    name: "metadata",
+    name: 'metadata',
     title:
-      "Metadata: deploy package, XML structure, custom metadata values, API versions",
+      'Metadata: deploy package, XML structure, custom metadata values, API versions',
     command: [
       process.execPath,
-      "--import",
-      "tsx",
-      "scripts/verify/metadata/index.ts"
+      '--import',
+      'tsx',
+      'scripts/verify/metadata/index.ts'
     ],
-    when: "scripts/verify/metadata/index.ts"
+    when: 'scripts/verify/metadata/index.ts'
   },
   {
-    name: "apex",
-    title: "Apex: parse, PMD (security, performance), field references",
+    name: 'apex',
+    title: 'Apex: parse, PMD (security, performance), field references',
     command: [
       process.execPath,
-      "--import",
-      "tsx",
-      "scripts/verify/apex/index.ts"
+      '--import',
+      'tsx',
+      'scripts/verify/apex/index.ts'
     ],
-    when: "scripts/verify/apex/index.ts"
+    when: 'scripts/verify/apex/index.ts'
   }
 ];
 
@@ -127,16 +127,16 @@ function parseArgs(argv) {
   const options = { only: undefined, skip: new Set(), list: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
-    if (arg === "--list") options.list = true;
-    else if (arg === "--only" || arg === "--skip") {
+    if (arg === '--list') options.list = true;
+    else if (arg === '--only' || arg === '--skip') {
       const value = argv[i + 1];
       if (!value) usage(`${arg} needs a comma-separated list of steps`);
-      const names = new Set(value.split(","));
+      const names = new Set(value.split(','));
       for (const name of names) {
         if (!steps.some((step) => step.name === name))
           usage(`unknown step '${name}'`);
       }
-      if (arg === "--only") options.only = names;
+      if (arg === '--only') options.only = names;
       else options.skip = names;
       i += 1;
     } else usage(`unknown argument '${arg}'`);
@@ -146,7 +146,7 @@ function parseArgs(argv) {
 
 function usage(message) {
   console.error(
-    `npm test: ${message}\nsteps: ${steps.map((step) => step.name).join(", ")}`
+    `npm test: ${message}\nsteps: ${steps.map((step) => step.name).join(', ')}`
   );
   process.exit(2);
 }
@@ -170,18 +170,18 @@ for (const step of steps) {
     continue;
   }
   const command =
-    typeof step.command === "function" ? step.command() : step.command;
+    typeof step.command === 'function' ? step.command() : step.command;
   console.log(`\n── ${step.name}: ${step.title}`);
   const started = Date.now();
   const run = spawnSync(command[0], command.slice(1), {
     cwd: root,
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" }
+    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }
   });
-  process.stdout.write(run.stdout ?? "");
-  process.stderr.write(run.stderr ?? "");
+  process.stdout.write(run.stdout ?? '');
+  process.stderr.write(run.stderr ?? '');
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const ok = run.status === 0;
   const counted = step.counts?.(`${run.stdout}\n${run.stderr}`);
@@ -191,15 +191,15 @@ for (const step of steps) {
   const failed = counted ? Math.max(counted.failed, ok ? 0 : 1) : ok ? 0 : 1;
   results.push({ name: step.name, ok, passed, failed, seconds });
   console.log(
-    `── ${step.name}: ${ok ? "ok" : `FAILED (exit ${run.status ?? run.signal})`} in ${seconds}s`
+    `── ${step.name}: ${ok ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${seconds}s`
   );
 }
 
-console.log("\nSummary");
+console.log('\nSummary');
 for (const result of results) {
   const counts = `${result.passed} passed, ${result.failed} failed`;
   console.log(
-    `  ${result.ok ? "ok  " : "FAIL"} ${result.name.padEnd(10)} ${counts.padEnd(24)} ${result.seconds}s`
+    `  ${result.ok ? 'ok  ' : 'FAIL'} ${result.name.padEnd(10)} ${counts.padEnd(24)} ${result.seconds}s`
   );
 }
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
