@@ -4,9 +4,9 @@
  * is called directly rather than through prettier because the plugin's parse() reduces syntax
  * errors to bare messages, and the checks must report the line and column.
  */
-import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 
 /** A JSON node of jorje's AST as the serializer prints it (`@class` names the Java type). */
 export interface AstNode {
@@ -29,18 +29,18 @@ export interface ParsedApexFile {
   result: ApexParseResult;
 }
 
-const PARSER_OUTPUT = "apex.jorje.semantic.compiler.parser.ParserOutput";
+const PARSER_OUTPUT = 'apex.jorje.semantic.compiler.parser.ParserOutput';
 
 /** The serializer binaries prettier-plugin-apex ships as optional dependencies, by platform. */
 const NATIVE_PACKAGES: Record<string, string> = {
-  "linux-x64": "@prettier-apex/apex-ast-serializer-linux-x64",
-  "darwin-x64": "@prettier-apex/apex-ast-serializer-darwin-x64",
-  "darwin-arm64": "@prettier-apex/apex-ast-serializer-darwin-arm64",
-  "win32-x64": "@prettier-apex/apex-ast-serializer-win32-x64"
+  'linux-x64': '@prettier-apex/apex-ast-serializer-linux-x64',
+  'darwin-x64': '@prettier-apex/apex-ast-serializer-darwin-x64',
+  'darwin-arm64': '@prettier-apex/apex-ast-serializer-darwin-arm64',
+  'win32-x64': '@prettier-apex/apex-ast-serializer-win32-x64'
 };
 
 export class ApexParserUnavailableError extends Error {
-  override name = "ApexParserUnavailableError";
+  override name = 'ApexParserUnavailableError';
 }
 
 let serializerPath: string | undefined;
@@ -56,9 +56,9 @@ export function nativeSerializerPath(): string {
     );
   }
   const fromPlugin = createRequire(
-    createRequire(import.meta.url).resolve("prettier-plugin-apex")
+    createRequire(import.meta.url).resolve('prettier-plugin-apex')
   );
-  const executable = `apex-ast-serializer-${platform}${process.platform === "win32" ? ".exe" : ""}`;
+  const executable = `apex-ast-serializer-${platform}${process.platform === 'win32' ? '.exe' : ''}`;
   try {
     serializerPath = fromPlugin.resolve(`${packageName}/${executable}`);
   } catch {
@@ -72,27 +72,27 @@ export function nativeSerializerPath(): string {
 function runSerializer(source: string): Promise<string> {
   const executable = nativeSerializerPath();
   return new Promise((resolve, reject) => {
-    const child = spawn(executable, [], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(executable, [], { stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve(Buffer.concat(stdout).toString("utf8"));
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(stdout).toString('utf8'));
       else
         reject(
           new Error(
-            `Apex parser exited with ${String(code)}: ${Buffer.concat(stderr).toString("utf8")}`
+            `Apex parser exited with ${String(code)}: ${Buffer.concat(stderr).toString('utf8')}`
           )
         );
     });
-    child.stdin.end(source, "utf8");
+    child.stdin.end(source, 'utf8');
   });
 }
 
 export function isNode(value: AstValue | undefined): value is AstNode {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The first `{ line, column }` pair inside a jorje error, wherever its subtype keeps it. */
@@ -108,7 +108,7 @@ function findPosition(
   }
   if (!isNode(value)) return undefined;
   const { line, column } = value;
-  if (typeof line === "number" && typeof column === "number")
+  if (typeof line === 'number' && typeof column === 'number')
     return { line, column };
   for (const child of Object.values(value)) {
     const found = findPosition(child);
@@ -124,7 +124,7 @@ export async function parseApex(source: string): Promise<ApexParseResult> {
     ? (output as AstNode)[PARSER_OUTPUT]
     : undefined;
   if (!isNode(parserOutput))
-    throw new Error("Apex parser returned no parser output");
+    throw new Error('Apex parser returned no parser output');
   const parseErrors = parserOutput.parseErrors;
   if (Array.isArray(parseErrors) && parseErrors.length > 0) {
     return {
@@ -132,16 +132,16 @@ export async function parseApex(source: string): Promise<ApexParseResult> {
       errors: parseErrors.map((error) => {
         const position = findPosition(error) ?? { line: 1, column: 1 };
         const message =
-          isNode(error) && typeof error.message === "string"
+          isNode(error) && typeof error.message === 'string'
             ? error.message
-            : "syntax error";
+            : 'syntax error';
         return { ...position, message };
       })
     };
   }
   const unit = parserOutput.unit;
   if (!isNode(unit))
-    throw new Error("Apex parser returned no compilation unit");
+    throw new Error('Apex parser returned no compilation unit');
   return { ok: true, ast: unit };
 }
 
@@ -157,7 +157,7 @@ export async function parseApexFiles(
       const index = next++;
       const file = files[index];
       if (file === undefined) return;
-      const source = await readFile(file, "utf8");
+      const source = await readFile(file, 'utf8');
       results[index] = { file, source, result: await parseApex(source) };
     }
   }

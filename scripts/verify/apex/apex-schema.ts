@@ -3,9 +3,9 @@
  * derived them (scripts/schema/standard-objects.json) with force-app's custom objects and
  * custom fields laid over them, as a deploy would. Lookups are case-insensitive, like Apex.
  */
-import { readFileSync } from "node:fs";
-import { loadForceAppSchema } from "../../schema/force-app-source.ts";
-import type { FieldSchema, ObjectSchema } from "../../schema/types.ts";
+import { readFileSync } from 'node:fs';
+import { loadForceAppSchema } from '../../schema/force-app-source.ts';
+import type { FieldSchema, ObjectSchema } from '../../schema/types.ts';
 
 export interface SchemaIndex {
   object(name: string): ObjectSchema | undefined;
@@ -44,7 +44,7 @@ export function indexSchema(objects: readonly ObjectSchema[]): SchemaIndex {
               field.relationshipName !== null && field.referenceTo.length > 0
           )
           .map((field) => [
-            lower(field.relationshipName ?? ""),
+            lower(field.relationshipName ?? ''),
             field.referenceTo
           ])
       )
@@ -55,7 +55,7 @@ export function indexSchema(objects: readonly ObjectSchema[]): SchemaIndex {
         object.childRelationships
           .filter((child) => child.relationshipName !== null)
           .map((child) => [
-            lower(child.relationshipName ?? ""),
+            lower(child.relationshipName ?? ''),
             child.childSObject
           ])
       )
@@ -114,14 +114,14 @@ export function mergeSchemas(
 }
 
 export const STANDARD_OBJECTS_FILE = new URL(
-  "../../schema/standard-objects.json",
+  '../../schema/standard-objects.json',
   import.meta.url
 );
 
 export function readStandardObjects(
   file: URL | string = STANDARD_OBJECTS_FILE
 ): ObjectSchema[] {
-  const data = JSON.parse(readFileSync(file, "utf8")) as {
+  const data = JSON.parse(readFileSync(file, 'utf8')) as {
     objects?: ObjectSchema[];
   };
   if (!Array.isArray(data.objects)) {

@@ -12,21 +12,21 @@
  * Values typed as the generic SObject, and dynamic SOQL strings, are not checked: their
  * object is only known at run time.
  */
-import { isNode } from "./apex-parser.ts";
-import type { AstNode, AstValue } from "./apex-parser.ts";
-import type { SchemaIndex } from "./apex-schema.ts";
-import type { Problem } from "./problem.ts";
+import { isNode } from './apex-parser.ts';
+import type { AstNode, AstValue } from './apex-parser.ts';
+import type { SchemaIndex } from './apex-schema.ts';
+import type { Problem } from './problem.ts';
 
-export const FIELD_REFERENCE_RULE = "apex-field-reference";
+export const FIELD_REFERENCE_RULE = 'apex-field-reference';
 
 /** What the checker knows about a value: an sObject (several for polymorphic lookups), a collection of them, or nothing useful. */
 type ValueType =
-  | { kind: "sobject"; objects: string[] }
-  | { kind: "list"; objects: string[] }
-  | { kind: "map"; objects: string[] }
-  | { kind: "other" };
+  | { kind: 'sobject'; objects: string[] }
+  | { kind: 'list'; objects: string[] }
+  | { kind: 'map'; objects: string[] }
+  | { kind: 'other' };
 
-const OTHER: ValueType = { kind: "other" };
+const OTHER: ValueType = { kind: 'other' };
 
 interface Name {
   value: string;
@@ -41,14 +41,14 @@ interface QueryScope {
 const lower = (name: string): string => name.toLowerCase();
 
 function className(node: AstNode): string {
-  const value = node["@class"];
-  return typeof value === "string" ? value : "";
+  const value = node['@class'];
+  return typeof value === 'string' ? value : '';
 }
 
 /** The part after the last `.`, e.g. `Expr$VariableExpr`. */
 function kind(node: AstNode): string {
   const name = className(node);
-  return name.slice(name.lastIndexOf(".") + 1);
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
 function child(node: AstNode, key: string): AstNode | undefined {
@@ -59,7 +59,7 @@ function child(node: AstNode, key: string): AstNode | undefined {
 /** jorje's Optional<T> serializes as `{}` or `{ value: T }`. */
 function optional(node: AstNode, key: string): AstNode | undefined {
   const holder = child(node, key);
-  return holder === undefined ? undefined : child(holder, "value");
+  return holder === undefined ? undefined : child(holder, 'value');
 }
 
 function children(node: AstNode, key: string): AstNode[] {
@@ -68,16 +68,16 @@ function children(node: AstNode, key: string): AstNode[] {
 }
 
 function lineOf(node: AstNode | undefined): number {
-  const loc = node === undefined ? undefined : child(node, "loc");
+  const loc = node === undefined ? undefined : child(node, 'loc');
   if (loc === undefined) return 0;
   const line = loc.line ?? loc.startLine;
-  return typeof line === "number" ? line : 0;
+  return typeof line === 'number' ? line : 0;
 }
 
 function identifier(node: AstNode | undefined): Name | undefined {
   if (node === undefined) return undefined;
   const value = node.value;
-  return typeof value === "string" ? { value, line: lineOf(node) } : undefined;
+  return typeof value === 'string' ? { value, line: lineOf(node) } : undefined;
 }
 
 function identifiers(nodes: AstNode[]): Name[] {
@@ -89,21 +89,21 @@ function identifiers(nodes: AstNode[]): Name[] {
 /** `Account.Owner.Name` as a SOQL FieldIdentifier chain, outermost entity first. */
 function fieldIdentifierPath(node: AstNode | undefined): Name[] {
   if (node === undefined) return [];
-  const entity = optional(node, "entity");
-  const own = identifier(child(node, "field"));
+  const entity = optional(node, 'entity');
+  const own = identifier(child(node, 'field'));
   return [...fieldIdentifierPath(entity), ...(own ? [own] : [])];
 }
 
 function isApexExpression(node: AstNode): boolean {
-  return className(node).startsWith("apex.jorje.data.ast.Expr$");
+  return className(node).startsWith('apex.jorje.data.ast.Expr$');
 }
 
 function stringLiteral(node: AstNode | undefined): string | undefined {
-  if (node === undefined || kind(node) !== "Expr$LiteralExpr") return undefined;
-  const type = child(node, "type");
-  const literal = child(node, "literal");
-  if (type?.$ !== "STRING" || literal === undefined) return undefined;
-  return typeof literal.$ === "string" ? literal.$ : undefined;
+  if (node === undefined || kind(node) !== 'Expr$LiteralExpr') return undefined;
+  const type = child(node, 'type');
+  const literal = child(node, 'literal');
+  if (type?.$ !== 'STRING' || literal === undefined) return undefined;
+  return typeof literal.$ === 'string' ? literal.$ : undefined;
 }
 
 class FieldReferenceWalker {
@@ -117,8 +117,8 @@ class FieldReferenceWalker {
   ) {}
 
   run(unit: AstNode): void {
-    if (kind(unit) === "CompilationUnit$TriggerDeclUnit") {
-      this.triggerObject = identifiers(children(unit, "target"))[0]?.value;
+    if (kind(unit) === 'CompilationUnit$TriggerDeclUnit') {
+      this.triggerObject = identifiers(children(unit, 'target'))[0]?.value;
     }
     this.withScope(() => {
       this.visit(unit);
@@ -160,7 +160,7 @@ class FieldReferenceWalker {
     const parts = names.map((name) => name.value);
     const [first, second] = parts;
     const simple =
-      parts.length === 2 && first !== undefined && lower(first) === "schema"
+      parts.length === 2 && first !== undefined && lower(first) === 'schema'
         ? second
         : parts.length === 1
           ? first
@@ -170,32 +170,32 @@ class FieldReferenceWalker {
 
   private typeOfRef(typeRef: AstNode | undefined): ValueType {
     if (typeRef === undefined) return OTHER;
-    if (kind(typeRef) === "TypeRefs$ArrayTypeRef") {
-      const held = this.typeOfRef(child(typeRef, "heldType"));
-      return held.kind === "sobject"
-        ? { kind: "list", objects: held.objects }
+    if (kind(typeRef) === 'TypeRefs$ArrayTypeRef') {
+      const held = this.typeOfRef(child(typeRef, 'heldType'));
+      return held.kind === 'sobject'
+        ? { kind: 'list', objects: held.objects }
         : OTHER;
     }
-    const names = identifiers(children(typeRef, "names"));
-    const args = children(typeRef, "typeArguments");
-    const single = names.length === 1 ? lower(names[0]?.value ?? "") : "";
+    const names = identifiers(children(typeRef, 'names'));
+    const args = children(typeRef, 'typeArguments');
+    const single = names.length === 1 ? lower(names[0]?.value ?? '') : '';
     const argument = (index: number): ValueType => this.typeOfRef(args[index]);
-    if (single === "list") {
+    if (single === 'list') {
       const element = argument(0);
-      return element.kind === "sobject"
-        ? { kind: "list", objects: element.objects }
+      return element.kind === 'sobject'
+        ? { kind: 'list', objects: element.objects }
         : OTHER;
     }
-    if (single === "map") {
+    if (single === 'map') {
       const value = argument(1);
-      return value.kind === "sobject"
-        ? { kind: "map", objects: value.objects }
+      return value.kind === 'sobject'
+        ? { kind: 'map', objects: value.objects }
         : OTHER;
     }
     const object = this.sobjectNamed(names);
     return object === undefined
       ? OTHER
-      : { kind: "sobject", objects: [object] };
+      : { kind: 'sobject', objects: [object] };
   }
 
   // ── statements and declarations ──────────────────────────────────────────
@@ -211,64 +211,64 @@ class FieldReferenceWalker {
       return;
     }
     switch (kind(value)) {
-      case "ClassDecl":
+      case 'ClassDecl':
         this.visitClass(value);
         return;
-      case "MethodDecl":
+      case 'MethodDecl':
         this.withScope(() => {
-          for (const parameter of children(value, "parameters")) {
+          for (const parameter of children(value, 'parameters')) {
             this.declare(
-              identifier(child(parameter, "name")),
-              this.typeOfRef(child(parameter, "typeRef"))
+              identifier(child(parameter, 'name')),
+              this.typeOfRef(child(parameter, 'typeRef'))
             );
           }
           this.visit(value.stmnt);
         });
         return;
-      case "PropertyDecl": {
-        const type = this.typeOfRef(child(value, "type"));
-        for (const accessor of ["getter", "setter"]) {
+      case 'PropertyDecl': {
+        const type = this.typeOfRef(child(value, 'type'));
+        for (const accessor of ['getter', 'setter']) {
           this.withScope(() => {
-            this.declare({ value: "value", line: 0 }, type);
+            this.declare({ value: 'value', line: 0 }, type);
             this.visit(value[accessor]);
           });
         }
         return;
       }
-      case "VariableDecls":
+      case 'VariableDecls':
         this.visitVariableDecls(value);
         return;
-      case "Stmnt$BlockStmnt":
+      case 'Stmnt$BlockStmnt':
         this.withScope(() => {
           this.visit(value.stmnts);
         });
         return;
-      case "Stmnt$ForLoop":
+      case 'Stmnt$ForLoop':
         this.withScope(() => {
-          this.visitForControl(child(value, "forControl"));
+          this.visitForControl(child(value, 'forControl'));
           this.visit(value.stmnt);
         });
         return;
-      case "CatchBlock":
+      case 'CatchBlock':
         this.withScope(() => {
-          const parameter = child(value, "parameter");
+          const parameter = child(value, 'parameter');
           if (parameter)
-            this.declare(identifier(child(parameter, "name")), OTHER);
+            this.declare(identifier(child(parameter, 'name')), OTHER);
           this.visit(value.stmnt);
         });
         return;
-      case "WhenBlock$TypeWhen":
+      case 'WhenBlock$TypeWhen':
         this.withScope(() => {
           this.declare(
-            identifier(child(value, "name")),
-            this.typeOfRef(child(value, "typeRef"))
+            identifier(child(value, 'name')),
+            this.typeOfRef(child(value, 'typeRef'))
           );
           this.visit(value.stmnt);
         });
         return;
       default:
         for (const [key, item] of Object.entries(value)) {
-          if (key !== "loc") this.visit(item);
+          if (key !== 'loc') this.visit(item);
         }
     }
   }
@@ -276,18 +276,18 @@ class FieldReferenceWalker {
   /** Members are visible in the whole class body, so they are declared before any method is read. */
   private visitClass(node: AstNode): void {
     this.withScope(() => {
-      for (const member of children(node, "members")) {
-        const decls = child(member, "variableDecls");
+      for (const member of children(node, 'members')) {
+        const decls = child(member, 'variableDecls');
         if (decls) {
-          const type = this.typeOfRef(child(decls, "type"));
-          for (const decl of children(decls, "decls"))
-            this.declare(identifier(child(decl, "name")), type);
+          const type = this.typeOfRef(child(decls, 'type'));
+          for (const decl of children(decls, 'decls'))
+            this.declare(identifier(child(decl, 'name')), type);
         }
-        const property = child(member, "propertyDecl");
+        const property = child(member, 'propertyDecl');
         if (property)
           this.declare(
-            identifier(child(property, "name")),
-            this.typeOfRef(child(property, "type"))
+            identifier(child(property, 'name')),
+            this.typeOfRef(child(property, 'type'))
           );
       }
       this.visit(node.members);
@@ -295,32 +295,32 @@ class FieldReferenceWalker {
   }
 
   private visitVariableDecls(node: AstNode): void {
-    const type = this.typeOfRef(child(node, "type"));
-    for (const decl of children(node, "decls")) {
-      const assignment = optional(decl, "assignment");
+    const type = this.typeOfRef(child(node, 'type'));
+    for (const decl of children(node, 'decls')) {
+      const assignment = optional(decl, 'assignment');
       if (assignment) this.evaluate(assignment);
-      this.declare(identifier(child(decl, "name")), type);
+      this.declare(identifier(child(decl, 'name')), type);
     }
   }
 
   private visitForControl(control: AstNode | undefined): void {
     if (control === undefined) return;
-    if (kind(control) === "ForControl$EnhancedForControl") {
-      const init = child(control, "init");
-      const source = init ? optional(init, "expr") : undefined;
+    if (kind(control) === 'ForControl$EnhancedForControl') {
+      const init = child(control, 'init');
+      const source = init ? optional(init, 'expr') : undefined;
       if (source) this.evaluate(source);
-      for (const name of identifiers(init ? children(init, "name") : [])) {
-        this.declare(name, this.typeOfRef(child(control, "type")));
+      for (const name of identifiers(init ? children(init, 'name') : [])) {
+        this.declare(name, this.typeOfRef(child(control, 'type')));
       }
       return;
     }
-    const inits = optional(control, "inits");
+    const inits = optional(control, 'inits');
     if (inits) {
-      const type = this.typeOfRef(optional(inits, "type"));
-      for (const init of children(inits, "inits")) {
-        const expr = optional(init, "expr");
+      const type = this.typeOfRef(optional(inits, 'type'));
+      for (const init of children(inits, 'inits')) {
+        const expr = optional(init, 'expr');
         if (expr) this.evaluate(expr);
-        for (const name of identifiers(children(init, "name")))
+        for (const name of identifiers(children(init, 'name')))
           this.declare(name, type);
       }
     }
@@ -332,16 +332,16 @@ class FieldReferenceWalker {
 
   private evaluate(node: AstNode): ValueType {
     switch (kind(node)) {
-      case "Expr$VariableExpr":
+      case 'Expr$VariableExpr':
         return this.chain(
           node,
-          identifiers(children(node, "names")),
+          identifiers(children(node, 'names')),
           undefined
         );
-      case "Expr$MethodCallExpr": {
-        const args = children(node, "inputParameters");
+      case 'Expr$MethodCallExpr': {
+        const args = children(node, 'inputParameters');
         for (const arg of args) this.evaluate(arg);
-        const names = identifiers(children(node, "names"));
+        const names = identifiers(children(node, 'names'));
         const method = names.pop();
         return this.chain(
           node,
@@ -349,43 +349,43 @@ class FieldReferenceWalker {
           method === undefined ? undefined : { name: method, args }
         );
       }
-      case "Expr$CastExpr":
+      case 'Expr$CastExpr':
         this.visit(node.expr);
-        return this.typeOfRef(child(node, "type"));
-      case "Expr$NestedExpr": {
-        const inner = child(node, "expr");
+        return this.typeOfRef(child(node, 'type'));
+      case 'Expr$NestedExpr': {
+        const inner = child(node, 'expr');
         return inner ? this.evaluate(inner) : OTHER;
       }
-      case "Expr$ArrayExpr": {
-        const array = child(node, "expr");
+      case 'Expr$ArrayExpr': {
+        const array = child(node, 'expr');
         const type = array ? this.evaluate(array) : OTHER;
         this.visit(node.index);
-        return type.kind === "list"
-          ? { kind: "sobject", objects: type.objects }
+        return type.kind === 'list'
+          ? { kind: 'sobject', objects: type.objects }
           : OTHER;
       }
-      case "Expr$NewExpr":
-        return this.evaluateNew(child(node, "creator"));
-      case "Expr$SoqlExpr": {
-        const query = child(node, "query");
+      case 'Expr$NewExpr':
+        return this.evaluateNew(child(node, 'creator'));
+      case 'Expr$SoqlExpr': {
+        const query = child(node, 'query');
         const objects = query ? this.checkQuery(query, undefined) : [];
-        return objects.length > 0 ? { kind: "list", objects } : OTHER;
+        return objects.length > 0 ? { kind: 'list', objects } : OTHER;
       }
-      case "Expr$TriggerVariableExpr": {
+      case 'Expr$TriggerVariableExpr': {
         const variable = lower(
-          identifier(child(node, "variable"))?.value ?? ""
+          identifier(child(node, 'variable'))?.value ?? ''
         );
         if (this.triggerObject === undefined) return OTHER;
         const objects = [this.triggerObject];
-        if (variable === "new" || variable === "old")
-          return { kind: "list", objects };
-        if (variable === "newmap" || variable === "oldmap")
-          return { kind: "map", objects };
+        if (variable === 'new' || variable === 'old')
+          return { kind: 'list', objects };
+        if (variable === 'newmap' || variable === 'oldmap')
+          return { kind: 'map', objects };
         return OTHER;
       }
       default:
         for (const [key, item] of Object.entries(node)) {
-          if (key !== "loc") this.visit(item);
+          if (key !== 'loc') this.visit(item);
         }
         return OTHER;
     }
@@ -393,15 +393,15 @@ class FieldReferenceWalker {
 
   private evaluateNew(creator: AstNode | undefined): ValueType {
     if (creator === undefined) return OTHER;
-    const type = this.typeOfRef(child(creator, "type"));
-    if (kind(creator) === "NewObject$NewKeyValue") {
-      for (const pair of children(creator, "keyValues")) {
-        const name = identifier(child(pair, "name"));
-        if (name && type.kind === "sobject")
+    const type = this.typeOfRef(child(creator, 'type'));
+    if (kind(creator) === 'NewObject$NewKeyValue') {
+      for (const pair of children(creator, 'keyValues')) {
+        const name = identifier(child(pair, 'name'));
+        if (name && type.kind === 'sobject')
           this.fieldOf(
             type.objects,
             name,
-            `new ${type.objects.join("|")}(...)`
+            `new ${type.objects.join('|')}(...)`
           );
         this.visit(pair.value);
       }
@@ -409,12 +409,12 @@ class FieldReferenceWalker {
     }
     this.visit(creator);
     if (
-      kind(creator) === "NewObject$NewListInit" ||
-      kind(creator) === "NewObject$NewListLiteral"
+      kind(creator) === 'NewObject$NewListInit' ||
+      kind(creator) === 'NewObject$NewListLiteral'
     ) {
-      const element = this.typeOfRef(children(creator, "types")[0]);
-      return element.kind === "sobject"
-        ? { kind: "list", objects: element.objects }
+      const element = this.typeOfRef(children(creator, 'types')[0]);
+      return element.kind === 'sobject'
+        ? { kind: 'list', objects: element.objects }
         : OTHER;
     }
     return type;
@@ -426,10 +426,10 @@ class FieldReferenceWalker {
     names: Name[],
     call: { name: Name; args: AstNode[] } | undefined
   ): ValueType {
-    const dotted = optional(node, "dottedExpr");
+    const dotted = optional(node, 'dottedExpr');
     let current: ValueType;
     let rest: Name[];
-    if (dotted !== undefined && kind(dotted) !== "Expr$ThisVariableExpr") {
+    if (dotted !== undefined && kind(dotted) !== 'Expr$ThisVariableExpr') {
       current = this.evaluate(dotted);
       rest = names;
     } else {
@@ -451,15 +451,15 @@ class FieldReferenceWalker {
 
   /** A member of a value: a field, a parent relationship (an sObject) or a child relationship (a list). */
   private member(current: ValueType, name: Name): ValueType {
-    if (current.kind !== "sobject") return OTHER;
+    if (current.kind !== 'sobject') return OTHER;
     const parents = this.parentTargets(current.objects, name.value);
-    if (parents !== undefined) return { kind: "sobject", objects: parents };
+    if (parents !== undefined) return { kind: 'sobject', objects: parents };
     const childObject = current.objects
       .map((object) => this.schema.childRelationship(object, name.value))
       .find((found) => found !== undefined);
     if (childObject !== undefined)
-      return { kind: "list", objects: [childObject] };
-    this.fieldOf(current.objects, name, "field");
+      return { kind: 'list', objects: [childObject] };
+    this.fieldOf(current.objects, name, 'field');
     return OTHER;
   }
 
@@ -469,43 +469,43 @@ class FieldReferenceWalker {
     args: AstNode[]
   ): ValueType {
     const name = lower(method.value);
-    if (current.kind === "list" && name === "get")
-      return { kind: "sobject", objects: current.objects };
-    if (current.kind === "map" && (name === "get" || name === "remove")) {
-      return { kind: "sobject", objects: current.objects };
+    if (current.kind === 'list' && name === 'get')
+      return { kind: 'sobject', objects: current.objects };
+    if (current.kind === 'map' && (name === 'get' || name === 'remove')) {
+      return { kind: 'sobject', objects: current.objects };
     }
-    if (current.kind === "map" && name === "values")
-      return { kind: "list", objects: current.objects };
-    if (current.kind !== "sobject") return OTHER;
-    if (name === "clone") return current;
+    if (current.kind === 'map' && name === 'values')
+      return { kind: 'list', objects: current.objects };
+    if (current.kind !== 'sobject') return OTHER;
+    if (name === 'clone') return current;
     const literal = stringLiteral(args[0]);
     if (literal === undefined) return OTHER;
     const argument = { value: literal, line: lineOf(args[0]) || method.line };
-    if (name === "get" || name === "put" || name === "isset") {
+    if (name === 'get' || name === 'put' || name === 'isset') {
       this.fieldOf(current.objects, argument, `${method.value}('${literal}')`);
       return OTHER;
     }
-    if (name === "getsobject" || name === "putsobject") {
+    if (name === 'getsobject' || name === 'putsobject') {
       const parents = this.parentTargets(current.objects, literal);
       if (parents === undefined)
         this.report(
           argument.line,
-          `unknown relationship ${current.objects.join("|")}.${literal} in ${method.value}('${literal}')`
+          `unknown relationship ${current.objects.join('|')}.${literal} in ${method.value}('${literal}')`
         );
       return parents === undefined
         ? OTHER
-        : { kind: "sobject", objects: parents };
+        : { kind: 'sobject', objects: parents };
     }
-    if (name === "getsobjects") {
+    if (name === 'getsobjects') {
       const found = current.objects
         .map((object) => this.schema.childRelationship(object, literal))
         .find((object) => object !== undefined);
       if (found === undefined)
         this.report(
           argument.line,
-          `unknown child relationship ${current.objects.join("|")}.${literal} in ${method.value}('${literal}')`
+          `unknown child relationship ${current.objects.join('|')}.${literal} in ${method.value}('${literal}')`
         );
-      return found === undefined ? OTHER : { kind: "list", objects: [found] };
+      return found === undefined ? OTHER : { kind: 'list', objects: [found] };
     }
     return OTHER;
   }
@@ -518,10 +518,10 @@ class FieldReferenceWalker {
    */
   private checkToken(names: Name[]): void {
     let parts = names;
-    if (lower(parts[0]?.value ?? "") === "schema") parts = parts.slice(1);
+    if (lower(parts[0]?.value ?? '') === 'schema') parts = parts.slice(1);
     let viaDescribe = false;
     if (
-      lower(parts[0]?.value ?? "") === "sobjecttype" &&
+      lower(parts[0]?.value ?? '') === 'sobjecttype' &&
       parts[1] &&
       this.schema.object(parts[1].value)
     ) {
@@ -533,14 +533,14 @@ class FieldReferenceWalker {
     const object = this.schema.object(objectName.value);
     if (object === undefined) return;
     const token = lower(second.value);
-    if (token === "sobjecttype") return;
-    if (token === "fields") {
-      if (third) this.fieldOf([object.name], third, "field token");
+    if (token === 'sobjecttype') return;
+    if (token === 'fields') {
+      if (third) this.fieldOf([object.name], third, 'field token');
       return;
     }
     if (viaDescribe) return;
     if (this.parentTargets([object.name], second.value) !== undefined) return;
-    this.fieldOf([object.name], second, "field token");
+    this.fieldOf([object.name], second, 'field token');
   }
 
   private parentTargets(
@@ -562,7 +562,7 @@ class FieldReferenceWalker {
       return;
     this.report(
       name.line,
-      `unknown field ${objects.join("|")}.${name.value} (${context})`
+      `unknown field ${objects.join('|')}.${name.value} (${context})`
     );
   }
 
@@ -573,12 +573,12 @@ class FieldReferenceWalker {
    * query or a semi-join names its object in FROM. Returns the queried object, if known.
    */
   private checkQuery(query: AstNode, inner: string | undefined): string[] {
-    const from = children(child(query, "from") ?? {}, "exprs")[0];
-    const table = fieldIdentifierPath(from ? child(from, "table") : undefined);
-    const alias = from ? identifier(optional(from, "alias"))?.value : undefined;
+    const from = children(child(query, 'from') ?? {}, 'exprs')[0];
+    const table = fieldIdentifierPath(from ? child(from, 'table') : undefined);
+    const alias = from ? identifier(optional(from, 'alias'))?.value : undefined;
     let objectName = inner;
     if (objectName === undefined) {
-      const tableName = table.map((name) => name.value).join(".");
+      const tableName = table.map((name) => name.value).join('.');
       objectName = this.schema.object(tableName)?.name;
       if (objectName === undefined) {
         this.report(
@@ -589,15 +589,15 @@ class FieldReferenceWalker {
     }
     const scope: QueryScope | undefined =
       objectName === undefined ? undefined : { objects: [objectName], alias };
-    for (const expr of children(child(query, "select") ?? {}, "exprs")) {
+    for (const expr of children(child(query, 'select') ?? {}, 'exprs')) {
       switch (kind(expr)) {
-        case "SelectExpr$SelectColumnExpr":
+        case 'SelectExpr$SelectColumnExpr':
           this.walkSoql(expr, scope);
           break;
-        case "SelectExpr$SelectInnerQuery":
-          this.checkSubquery(child(expr, "query"), objectName);
+        case 'SelectExpr$SelectInnerQuery':
+          this.checkSubquery(child(expr, 'query'), objectName);
           break;
-        case "SelectExpr$SelectCaseExpr":
+        case 'SelectExpr$SelectCaseExpr':
           // TYPEOF: each WHEN branch names another object's fields; not checked.
           break;
         default:
@@ -605,7 +605,7 @@ class FieldReferenceWalker {
       }
     }
     for (const [key, value] of Object.entries(query)) {
-      if (key !== "select" && key !== "from" && key !== "loc")
+      if (key !== 'select' && key !== 'from' && key !== 'loc')
         this.walkSoqlValue(value, scope);
     }
     return objectName === undefined ? [] : [objectName];
@@ -616,9 +616,9 @@ class FieldReferenceWalker {
     parent: string | undefined
   ): void {
     if (query === undefined || parent === undefined) return;
-    const from = children(child(query, "from") ?? {}, "exprs")[0];
+    const from = children(child(query, 'from') ?? {}, 'exprs')[0];
     const relationship = fieldIdentifierPath(
-      from ? child(from, "table") : undefined
+      from ? child(from, 'table') : undefined
     ).at(-1);
     if (relationship === undefined) return;
     const childObject = this.schema.childRelationship(
@@ -653,21 +653,21 @@ class FieldReferenceWalker {
       return;
     }
     switch (className(node)) {
-      case "apex.jorje.data.soql.Query":
+      case 'apex.jorje.data.soql.Query':
         this.checkQuery(node, undefined);
         return;
-      case "apex.jorje.data.soql.Field":
+      case 'apex.jorje.data.soql.Field':
         if (scope)
-          this.checkSoqlPath(scope, fieldIdentifierPath(child(node, "field")));
+          this.checkSoqlPath(scope, fieldIdentifierPath(child(node, 'field')));
         return;
-      case "apex.jorje.data.soql.DistanceFunctionExpr":
+      case 'apex.jorje.data.soql.DistanceFunctionExpr':
         if (scope)
-          this.checkSoqlPath(scope, fieldIdentifierPath(child(node, "field")));
+          this.checkSoqlPath(scope, fieldIdentifierPath(child(node, 'field')));
         this.walkSoqlValue(node.location, scope);
         return;
       default:
         for (const [key, value] of Object.entries(node)) {
-          if (key !== "loc") this.walkSoqlValue(value, scope);
+          if (key !== 'loc') this.walkSoqlValue(value, scope);
         }
     }
   }
@@ -695,14 +695,14 @@ class FieldReferenceWalker {
       if (targets === undefined) {
         this.report(
           segment.line,
-          `unknown relationship ${objects.join("|")}.${segment.value} (SOQL)`
+          `unknown relationship ${objects.join('|')}.${segment.value} (SOQL)`
         );
         return;
       }
       objects = targets;
     }
     const last = segments.at(-1);
-    if (last) this.fieldOf(objects, last, "SOQL");
+    if (last) this.fieldOf(objects, last, 'SOQL');
   }
 }
 

@@ -8,18 +8,18 @@
  *
  * Exit 0 when clean, 1 when a check finds problems, 2 on bad usage.
  */
-import { relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { listApexFiles } from "./apex-files.ts";
-import { ApexParserUnavailableError, parseApexFiles } from "./apex-parser.ts";
-import { loadProjectSchema } from "./apex-schema.ts";
-import { fieldReferenceProblems } from "./field-references.ts";
-import { syntaxProblems } from "./parse-check.ts";
-import { readPmdRuleConfig, runPmd } from "./pmd-check.ts";
-import { byLocation, formatProblem } from "./problem.ts";
-import type { Problem } from "./problem.ts";
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { listApexFiles } from './apex-files.ts';
+import { ApexParserUnavailableError, parseApexFiles } from './apex-parser.ts';
+import { loadProjectSchema } from './apex-schema.ts';
+import { fieldReferenceProblems } from './field-references.ts';
+import { syntaxProblems } from './parse-check.ts';
+import { readPmdRuleConfig, runPmd } from './pmd-check.ts';
+import { byLocation, formatProblem } from './problem.ts';
+import type { Problem } from './problem.ts';
 
-const CHECKS = ["parse", "pmd", "fields"] as const;
+const CHECKS = ['parse', 'pmd', 'fields'] as const;
 type Check = (typeof CHECKS)[number];
 
 export interface ApexCheckOptions {
@@ -32,55 +32,55 @@ export interface ApexCheckOptions {
 }
 
 export class UsageError extends Error {
-  override name = "UsageError";
+  override name = 'UsageError';
 }
 
 const USAGE =
-  "usage: index.ts [--only parse,pmd,fields] [--force-app DIR] [--apex DIR] [--pmd-rules FILE]";
+  'usage: index.ts [--only parse,pmd,fields] [--force-app DIR] [--apex DIR] [--pmd-rules FILE]';
 
 export function parseArguments(argv: readonly string[]): ApexCheckOptions {
   const options: ApexCheckOptions = {
     checks: new Set(CHECKS),
-    forceAppDir: "force-app",
-    apexDir: "",
+    forceAppDir: 'force-app',
+    apexDir: '',
     pmdRulesFile: undefined
   };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
     const value = argv[index + 1];
     const needValue = (): string => {
-      if (value === undefined || value.startsWith("--"))
+      if (value === undefined || value.startsWith('--'))
         throw new UsageError(`${String(flag)} needs a value`);
       index++;
       return value;
     };
     switch (flag) {
-      case "--only": {
-        const names = needValue().split(",");
+      case '--only': {
+        const names = needValue().split(',');
         const unknown = names.filter(
           (name) => !(CHECKS as readonly string[]).includes(name)
         );
         if (unknown.length > 0)
           throw new UsageError(
-            `unknown check ${unknown.join(", ")}; checks: ${CHECKS.join(", ")}`
+            `unknown check ${unknown.join(', ')}; checks: ${CHECKS.join(', ')}`
           );
         options.checks = new Set(names as Check[]);
         break;
       }
-      case "--force-app":
+      case '--force-app':
         options.forceAppDir = needValue();
         break;
-      case "--apex":
+      case '--apex':
         options.apexDir = needValue();
         break;
-      case "--pmd-rules":
+      case '--pmd-rules':
         options.pmdRulesFile = needValue();
         break;
       default:
         throw new UsageError(`unknown argument ${String(flag)}`);
     }
   }
-  if (options.apexDir === "") options.apexDir = options.forceAppDir;
+  if (options.apexDir === '') options.apexDir = options.forceAppDir;
   return options;
 }
 
@@ -117,21 +117,21 @@ export async function runApexChecks(
 
   const parseStarted = performance.now();
   const parsed =
-    options.checks.has("parse") || options.checks.has("fields")
+    options.checks.has('parse') || options.checks.has('fields')
       ? await parseApexFiles(files)
       : [];
   const parseSeconds = (performance.now() - parseStarted) / 1000;
-  await timed("parse", () =>
+  await timed('parse', () =>
     Promise.resolve({
       problems: syntaxProblems(parsed),
       summary: `${files.length} Apex files parsed`
     })
   );
-  const parseOutcome = outcomes.find((outcome) => outcome.check === "parse");
+  const parseOutcome = outcomes.find((outcome) => outcome.check === 'parse');
   if (parseOutcome) parseOutcome.seconds += parseSeconds;
-  await timed("pmd", async () => {
+  await timed('pmd', async () => {
     const rules = readPmdRuleConfig(options.pmdRulesFile);
-    if (files.length === 0) return { problems: [], summary: "no Apex files" };
+    if (files.length === 0) return { problems: [], summary: 'no Apex files' };
     const report = await runPmd(files, rules);
     const advisory = report.findings.filter(
       (finding) => finding.severity > rules.failAtSeverity
@@ -141,13 +141,13 @@ export async function runApexChecks(
       byRule.set(finding.rule, (byRule.get(finding.rule) ?? 0) + 1);
     const notes = [...byRule]
       .map(([rule, count]) => `${rule} ×${count}`)
-      .join(", ");
+      .join(', ');
     return {
       problems: report.problems,
-      summary: `${report.ruleNames.length} PMD rules over ${files.length} files; severity 1-${rules.failAtSeverity} fails${notes ? `; not blocking: ${notes}` : ""}`
+      summary: `${report.ruleNames.length} PMD rules over ${files.length} files; severity 1-${rules.failAtSeverity} fails${notes ? `; not blocking: ${notes}` : ''}`
     };
   });
-  await timed("fields", () => {
+  await timed('fields', () => {
     const schema = loadProjectSchema(options.forceAppDir);
     const problems = parsed.flatMap(({ file, result }) =>
       result.ok ? fieldReferenceProblems(file, result.ast, schema) : []
@@ -155,7 +155,7 @@ export async function runApexChecks(
     const skipped = parsed.filter(({ result }) => !result.ok).length;
     return Promise.resolve({
       problems,
-      summary: `field references in ${parsed.length - skipped} files checked${skipped > 0 ? ` (${skipped} unparsable skipped)` : ""}`
+      summary: `field references in ${parsed.length - skipped} files checked${skipped > 0 ? ` (${skipped} unparsable skipped)` : ''}`
     });
   });
   return outcomes;
@@ -187,7 +187,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const outcome of outcomes) {
     const status =
       outcome.problems.length === 0
-        ? "ok"
+        ? 'ok'
         : `${outcome.problems.length} problem(s)`;
     console.log(
       `apex ${outcome.check}: ${status} — ${outcome.summary} (${outcome.seconds.toFixed(1)}s)`

@@ -1,5 +1,5 @@
-import type { ParsedApexFile } from "./apex-parser.ts";
-import type { Problem } from "./problem.ts";
+import type { ParsedApexFile } from './apex-parser.ts';
+import type { Problem } from './problem.ts';
 
 /** A problem for every syntax error in the parsed files. */
 export function syntaxProblems(parsed: readonly ParsedApexFile[]): Problem[] {
@@ -10,7 +10,7 @@ export function syntaxProblems(parsed: readonly ParsedApexFile[]): Problem[] {
           file,
           line: error.line,
           column: error.column,
-          rule: "apex-syntax",
+          rule: 'apex-syntax',
           message: error.message
         }))
   );

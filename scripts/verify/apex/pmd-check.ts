@@ -4,17 +4,17 @@
  * reports them as processing errors, which the engine emits as error-level log events, so
  * those events are collected and fail the check too.
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   CodeAnalyzer,
   CodeAnalyzerConfig,
   EventType,
   LogLevel
-} from "@salesforce/code-analyzer-core";
-import type { EngineLogEvent, LogEvent } from "@salesforce/code-analyzer-core";
-import { createEnginePlugin } from "@salesforce/code-analyzer-pmd-engine";
-import type { Problem } from "./problem.ts";
+} from '@salesforce/code-analyzer-core';
+import type { EngineLogEvent, LogEvent } from '@salesforce/code-analyzer-core';
+import { createEnginePlugin } from '@salesforce/code-analyzer-pmd-engine';
+import type { Problem } from './problem.ts';
 
 export interface PmdRuleConfig {
   selectors: string[];
@@ -34,10 +34,10 @@ export interface PmdReport {
   ruleNames: string[];
 }
 
-export const DEFAULT_PMD_RULES = new URL("./pmd-rules.json", import.meta.url);
+export const DEFAULT_PMD_RULES = new URL('./pmd-rules.json', import.meta.url);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads and validates the rule selection, naming the file and the key on bad input. */
@@ -45,20 +45,20 @@ export function readPmdRuleConfig(
   file: string | URL = DEFAULT_PMD_RULES
 ): PmdRuleConfig {
   const label = file instanceof URL ? file.pathname : file;
-  const data: unknown = JSON.parse(readFileSync(file, "utf8"));
+  const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!isRecord(data)) throw new Error(`${label}: expected a JSON object`);
   const { selectors, failAtSeverity, severityOverrides } = data;
   if (
     !Array.isArray(selectors) ||
     selectors.length === 0 ||
-    !selectors.every((s) => typeof s === "string")
+    !selectors.every((s) => typeof s === 'string')
   ) {
     throw new Error(
       `${label}: "selectors" must be a non-empty array of strings`
     );
   }
   const isSeverity = (value: unknown): value is number =>
-    typeof value === "number" &&
+    typeof value === 'number' &&
     Number.isInteger(value) &&
     value >= 1 &&
     value <= 5;
@@ -86,15 +86,15 @@ function engineErrorProblem(message: string): Problem {
   const file = /for file '([^']+)'/.exec(message)?.[1];
   const position = /(?:Syntax error at|line) (\d+):(\d+)/.exec(message);
   const firstLines = message
-    .split("\n")
+    .split('\n')
     .slice(0, 3)
     .map((line) => line.trim())
-    .join(" ");
+    .join(' ');
   return {
-    file: file ?? "(pmd)",
+    file: file ?? '(pmd)',
     line: position ? Number(position[1]) : 0,
     ...(position ? { column: Number(position[2]) } : {}),
-    rule: "pmd-engine-error",
+    rule: 'pmd-engine-error',
     message:
       firstLines.length > 400 ? `${firstLines.slice(0, 400)}…` : firstLines
   };
@@ -114,7 +114,7 @@ export async function runPmd(
   const config = CodeAnalyzerConfig.fromObject({
     log_level: LogLevel.Warn,
     engines: {
-      pmd: { rule_languages: ["apex"] },
+      pmd: { rule_languages: ['apex'] },
       cpd: { disable_engine: true }
     },
     rules: { pmd: overrides }
@@ -145,7 +145,7 @@ export async function runPmd(
   );
   if (unknownOverrides.length > 0) {
     throw new Error(
-      `severityOverrides name rules that are not selected: ${unknownOverrides.join(", ")}`
+      `severityOverrides name rules that are not selected: ${unknownOverrides.join(', ')}`
     );
   }
   const results = await analyzer.run(selection, { workspace });
@@ -155,7 +155,7 @@ export async function runPmd(
   );
   const findings: PmdFinding[] = results.getViolations().map((violation) => {
     const location = violation.getPrimaryLocation();
-    const file = location.getFile() ?? "(unknown file)";
+    const file = location.getFile() ?? '(unknown file)';
     const column = location.getStartColumn();
     return {
       file: relative.get(file) ?? file,

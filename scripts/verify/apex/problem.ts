@@ -8,7 +8,7 @@ export interface Problem {
 }
 
 export function formatProblem(problem: Problem): string {
-  const column = problem.column === undefined ? "" : `:${problem.column}`;
+  const column = problem.column === undefined ? '' : `:${problem.column}`;
   return `${problem.file}:${problem.line}${column} [${problem.rule}] ${problem.message}`;
 }
 
