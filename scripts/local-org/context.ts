@@ -1,0 +1,21 @@
+/** What every handler needs: the database, the schema, and who is calling. */
+import type { Database } from 'better-sqlite3';
+import type { SchemaRegistry } from '../schema/types.ts';
+import type { Store } from './storage.ts';
+
+export const API_VERSION = '64.0';
+
+export interface OrgContext {
+  db: Database;
+  store: Store;
+  registry: SchemaRegistry;
+  orgId: string;
+  userId: string;
+  username: string;
+  /** The instance URL clients use, e.g. http://127.0.0.1:50123 */
+  instanceUrl: string;
+  /** Time source, replaceable in tests. */
+  now(): Date;
+  /** Org time zone for SOQL date literals. */
+  timeZone: string;
+}

@@ -1,0 +1,394 @@
+/**
+ * Record writes with the platform's checks, in this order: field names and access, value
+ * types, defaults and system fields, automation, required fields, restricted picklists,
+ * lookups, uniqueness. Every write runs inside the caller's SQLite transaction, so a failure
+ * anywhere in a request (or an allOrNone batch) rolls back everything it did.
+ */
+import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
+import { beforeWrite } from './automation.ts';
+import type { OrgContext } from './context.ts';
+import {
+  ApiError,
+  RecordError,
+  malformedId,
+  notFound,
+  unknownType
+} from './errors.ts';
+import { makeId, normalizeId } from './ids.ts';
+import { nextSequence, type Row } from './storage.ts';
+import { isStored, toColumn } from './values.ts';
+
+export type JsonRecord = Record<string, unknown>;
+
+export function objectOrThrow(ctx: OrgContext, name: string): ObjectSchema {
+  const object = ctx.registry.object(name);
+  if (!object) throw unknownType(name);
+  return object;
+}
+
+/** Autonumber display formats the platform uses for these objects' numbers. */
+const AUTONUMBER_START: Record<string, number> = { CaseNumber: 1000 };
+
+function fieldsOf(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  record: JsonRecord,
+  forInsert: boolean
+): Map<FieldSchema, unknown> {
+  const out = new Map<FieldSchema, unknown>();
+  for (const [name, value] of Object.entries(record)) {
+    if (name === 'attributes') continue;
+    const field = ctx.registry.field(object.name, name);
+    if (!field || !isStored(field)) {
+      throw new RecordError(
+        'INVALID_FIELD',
+        `No such column '${name}' on sobject of type ${object.name}`,
+        [name]
+      );
+    }
+    if (field.name === 'Id') {
+      if (forInsert)
+        throw new RecordError(
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          'cannot specify Id in an insert call',
+          ['Id']
+        );
+      continue;
+    }
+    if (forInsert ? !field.createable : !field.updateable) {
+      throw new RecordError(
+        'INVALID_FIELD_FOR_INSERT_UPDATE',
+        `Unable to create/update fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+        [field.name]
+      );
+    }
+    out.set(field, value);
+  }
+  return out;
+}
+
+function checkRow(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  row: Row,
+  before: Row | undefined
+): void {
+  const missing: string[] = [];
+  for (const field of object.fields) {
+    if (!isStored(field) || !(field.name in row)) continue;
+    const value = row[field.name] ?? null;
+    if (value === null) {
+      if (!field.nillable && field.createable && field.type !== 'boolean')
+        missing.push(field.name);
+      continue;
+    }
+    if (
+      field.restrictedPicklist &&
+      field.picklistValues.length > 0 &&
+      (field.type === 'picklist' || field.type === 'multipicklist')
+    ) {
+      const allowed = new Set(
+        field.picklistValues.filter((p) => p.active).map((p) => p.value)
+      );
+      const bad = String(value)
+        .split(';')
+        .find((v) => !allowed.has(v));
+      if (bad !== undefined) {
+        throw new RecordError(
+          'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+          `${field.label}: bad value for restricted picklist field: ${bad}`,
+          [field.name]
+        );
+      }
+    }
+    if (
+      field.type === 'reference' &&
+      typeof value === 'string' &&
+      before?.[field.name] !== value
+    ) {
+      checkLookup(ctx, field, value);
+    }
+    if ((field.unique || field.externalId) && before?.[field.name] !== value) {
+      const others = ctx.store
+        .findBy(object, field, value)
+        .filter((id) => id !== row.Id);
+      if (others.length > 0) {
+        throw new RecordError(
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${field.name} duplicates value on record with id: ${others[0] ?? ''}`,
+          [field.name]
+        );
+      }
+    }
+  }
+  if (missing.length > 0) {
+    throw new RecordError(
+      'REQUIRED_FIELD_MISSING',
+      `Required fields are missing: [${missing.join(', ')}]`,
+      missing
+    );
+  }
+}
+
+function checkLookup(ctx: OrgContext, field: FieldSchema, id: string): void {
+  const target = ctx.registry.objectForId(id);
+  if (
+    !target ||
+    (field.referenceTo.length > 0 &&
+      !field.referenceTo.some(
+        (t) => t.toLowerCase() === target.name.toLowerCase()
+      ))
+  ) {
+    throw new RecordError(
+      'FIELD_INTEGRITY_EXCEPTION',
+      `${field.label}: id value of incorrect type: ${id}`,
+      [field.name]
+    );
+  }
+  if (!ctx.store.exists(target, id)) {
+    throw new RecordError(
+      'INVALID_CROSS_REFERENCE_KEY',
+      `invalid cross reference id`,
+      [field.name]
+    );
+  }
+}
+
+export function createRecord(
+  ctx: OrgContext,
+  objectName: string,
+  record: JsonRecord
+): string {
+  const object = objectOrThrow(ctx, objectName);
+  if (!object.createable || object.customMetadata) {
+    throw new RecordError(
+      'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+      `entity type cannot be inserted: ${object.label}`
+    );
+  }
+  const given = fieldsOf(ctx, object, record, true);
+  const now = ctx.now().toISOString();
+  const row: Row = {};
+  for (const field of object.fields) {
+    if (!isStored(field)) continue;
+    if (given.has(field)) {
+      row[field.name] = toColumn(field, given.get(field));
+    } else if (field.type === 'boolean') {
+      row[field.name] = field.defaultValue === true ? 1 : 0;
+    } else if (
+      field.defaultValue !== null &&
+      (field.defaultedOnCreate || field.custom)
+    ) {
+      row[field.name] = toColumn(field, field.defaultValue);
+    } else {
+      row[field.name] = null;
+    }
+  }
+  row.Id = makeId(
+    object.keyPrefix,
+    nextSequence(ctx.db, `id:${object.keyPrefix}`)
+  );
+  systemFields(ctx, object, row, now, true);
+  for (const field of object.fields) {
+    if (field.autoNumber) {
+      const n = nextSequence(
+        ctx.db,
+        `autonumber:${object.name}.${field.name}`,
+        AUTONUMBER_START[field.name] ?? 1
+      );
+      row[field.name] = String(n).padStart(8, '0');
+    }
+  }
+  if ('OwnerId' in row && row.OwnerId === null) row.OwnerId = ctx.userId;
+  beforeWrite(
+    { store: ctx.store, registry: ctx.registry, now: ctx.now() },
+    object,
+    row,
+    undefined
+  );
+  checkRow(ctx, object, row, undefined);
+  ctx.store.insert(object, row);
+  return row.Id;
+}
+
+function systemFields(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  row: Row,
+  now: string,
+  insert: boolean
+): void {
+  const set = (name: string, value: string | number): void => {
+    if (ctx.registry.field(object.name, name)) row[name] = value;
+  };
+  if (insert) {
+    set('CreatedDate', now);
+    set('CreatedById', ctx.userId);
+    set('IsDeleted', 0);
+  }
+  set('LastModifiedDate', now);
+  set('LastModifiedById', ctx.userId);
+  set('SystemModstamp', now);
+}
+
+export function parseId(object: ObjectSchema, text: string): string {
+  const id = normalizeId(text);
+  if (!id) throw malformedId(object.label, text);
+  return id;
+}
+
+/** The existing row, or NOT_FOUND / MALFORMED_ID as the platform reports them for a record URL. */
+export function existingRow(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  idText: string
+): Row {
+  const id = parseId(object, idText);
+  if (ctx.registry.objectForId(id)?.name !== object.name) {
+    throw new ApiError(
+      404,
+      'NOT_FOUND',
+      `Provided external ID field does not exist or is not accessible: ${idText}`
+    );
+  }
+  const row = ctx.store.get(object, id);
+  if (!row) throw notFound();
+  return row;
+}
+
+export function updateRecord(
+  ctx: OrgContext,
+  objectName: string,
+  idText: string,
+  record: JsonRecord
+): void {
+  const object = objectOrThrow(ctx, objectName);
+  if (object.customMetadata) {
+    throw new RecordError(
+      'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+      `entity type cannot be updated: ${object.label}`
+    );
+  }
+  const before = existingRecordForWrite(ctx, object, idText);
+  const given = fieldsOf(ctx, object, record, false);
+  const changes: Row = {};
+  for (const [field, value] of given)
+    changes[field.name] = toColumn(field, value);
+  systemFields(ctx, object, changes, ctx.now().toISOString(), false);
+  beforeWrite(
+    { store: ctx.store, registry: ctx.registry, now: ctx.now() },
+    object,
+    changes,
+    before
+  );
+  checkRow(ctx, object, { ...changes, Id: before.Id ?? null }, before);
+  ctx.store.update(object, String(before.Id), changes);
+}
+
+/** In batches a missing or malformed id is a record error (ENTITY_IS_DELETED / MALFORMED_ID), not a 404. */
+function existingRecordForWrite(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  idText: string
+): Row {
+  const id = normalizeId(idText);
+  if (!id)
+    throw new RecordError(
+      'MALFORMED_ID',
+      `${object.label} ID: id value of incorrect type: ${idText}`,
+      ['Id']
+    );
+  const row =
+    ctx.registry.objectForId(id)?.name === object.name
+      ? ctx.store.get(object, id)
+      : undefined;
+  if (!row) throw new RecordError('ENTITY_IS_DELETED', 'entity is deleted', []);
+  return row;
+}
+
+export function deleteRecord(
+  ctx: OrgContext,
+  idText: string,
+  objectName?: string
+): void {
+  const id = normalizeId(idText);
+  if (!id) throw new RecordError('MALFORMED_ID', `malformed id ${idText}`, []);
+  const object = objectName
+    ? objectOrThrow(ctx, objectName)
+    : ctx.registry.objectForId(id);
+  if (!object || !ctx.store.exists(object, id))
+    throw new RecordError('ENTITY_IS_DELETED', 'entity is deleted', []);
+  if (!object.deletable || object.customMetadata) {
+    throw new RecordError(
+      'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+      `entity type cannot be deleted: ${object.label}`
+    );
+  }
+  ctx.store.delete(object, id);
+}
+
+export interface UpsertOutcome {
+  id: string;
+  created: boolean;
+}
+
+/** Upsert by external id (or Id): 300 MULTIPLE_CHOICES with the matching record URLs when several match. */
+export function upsertRecord(
+  ctx: OrgContext,
+  objectName: string,
+  fieldName: string,
+  value: unknown,
+  record: JsonRecord
+): UpsertOutcome {
+  const object = objectOrThrow(ctx, objectName);
+  const field = ctx.registry.field(object.name, fieldName);
+  if (!field || !(field.externalId || field.idLookup || field.name === 'Id')) {
+    throw new ApiError(
+      404,
+      'NOT_FOUND',
+      `Provided external ID field does not exist or is not accessible: ${fieldName}`
+    );
+  }
+  const rest = Object.fromEntries(
+    Object.entries(record).filter(([name]) => name !== field.name)
+  );
+  if (value === null || value === undefined || value === '') {
+    throw new RecordError('MISSING_ARGUMENT', `${field.name} not specified`, [
+      field.name
+    ]);
+  }
+  const key = toColumn(field, value);
+  const matches =
+    field.name === 'Id'
+      ? ctx.store.exists(object, String(key))
+        ? [String(key)]
+        : []
+      : ctx.store.findBy(object, field, key, 10);
+  if (matches.length > 1) {
+    throw new MultipleChoices(
+      matches.map((id) => `/services/data/v64.0/sobjects/${object.name}/${id}`)
+    );
+  }
+  const match = matches[0];
+  if (match) {
+    delete rest.Id;
+    updateRecord(ctx, object.name, match, rest);
+    return { id: match, created: false };
+  }
+  if (field.name === 'Id')
+    throw new RecordError('NOT_FOUND', 'Provided Id does not exist', ['Id']);
+  return {
+    id: createRecord(ctx, object.name, { ...rest, [field.name]: value }),
+    created: true
+  };
+}
+
+export class MultipleChoices extends ApiError {
+  constructor(readonly urls: string[]) {
+    super(
+      300,
+      'MULTIPLE_CHOICES',
+      'More than one record found for external id field'
+    );
+  }
+}

@@ -1,0 +1,432 @@
+/**
+ * Bulk API 2.0 ingest and query jobs, as jsforce's bulk2 drives them. Jobs live in memory
+ * (a restart forgets them, as an expired job would be). An ingest job is processed when it
+ * is closed (UploadComplete); each row is its own savepoint, so one bad row fails alone.
+ * CSV conventions: an empty cell leaves the field unset, '#N/A' sets it to null.
+ */
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { API_VERSION, type OrgContext } from '../context.ts';
+import {
+  createRecord,
+  deleteRecord,
+  objectOrThrow,
+  updateRecord,
+  upsertRecord
+} from '../dml.ts';
+import { ApiError, RecordError } from '../errors.ts';
+import { makeId } from '../ids.ts';
+import {
+  isObject,
+  json,
+  jsonObjectBody,
+  type ApiResponse,
+  type Handler
+} from '../http-types.ts';
+import { nextSequence } from '../storage.ts';
+import { scalarText } from '../values.ts';
+import { runSoql } from './query.ts';
+
+const INGEST_OPERATIONS = new Set([
+  'insert',
+  'update',
+  'upsert',
+  'delete',
+  'hardDelete'
+]);
+
+interface IngestJob {
+  kind: 'ingest';
+  info: Record<string, unknown> & {
+    id: string;
+    state: string;
+    operation: string;
+    object: string;
+  };
+  csv: string[];
+  successful: string;
+  failed: string;
+  unprocessed: string;
+}
+
+interface QueryJob {
+  kind: 'query';
+  info: Record<string, unknown> & { id: string; state: string };
+  rows: string[][];
+  header: string[];
+}
+
+type Job = IngestJob | QueryJob;
+
+const jobsByOrg = new WeakMap<OrgContext, Map<string, Job>>();
+
+function jobs(ctx: OrgContext): Map<string, Job> {
+  let map = jobsByOrg.get(ctx);
+  if (!map) {
+    map = new Map();
+    jobsByOrg.set(ctx, map);
+  }
+  return map;
+}
+
+function findJob<K extends Job['kind']>(
+  ctx: OrgContext,
+  id: string,
+  kind: K
+): Extract<Job, { kind: K }> {
+  const job = jobs(ctx).get(id);
+  if (job?.kind !== kind)
+    throw new ApiError(404, 'NOT_FOUND', `Job with id ${id} not found`);
+  return job as Extract<Job, { kind: K }>;
+}
+
+function newJobInfo(
+  ctx: OrgContext,
+  operation: string,
+  object: string
+): { id: string; state: string; operation: string; object: string } & Record<
+  string,
+  unknown
+> {
+  const now = ctx.now().toISOString().replace('Z', '+0000');
+  return {
+    id: makeId('750', nextSequence(ctx.db, 'id:750')),
+    operation,
+    object,
+    createdById: ctx.userId,
+    createdDate: now,
+    systemModstamp: now,
+    state: 'Open',
+    concurrencyMode: 'Parallel',
+    contentType: 'CSV',
+    apiVersion: Number(API_VERSION),
+    lineEnding: 'LF',
+    columnDelimiter: 'COMMA'
+  };
+}
+
+export const createIngestJob: Handler = (ctx, req) => {
+  const body = jsonObjectBody(req);
+  const operation = scalarText(body.operation);
+  if (!INGEST_OPERATIONS.has(operation))
+    throw new ApiError(400, 'INVALIDJOB', `Invalid operation: ${operation}`);
+  const object = objectOrThrow(ctx, scalarText(body.object));
+  if (operation === 'upsert' && typeof body.externalIdFieldName !== 'string') {
+    throw new ApiError(
+      400,
+      'INVALIDJOB',
+      'externalIdFieldName is required for upsert'
+    );
+  }
+  const info = newJobInfo(ctx, operation, object.name);
+  if (operation === 'upsert')
+    info.externalIdFieldName = body.externalIdFieldName;
+  info.contentUrl = `services/data/v${API_VERSION}/jobs/ingest/${info.id}/batches`;
+  jobs(ctx).set(info.id, {
+    kind: 'ingest',
+    info,
+    csv: [],
+    successful: '',
+    failed: '',
+    unprocessed: ''
+  });
+  return json(200, info);
+};
+
+export const uploadBatch: Handler = (ctx, req, [id = '']) => {
+  const job = findJob(ctx, id, 'ingest');
+  if (job.info.state !== 'Open')
+    throw new ApiError(
+      400,
+      'INVALIDJOBSTATE',
+      `Job ${id} is not open for uploads`
+    );
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('text/csv'))
+    throw new ApiError(
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content type '${type}' not supported; use text/csv`
+    );
+  job.csv.push(req.body);
+  return json(201);
+};
+
+export const getIngestJob: Handler = (ctx, _req, [id = '']) =>
+  json(200, findJob(ctx, id, 'ingest').info);
+
+export const patchIngestJob: Handler = (ctx, req, [id = '']) => {
+  const job = findJob(ctx, id, 'ingest');
+  const state = jsonObjectBody(req).state;
+  if (state === 'Aborted') {
+    job.info.state = 'Aborted';
+    return json(200, job.info);
+  }
+  if (state !== 'UploadComplete' || job.info.state !== 'Open') {
+    throw new ApiError(
+      400,
+      'INVALIDJOBSTATE',
+      `Cannot change job ${id} from ${job.info.state} to ${String(state)}`
+    );
+  }
+  job.info.state = 'UploadComplete';
+  const response = json(200, { ...job.info });
+  process(ctx, job);
+  return response;
+};
+
+export const deleteJob: Handler = (ctx, _req, [id = '']) => {
+  if (!jobs(ctx).delete(id))
+    throw new ApiError(404, 'NOT_FOUND', `Job with id ${id} not found`);
+  return json(204);
+};
+
+function parseCsv(text: string): string[][] {
+  try {
+    return parse<string[]>(text, {
+      relax_column_count: false,
+      skip_empty_lines: true,
+      bom: true
+    });
+  } catch (error) {
+    throw new ApiError(400, 'INVALIDBATCH', `CSV: ${(error as Error).message}`);
+  }
+}
+
+function process(ctx: OrgContext, job: IngestJob): void {
+  const started = Date.now();
+  let header: string[] = [];
+  const rows: string[][] = [];
+  try {
+    for (const chunk of job.csv) {
+      const parsed = parseCsv(chunk);
+      const [first, ...rest] = parsed;
+      if (!first) continue;
+      if (header.length === 0) header = first;
+      else if (first.join(',') !== header.join(','))
+        throw new ApiError(
+          400,
+          'INVALIDBATCH',
+          'All uploaded CSV data must have the same header'
+        );
+      rows.push(...rest);
+    }
+  } catch (error) {
+    job.info.state = 'Failed';
+    job.info.errorMessage =
+      error instanceof Error ? error.message : String(error);
+    return;
+  }
+  const ok: string[][] = [];
+  const failed: string[][] = [];
+  const operation = job.info.operation;
+  const extField =
+    typeof job.info.externalIdFieldName === 'string'
+      ? job.info.externalIdFieldName
+      : '';
+  ctx.db.transaction(() => {
+    for (const cells of rows) {
+      const record: Record<string, unknown> = {};
+      header.forEach((name, i) => {
+        const cell = cells[i] ?? '';
+        if (cell !== '') record[name] = cell === '#N/A' ? null : cell;
+      });
+      try {
+        ctx.db.transaction(() => {
+          const result = writeRow(
+            ctx,
+            job.info.object,
+            operation,
+            extField,
+            record
+          );
+          ok.push([result.id, result.created ? 'true' : 'false', ...cells]);
+        })();
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const fields =
+          error.fields && error.fields.length > 0
+            ? `:${error.fields.join(',')}`
+            : '';
+        failed.push([
+          scalarText(record.Id),
+          `${error.errorCode}:${error.message}${fields}`,
+          ...cells
+        ]);
+      }
+    }
+  })();
+  job.successful = stringify([['sf__Id', 'sf__Created', ...header], ...ok]);
+  job.failed = stringify([['sf__Id', 'sf__Error', ...header], ...failed]);
+  job.unprocessed = stringify([header]);
+  Object.assign(job.info, {
+    state: 'JobComplete',
+    numberRecordsProcessed: rows.length,
+    numberRecordsFailed: failed.length,
+    retries: 0,
+    totalProcessingTime: Date.now() - started,
+    apiActiveProcessingTime: Date.now() - started,
+    apexProcessingTime: 0
+  });
+}
+
+function writeRow(
+  ctx: OrgContext,
+  object: string,
+  operation: string,
+  extField: string,
+  record: Record<string, unknown>
+): { id: string; created: boolean } {
+  const id = typeof record.Id === 'string' ? record.Id : undefined;
+  switch (operation) {
+    case 'insert':
+      return { id: createRecord(ctx, object, record), created: true };
+    case 'update': {
+      if (!id)
+        throw new RecordError(
+          'MISSING_ARGUMENT',
+          'Id not specified in an update call',
+          ['Id']
+        );
+      const rest = { ...record };
+      delete rest.Id;
+      updateRecord(ctx, object, id, rest);
+      return { id, created: false };
+    }
+    case 'upsert':
+      return upsertRecord(ctx, object, extField, record[extField], record);
+    default: {
+      if (!id)
+        throw new RecordError(
+          'MISSING_ARGUMENT',
+          'Id not specified in a delete call',
+          ['Id']
+        );
+      deleteRecord(ctx, id, object);
+      return { id, created: false };
+    }
+  }
+}
+
+const csv = (text: string): ApiResponse => ({
+  status: 200,
+  body: text,
+  contentType: 'text/csv'
+});
+
+export const successfulResults: Handler = (ctx, _req, [id = '']) =>
+  csv(completed(ctx, id).successful);
+export const failedResults: Handler = (ctx, _req, [id = '']) =>
+  csv(completed(ctx, id).failed);
+export const unprocessedRecords: Handler = (ctx, _req, [id = '']) =>
+  csv(findJob(ctx, id, 'ingest').unprocessed);
+
+function completed(ctx: OrgContext, id: string): IngestJob {
+  const job = findJob(ctx, id, 'ingest');
+  if (job.info.state !== 'JobComplete')
+    throw new ApiError(400, 'INVALIDJOBSTATE', `Job ${id} is not complete`);
+  return job;
+}
+
+/** Flattens parent relationships to "Account.Name" columns, as Bulk query CSV does. */
+function flatten(
+  record: Record<string, unknown>,
+  prefix = '',
+  out: Record<string, string> = {}
+): Record<string, string> {
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'attributes') continue;
+    if (isObject(value)) {
+      if ('records' in value)
+        throw new ApiError(
+          400,
+          'INVALIDJOB',
+          'Bulk queries do not support child relationship subqueries'
+        );
+      flatten(value, `${prefix}${key}.`, out);
+    } else {
+      out[`${prefix}${key}`] = scalarText(value);
+    }
+  }
+  return out;
+}
+
+export const createQueryJob: Handler = (ctx, req) => {
+  const body = jsonObjectBody(req);
+  const operation = scalarText(body.operation ?? 'query');
+  if (operation !== 'query' && operation !== 'queryAll')
+    throw new ApiError(400, 'INVALIDJOB', `Invalid operation: ${operation}`);
+  if (typeof body.query !== 'string')
+    throw new ApiError(400, 'INVALIDJOB', 'query is required');
+  const result = runSoql(ctx, body.query);
+  const flat = result.records.map((r) => flatten(r));
+  const header = flat[0] ? Object.keys(flat[0]) : [];
+  const info: QueryJob['info'] = {
+    ...newJobInfo(ctx, operation, ''),
+    query: body.query
+  };
+  Reflect.deleteProperty(info, 'object'); // query jobs have no object
+  const job: QueryJob = {
+    kind: 'query',
+    info,
+    header,
+    rows: flat.map((r) => header.map((h) => r[h] ?? ''))
+  };
+  jobs(ctx).set(info.id, job);
+  job.info.state = 'UploadComplete';
+  const response = json(200, { ...job.info });
+  Object.assign(job.info, {
+    state: 'JobComplete',
+    numberRecordsProcessed: job.rows.length,
+    retries: 0,
+    totalProcessingTime: 0
+  });
+  return response;
+};
+
+export const getQueryJob: Handler = (ctx, _req, [id = '']) =>
+  json(200, findJob(ctx, id, 'query').info);
+
+export const abortQueryJob: Handler = (ctx, req, [id = '']) => {
+  const job = findJob(ctx, id, 'query');
+  if (jsonObjectBody(req).state !== 'Aborted')
+    throw new ApiError(
+      400,
+      'INVALIDJOBSTATE',
+      'Only Aborted can be set on a query job'
+    );
+  if (job.info.state !== 'JobComplete') job.info.state = 'Aborted';
+  return json(200, job.info);
+};
+
+/** Pages of query results: Sforce-Locator names the next page, the text 'null' after the last. */
+export const queryResults: Handler = (ctx, req, [id = '']) => {
+  const job = findJob(ctx, id, 'query');
+  if (job.info.state !== 'JobComplete')
+    throw new ApiError(400, 'INVALIDJOBSTATE', `Job ${id} is not complete`);
+  const offset = Number(req.query.get('locator') ?? '0');
+  const maxRecords = Math.max(
+    1,
+    Number(req.query.get('maxRecords') ?? '50000')
+  );
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new ApiError(400, 'INVALID_LOCATOR', 'invalid locator');
+  const rows = job.rows.slice(offset, offset + maxRecords);
+  const next = offset + rows.length;
+  return {
+    status: 200,
+    contentType: 'text/csv',
+    body: job.header.length === 0 ? '' : stringify([job.header, ...rows]),
+    headers: {
+      'Sforce-Locator': next < job.rows.length ? String(next) : 'null',
+      'Sforce-NumberOfRecords': String(rows.length)
+    }
+  };
+};
+
+export const listJobs: Handler = (ctx) =>
+  json(200, {
+    done: true,
+    records: [...jobs(ctx).values()].map((j) => j.info),
+    nextRecordsUrl: null
+  });

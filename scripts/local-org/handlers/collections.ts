@@ -1,0 +1,252 @@
+/**
+ * sObject Collections (/composite/sobjects): up to 200 records a call. With allOrNone the
+ * whole call is one transaction, and a failure rolls every record back (the others report
+ * ALL_OR_NONE_OPERATION_ROLLED_BACK); otherwise each record is its own savepoint.
+ */
+import { API_VERSION, type OrgContext } from '../context.ts';
+import {
+  createRecord,
+  deleteRecord,
+  objectOrThrow,
+  updateRecord,
+  upsertRecord,
+  MultipleChoices
+} from '../dml.ts';
+import { ApiError, RecordError } from '../errors.ts';
+import { normalizeId } from '../ids.ts';
+import {
+  isObject,
+  json,
+  jsonObjectBody,
+  type ApiRequest,
+  type Handler
+} from '../http-types.ts';
+import { parseFieldList, recordJson } from '../records.ts';
+
+export const MAX_RECORDS = 200;
+
+/** Collections report statusCode (not errorCode), as the platform's SaveResult does. */
+export interface SaveError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+export interface SaveResult {
+  id?: string | null;
+  success: boolean;
+  errors: SaveError[];
+  created?: boolean;
+}
+
+const rolledBack: SaveError = {
+  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+  message:
+    'Record rolled back because not all records were valid and the request was using AllOrNone header',
+  fields: []
+};
+
+export function saveError(error: unknown): SaveError {
+  if (error instanceof ApiError)
+    return {
+      statusCode: error.errorCode,
+      message: error.message,
+      fields: error.fields ?? []
+    };
+  throw error;
+}
+
+class Rollback extends Error {}
+
+/** Runs one write per item with the collection's atomicity; returns the per-record results. */
+export function runBatch<T>(
+  ctx: OrgContext,
+  items: T[],
+  allOrNone: boolean,
+  write: (item: T) => SaveResult
+): SaveResult[] {
+  if (items.length > MAX_RECORDS) {
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `Record limit reached. Max of ${String(MAX_RECORDS)} allowed.`
+    );
+  }
+  const results: SaveResult[] = [];
+  const one = (item: T): SaveResult => {
+    try {
+      return ctx.db.transaction(() => write(item))();
+    } catch (error) {
+      return { success: false, errors: [saveError(error)] };
+    }
+  };
+  if (!allOrNone) {
+    for (const item of items) results.push(one(item));
+    return results;
+  }
+  try {
+    ctx.db.transaction(() => {
+      for (const item of items) results.push(one(item));
+      if (results.some((r) => !r.success)) throw new Rollback();
+    })();
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+    return results.map((r) =>
+      r.success
+        ? { id: null, success: false, errors: [rolledBack] }
+        : { id: null, ...r }
+    );
+  }
+  return results;
+}
+
+function recordsOf(req: ApiRequest): {
+  allOrNone: boolean;
+  records: Record<string, unknown>[];
+} {
+  const body = jsonObjectBody(req);
+  const records = body.records;
+  if (!Array.isArray(records) || !records.every(isObject)) {
+    throw new ApiError(
+      400,
+      'JSON_PARSER_ERROR',
+      'records: expected an array of sObjects'
+    );
+  }
+  if (records.length > MAX_RECORDS) {
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `Record limit reached. Max of ${String(MAX_RECORDS)} allowed.`
+    );
+  }
+  return { allOrNone: body.allOrNone === true, records };
+}
+
+function typeOf(record: Record<string, unknown>): string {
+  const attributes = record.attributes;
+  const type = isObject(attributes) ? attributes.type : undefined;
+  if (typeof type !== 'string')
+    throw new RecordError(
+      'INVALID_TYPE',
+      'sObject type must be specified in attributes'
+    );
+  return type;
+}
+
+export const createMany: Handler = (ctx, req) => {
+  const { allOrNone, records } = recordsOf(req);
+  return json(
+    200,
+    runBatch(ctx, records, allOrNone, (record) => ({
+      id: createRecord(ctx, typeOf(record), record),
+      success: true,
+      errors: []
+    }))
+  );
+};
+
+export const updateMany: Handler = (ctx, req) => {
+  const { allOrNone, records } = recordsOf(req);
+  return json(
+    200,
+    runBatch(ctx, records, allOrNone, (record) => {
+      const id = record.Id;
+      if (typeof id !== 'string')
+        throw new RecordError(
+          'MISSING_ARGUMENT',
+          'Id not specified in an update call',
+          ['Id']
+        );
+      updateRecord(ctx, typeOf(record), id, record);
+      return { id: normalizeId(id) ?? id, success: true, errors: [] };
+    })
+  );
+};
+
+export const upsertMany: Handler = (ctx, req, [type = '', field = '']) => {
+  const { allOrNone, records } = recordsOf(req);
+  const object = objectOrThrow(ctx, type);
+  return json(
+    200,
+    runBatch(ctx, records, allOrNone, (record) => {
+      try {
+        const outcome = upsertRecord(
+          ctx,
+          object.name,
+          field,
+          record[field],
+          record
+        );
+        return {
+          id: outcome.id,
+          success: true,
+          errors: [],
+          created: outcome.created
+        };
+      } catch (error) {
+        if (error instanceof MultipleChoices) {
+          throw new RecordError(
+            'DUPLICATE_EXTERNAL_ID',
+            `${field}: more than one record found for external id field: ${error.urls.join(', ')}`,
+            [field]
+          );
+        }
+        throw error;
+      }
+    })
+  );
+};
+
+export const deleteMany: Handler = (ctx, req) => {
+  const ids = (req.query.get('ids') ?? '').split(',').filter((id) => id !== '');
+  if (ids.length === 0)
+    throw new ApiError(
+      400,
+      'MISSING_ARGUMENT',
+      'ids: required parameter is missing'
+    );
+  const allOrNone = req.query.get('allOrNone') === 'true';
+  return json(
+    200,
+    runBatch(ctx, ids, allOrNone, (id) => {
+      deleteRecord(ctx, id);
+      return { id: normalizeId(id) ?? id, success: true, errors: [] };
+    })
+  );
+};
+
+/** GET or POST /composite/sobjects/Type with ids and fields: null for ids that do not exist. */
+export const retrieveMany: Handler = (ctx, req, [type = '']) => {
+  const object = objectOrThrow(ctx, type);
+  let ids: unknown;
+  let fields: unknown;
+  if (req.method === 'POST') {
+    const body = jsonObjectBody(req);
+    ids = body.ids;
+    fields = body.fields;
+  } else {
+    ids = (req.query.get('ids') ?? '').split(',').filter((id) => id !== '');
+    fields = parseFieldList(req.query.get('fields'));
+  }
+  if (!Array.isArray(ids) || !Array.isArray(fields) || fields.length === 0) {
+    throw new ApiError(400, 'MISSING_ARGUMENT', 'ids and fields are required');
+  }
+  if (ids.length > 2000)
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      'Record limit reached. Max of 2000 allowed.'
+    );
+  const names = fields.map(String);
+  return json(
+    200,
+    ids.map((raw) => {
+      const id = normalizeId(String(raw));
+      const row = id ? ctx.store.get(object, id) : undefined;
+      return row ? recordJson(ctx, object, row, names) : null;
+    })
+  );
+};
+
+export const collectionsUrl = `/services/data/v${API_VERSION}/composite/sobjects`;

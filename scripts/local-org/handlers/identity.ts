@@ -1,0 +1,122 @@
+/** Versions, resources, limits and the identity endpoints clients call after a token login. */
+import { API_VERSION, type OrgContext } from '../context.ts';
+import { json, type Handler } from '../http-types.ts';
+import type { ApiUsage } from '../usage.ts';
+
+const SUPPORTED_VERSIONS = ['60.0', '61.0', '62.0', '63.0', '64.0'];
+const RELEASE_LABELS: Record<string, string> = {
+  '60.0': 'Spring ’24',
+  '61.0': 'Summer ’24',
+  '62.0': 'Winter ’25',
+  '63.0': 'Spring ’25',
+  '64.0': 'Summer ’25'
+};
+
+export const versions: Handler = () =>
+  json(
+    200,
+    SUPPORTED_VERSIONS.map((version) => ({
+      label: RELEASE_LABELS[version] ?? version,
+      url: `/services/data/v${version}`,
+      version
+    }))
+  );
+
+export const resources: Handler = () => {
+  const base = `/services/data/v${API_VERSION}`;
+  return json(200, {
+    sobjects: `${base}/sobjects`,
+    query: `${base}/query`,
+    queryAll: `${base}/queryAll`,
+    composite: `${base}/composite`,
+    limits: `${base}/limits`,
+    jobs: `${base}/jobs`,
+    identity: `/id`
+  });
+};
+
+export function limitsHandler(usage: ApiUsage): Handler {
+  return (ctx) => {
+    const now = ctx.now();
+    const limit = (
+      max: number,
+      remaining: number
+    ): { Max: number; Remaining: number } => ({
+      Max: max,
+      Remaining: remaining
+    });
+    return json(200, {
+      DailyApiRequests: limit(usage.max, usage.remaining(now)),
+      DailyBulkV2QueryJobs: limit(10000, 10000),
+      DailyBulkV2QueryFileStorageMB: limit(976562, 976562),
+      DataStorageMB: limit(5, 5),
+      FileStorageMB: limit(20, 20),
+      DailyAsyncApexExecutions: limit(250000, 250000)
+    });
+  };
+}
+
+function identity(ctx: OrgContext): Record<string, unknown> {
+  const base = `${ctx.instanceUrl}/services/data/v{version}`;
+  return {
+    id: `${ctx.instanceUrl}/id/${ctx.orgId}/${ctx.userId}`,
+    asserted_user: true,
+    user_id: ctx.userId,
+    organization_id: ctx.orgId,
+    username: ctx.username,
+    nick_name: 'localadmin',
+    display_name: 'Local Admin',
+    email: ctx.username,
+    email_verified: true,
+    first_name: 'Local',
+    last_name: 'Admin',
+    timezone: ctx.timeZone,
+    active: true,
+    user_type: 'STANDARD',
+    language: 'en_US',
+    locale: 'en_US',
+    utcOffset: 0,
+    last_modified_date: '2025-01-01T00:00:00Z',
+    is_app_installed: true,
+    urls: {
+      enterprise: `${ctx.instanceUrl}/services/Soap/c/{version}/${ctx.orgId}`,
+      metadata: `${ctx.instanceUrl}/services/Soap/m/{version}/${ctx.orgId}`,
+      partner: `${ctx.instanceUrl}/services/Soap/u/{version}/${ctx.orgId}`,
+      rest: `${base}/`,
+      sobjects: `${base}/sobjects/`,
+      search: `${base}/search/`,
+      query: `${base}/query/`,
+      recent: `${base}/recent/`,
+      profile: `${ctx.instanceUrl}/${ctx.userId}`,
+      custom_domain: ctx.instanceUrl
+    }
+  };
+}
+
+export const identityHandler: Handler = (ctx) => json(200, identity(ctx));
+
+/** OpenID Connect userinfo, the shape `sf org login access-token` and jsforce's identity() read. */
+export const userinfo: Handler = (ctx) => {
+  const id = identity(ctx);
+  return json(200, {
+    sub: id.id,
+    user_id: ctx.userId,
+    organization_id: ctx.orgId,
+    preferred_username: ctx.username,
+    nickname: id.nick_name,
+    name: id.display_name,
+    email: ctx.username,
+    email_verified: true,
+    given_name: id.first_name,
+    family_name: id.last_name,
+    zoneinfo: ctx.timeZone,
+    locale: 'en_US',
+    language: 'en_US',
+    active: true,
+    user_type: 'STANDARD',
+    utcOffset: 0,
+    updated_at: id.last_modified_date,
+    is_app_installed: true,
+    urls: id.urls
+  });
+};

@@ -1,0 +1,94 @@
+/**
+ * /query and /queryAll: the SOQL engine returns the full result; the server pages it 2,000
+ * records at a time behind nextRecordsUrl cursors (/query/<locator>), as the platform does.
+ * Deletes are hard deletes here, so queryAll returns what query returns.
+ */
+import { executeSoql, SoqlError } from '../soql/index.ts';
+import { API_VERSION, type OrgContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { json, type Handler } from '../http-types.ts';
+
+export const PAGE_SIZE = 2000;
+/** Cursors kept for queryMore; the oldest is dropped first (the platform expires them too). */
+const MAX_CURSORS = 50;
+
+interface Cursor {
+  records: Record<string, unknown>[];
+  totalSize: number;
+}
+
+const cursors = new WeakMap<OrgContext, Map<string, Cursor>>();
+let cursorSequence = 0;
+
+function cursorsOf(ctx: OrgContext): Map<string, Cursor> {
+  let map = cursors.get(ctx);
+  if (!map) {
+    map = new Map();
+    cursors.set(ctx, map);
+  }
+  return map;
+}
+
+/** Runs SOQL through the engine, mapping its errors to the platform's 400 body. */
+export function runSoql(
+  ctx: OrgContext,
+  soql: string
+): { totalSize: number; records: Record<string, unknown>[] } {
+  try {
+    return executeSoql(ctx.db, ctx.registry, soql, {
+      apiVersion: API_VERSION,
+      now: ctx.now(),
+      timeZone: ctx.timeZone
+    });
+  } catch (error) {
+    if (error instanceof SoqlError)
+      throw new ApiError(400, error.errorCode, error.message);
+    throw error;
+  }
+}
+
+function page(
+  ctx: OrgContext,
+  cursor: Cursor,
+  offset: number
+): Record<string, unknown> {
+  const records = cursor.records.slice(offset, offset + PAGE_SIZE);
+  const next = offset + records.length;
+  if (next >= cursor.records.length)
+    return { totalSize: cursor.totalSize, done: true, records };
+  const map = cursorsOf(ctx);
+  cursorSequence += 1;
+  const key = `01g8d0${String(cursorSequence).padStart(9, '0')}`;
+  map.set(key, cursor);
+  while (map.size > MAX_CURSORS) map.delete(map.keys().next().value ?? '');
+  return {
+    totalSize: cursor.totalSize,
+    done: false,
+    nextRecordsUrl: `/services/data/v${API_VERSION}/query/${key}-${String(next)}`,
+    records
+  };
+}
+
+export const query: Handler = (ctx, req) => {
+  const soql = req.query.get('q');
+  if (soql === null || soql.trim() === '') {
+    throw new ApiError(
+      400,
+      'MALFORMED_QUERY',
+      'A query string has to be specified'
+    );
+  }
+  const result = runSoql(ctx, soql);
+  return json(
+    200,
+    page(ctx, { records: result.records, totalSize: result.totalSize }, 0)
+  );
+};
+
+export const queryMore: Handler = (ctx, _req, [locator = '']) => {
+  const match = /^(.+)-(\d+)$/.exec(locator);
+  const cursor = match?.[1] ? cursorsOf(ctx).get(match[1]) : undefined;
+  if (!match || !cursor)
+    throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+  return json(200, page(ctx, cursor, Number(match[2])));
+};

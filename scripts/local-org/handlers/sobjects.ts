@@ -1,0 +1,133 @@
+/** /sobjects: global and per-object describe, and record create/retrieve/update/delete/upsert. */
+import { API_VERSION } from '../context.ts';
+import { globalDescribeEntry, objectDescribe } from '../describe.ts';
+import {
+  createRecord,
+  deleteRecord,
+  existingRow,
+  objectOrThrow,
+  updateRecord,
+  upsertRecord
+} from '../dml.ts';
+import { ApiError, RecordError } from '../errors.ts';
+import { json, jsonObjectBody, type Handler } from '../http-types.ts';
+import { parseFieldList, recordJson } from '../records.ts';
+
+export const describeGlobal: Handler = (ctx) =>
+  json(200, {
+    encoding: 'UTF-8',
+    maxBatchSize: 200,
+    sobjects: ctx.registry.objects().map(globalDescribeEntry)
+  });
+
+export const describeObject: Handler = (ctx, _req, [type = '']) =>
+  json(200, objectDescribe(objectOrThrow(ctx, type)));
+
+export const objectInfo: Handler = (ctx, _req, [type = '']) =>
+  json(200, {
+    objectDescribe: globalDescribeEntry(objectOrThrow(ctx, type)),
+    recentItems: []
+  });
+
+/** A single-record write answers a record error with 400 and the error list. */
+function single<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof RecordError)
+      throw new ApiError(400, error.errorCode, error.message, error.fields);
+    throw error;
+  }
+}
+
+export const createOne: Handler = (ctx, req, [type = '']) => {
+  const body = jsonObjectBody(req);
+  const id = single(() =>
+    ctx.db.transaction(() => createRecord(ctx, type, body))()
+  );
+  return json(201, { id, success: true, errors: [] });
+};
+
+export const retrieveOne: Handler = (ctx, req, [type = '', id = '']) => {
+  const object = objectOrThrow(ctx, type);
+  const row = existingRow(ctx, object, id);
+  return json(
+    200,
+    recordJson(ctx, object, row, parseFieldList(req.query.get('fields')))
+  );
+};
+
+export const updateOne: Handler = (ctx, req, [type = '', id = '']) => {
+  const object = objectOrThrow(ctx, type);
+  existingRow(ctx, object, id);
+  const body = jsonObjectBody(req);
+  single(() => {
+    ctx.db.transaction(() => {
+      updateRecord(ctx, object.name, id, body);
+    })();
+  });
+  return json(204);
+};
+
+export const deleteOne: Handler = (ctx, _req, [type = '', id = '']) => {
+  const object = objectOrThrow(ctx, type);
+  existingRow(ctx, object, id);
+  single(() => {
+    ctx.db.transaction(() => {
+      deleteRecord(ctx, id, object.name);
+    })();
+  });
+  return json(204);
+};
+
+export const upsertOne: Handler = (
+  ctx,
+  req,
+  [type = '', field = '', value = '']
+) => {
+  const body = jsonObjectBody(req);
+  const outcome = single(() =>
+    ctx.db.transaction(() =>
+      upsertRecord(ctx, type, field, decodeURIComponent(value), body)
+    )()
+  );
+  return json(outcome.created ? 201 : 200, {
+    id: outcome.id,
+    success: true,
+    errors: [],
+    created: outcome.created
+  });
+};
+
+/** GET /sobjects/Type/ExtField/value: retrieve by external id. */
+export const retrieveByExternalId: Handler = (
+  ctx,
+  req,
+  [type = '', fieldName = '', value = '']
+) => {
+  const object = objectOrThrow(ctx, type);
+  const field = ctx.registry.field(object.name, fieldName);
+  if (!field || !(field.externalId || field.idLookup)) {
+    throw new ApiError(
+      404,
+      'NOT_FOUND',
+      `Provided external ID field does not exist or is not accessible: ${fieldName}`
+    );
+  }
+  const ids = ctx.store.findBy(object, field, decodeURIComponent(value), 10);
+  if (ids.length === 0)
+    throw new ApiError(
+      404,
+      'NOT_FOUND',
+      'The requested resource does not exist'
+    );
+  if (ids.length > 1) {
+    return json(
+      300,
+      ids.map(
+        (id) => `/services/data/v${API_VERSION}/sobjects/${object.name}/${id}`
+      )
+    );
+  }
+  return retrieveOne(ctx, req, [object.name, ids[0] ?? '']);
+};

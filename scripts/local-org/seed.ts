@@ -1,0 +1,107 @@
+/**
+ * What a new org already has before anyone calls the API: the organization, the admin user
+ * the token logs in as, and the default business hours (24x7, like a new org's "Default").
+ * Inserted once, on a fresh database.
+ */
+import type { OrgContext } from './context.ts';
+import { objectOrThrow } from './dml.ts';
+import { makeId } from './ids.ts';
+import { getMeta, nextSequence, setMeta, type Row } from './storage.ts';
+import { toColumn } from './values.ts';
+
+/** Inserts a platform-provisioned record without API validation (its lookups, like ProfileId, point at setup objects the local org does not model). */
+function provision(
+  ctx: OrgContext,
+  type: string,
+  id: string,
+  values: Record<string, unknown>
+): void {
+  const object = objectOrThrow(ctx, type);
+  const now = ctx.now().toISOString();
+  const row: Row = { Id: id };
+  for (const [name, value] of Object.entries({
+    CreatedDate: now,
+    LastModifiedDate: now,
+    SystemModstamp: now,
+    CreatedById: ctx.userId,
+    LastModifiedById: ctx.userId,
+    ...values
+  })) {
+    const field = ctx.registry.field(object.name, name);
+    if (field) row[field.name] = toColumn(field, value);
+  }
+  ctx.store.insert(object, row);
+}
+
+export interface Identity {
+  orgId: string;
+  userId: string;
+  username: string;
+}
+
+/** The org and user ids, created on first start and kept in the database. */
+export function identityOf(ctx: Pick<OrgContext, 'db'>): Identity {
+  const saved = getMeta(ctx.db, 'identity');
+  if (saved) return JSON.parse(saved) as Identity;
+  const identity = {
+    orgId: makeId('00D', nextSequence(ctx.db, 'id:00D')),
+    userId: makeId('005', nextSequence(ctx.db, 'id:005')),
+    username: 'admin@incident-console.local'
+  };
+  setMeta(ctx.db, 'identity', JSON.stringify(identity));
+  return identity;
+}
+
+export function seedNewOrg(ctx: OrgContext): boolean {
+  if (getMeta(ctx.db, 'seeded') === 'yes') return false;
+  provision(ctx, 'Organization', ctx.orgId, {
+    Name: 'Incident Console Local Org',
+    OrganizationType: 'Developer Edition',
+    InstanceName: 'LOCAL',
+    IsSandbox: false,
+    TimeZoneSidKey: ctx.timeZone,
+    LanguageLocaleKey: 'en_US',
+    DefaultLocaleSidKey: 'en_US'
+  });
+  provision(ctx, 'User', ctx.userId, {
+    Username: ctx.username,
+    LastName: 'Admin',
+    FirstName: 'Local',
+    Alias: 'ladmin',
+    Email: ctx.username,
+    CommunityNickname: 'localadmin',
+    IsActive: true,
+    TimeZoneSidKey: ctx.timeZone,
+    LocaleSidKey: 'en_US',
+    LanguageLocaleKey: 'en_US',
+    EmailEncodingKey: 'UTF-8'
+  });
+  const allDay: Record<string, string> = {};
+  for (const day of [
+    'Monday',
+    'Tuesday',
+    'Wednesday',
+    'Thursday',
+    'Friday',
+    'Saturday',
+    'Sunday'
+  ]) {
+    allDay[`${day}StartTime`] = '00:00:00.000Z';
+    allDay[`${day}EndTime`] = '00:00:00.000Z';
+  }
+  const hours = objectOrThrow(ctx, 'BusinessHours');
+  provision(
+    ctx,
+    'BusinessHours',
+    makeId(hours.keyPrefix, nextSequence(ctx.db, `id:${hours.keyPrefix}`)),
+    {
+      Name: 'Default',
+      IsActive: true,
+      IsDefault: true,
+      TimeZoneSidKey: ctx.timeZone,
+      ...allDay
+    }
+  );
+  setMeta(ctx.db, 'seeded', 'yes');
+  return true;
+}

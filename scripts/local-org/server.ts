@@ -1,0 +1,317 @@
+/**
+ * startLocalOrg: the local org's HTTP server on 127.0.0.1. Each request is handled
+ * synchronously against SQLite once its body has arrived, so requests never interleave and
+ * each is one transaction: no lost updates between parallel writers.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { Database as DatabaseType } from 'better-sqlite3';
+import type { OrgContext } from './context.ts';
+import {
+  customMetadataInput,
+  upsertCustomMetadata
+} from './custom-metadata.ts';
+import { ApiError } from './errors.ts';
+import {
+  CallCounters,
+  FaultInjector,
+  type FaultKind,
+  type FaultOptions
+} from './faults.ts';
+import {
+  metadataHandler,
+  soapFault,
+  soapSession
+} from './handlers/metadata.ts';
+import type { ApiRequest, ApiResponse } from './http-types.ts';
+import { MultipleChoices } from './dml.ts';
+import { buildRoutes, match } from './router.ts';
+import { loadOrgSchema } from './schema.ts';
+import { identityOf, seedNewOrg } from './seed.ts';
+import { ensureTables, getMeta, setMeta, Store } from './storage.ts';
+import { ApiUsage } from './usage.ts';
+
+export interface LocalOrgOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** SQLite file; ':memory:' for a throwaway org. Default .local-org/org.db under the working directory. */
+  dbPath?: string;
+  /** force-app to deploy at start; default the project's force-app. Pass null for standard objects only. */
+  forceAppDir?: string | null;
+  /** Runs once on a fresh database, after the org is provisioned (demo data). */
+  seed?: (ctx: OrgContext) => void;
+  faults?: FaultOptions;
+  /** Org time zone for SOQL date literals and the default business hours. */
+  timeZone?: string;
+  /** Clock, for tests of time-dependent automation. */
+  now?: () => Date;
+  /** DailyApiRequests allowance. */
+  dailyApiRequests?: number;
+}
+
+export interface LocalOrg {
+  instanceUrl: string;
+  accessToken: string;
+  port: number;
+  db: DatabaseType;
+  ctx: OrgContext;
+  counters: CallCounters;
+  faults: FaultInjector;
+  stop(): Promise<void>;
+}
+
+const PROJECT_FORCE_APP = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../force-app'
+);
+const MAX_BODY_BYTES = 150 * 1024 * 1024;
+
+function openDatabase(dbPath: string): DatabaseType {
+  if (dbPath !== ':memory:')
+    mkdirSync(path.dirname(path.resolve(dbPath)), { recursive: true });
+  const db = new Database(dbPath);
+  if (dbPath !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+const FAULT_RESPONSES: Record<
+  Exclude<FaultKind, 'DROP_CONNECTION'>,
+  ApiError
+> = {
+  SERVER_UNAVAILABLE: new ApiError(
+    503,
+    'SERVER_UNAVAILABLE',
+    'Server temporarily unavailable, please retry'
+  ),
+  UNABLE_TO_LOCK_ROW: new ApiError(
+    400,
+    'UNABLE_TO_LOCK_ROW',
+    'unable to obtain exclusive access to this record or 1 records'
+  ),
+  REQUEST_LIMIT_EXCEEDED: new ApiError(
+    403,
+    'REQUEST_LIMIT_EXCEEDED',
+    'TotalRequests Limit exceeded.'
+  )
+};
+
+export async function startLocalOrg(
+  options: LocalOrgOptions = {}
+): Promise<LocalOrg> {
+  const dbPath = options.dbPath ?? path.join('.local-org', 'org.db');
+  const forceAppDir =
+    options.forceAppDir === null
+      ? undefined
+      : (options.forceAppDir ??
+        (existsSync(PROJECT_FORCE_APP) ? PROJECT_FORCE_APP : undefined));
+  const schema = loadOrgSchema(forceAppDir);
+  const db = openDatabase(dbPath);
+  ensureTables(db, schema.registry);
+  const now = options.now ?? ((): Date => new Date());
+  const identity = db.transaction(() => identityOf({ db }))();
+  const ctx: OrgContext = {
+    db,
+    store: new Store(db),
+    registry: schema.registry,
+    ...identity,
+    instanceUrl: '',
+    now,
+    timeZone: options.timeZone ?? 'UTC'
+  };
+  db.transaction(() => {
+    const fresh = seedNewOrg(ctx);
+    for (const record of schema.customMetadataRecords)
+      upsertCustomMetadata(ctx, customMetadataInput(record));
+    if (fresh && options.seed) options.seed(ctx);
+  })();
+  let accessToken = getMeta(db, 'session');
+  if (!accessToken) {
+    accessToken = `${identity.orgId.slice(0, 15)}!${randomBytes(32).toString('base64url')}`;
+    setMeta(db, 'session', accessToken);
+  }
+  const token = accessToken;
+  const usage = new ApiUsage(db, options.dailyApiRequests);
+  const routes = buildRoutes(usage);
+  const counters = new CallCounters();
+  const faults = new FaultInjector(options.faults);
+
+  const handle = (req: ApiRequest): ApiResponse | 'drop' => {
+    const isSoap = /^\/services\/Soap\/m\/\d+\.\d\/?/.test(req.path);
+    const found = isSoap ? undefined : match(routes, req.method, req.path);
+    if (!isSoap && !found)
+      throw new ApiError(
+        404,
+        'NOT_FOUND',
+        'The requested resource does not exist'
+      );
+    const name = found ? found.route.name : 'metadata';
+    const call = counters.increment(name);
+    if (name !== 'versions') {
+      const bearer = /^Bearer (.+)$/i.exec(
+        req.headers.authorization ?? ''
+      )?.[1];
+      const session = isSoap ? soapSession(req) : bearer;
+      if (session !== token) {
+        if (isSoap)
+          return soapFault(
+            'INVALID_SESSION_ID',
+            'Invalid Session ID found in SessionHeader: Illegal Session'
+          );
+        throw new ApiError(
+          401,
+          'INVALID_SESSION_ID',
+          'Session expired or invalid'
+        );
+      }
+      const fault = faults.pick(name, call);
+      if (fault === 'DROP_CONNECTION') return 'drop';
+      if (fault) throw FAULT_RESPONSES[fault];
+      if (!usage.take(now())) throw FAULT_RESPONSES.REQUEST_LIMIT_EXCEEDED;
+    }
+    if (isSoap) return metadataHandler(ctx, req);
+    if (!found)
+      throw new ApiError(
+        404,
+        'NOT_FOUND',
+        'The requested resource does not exist'
+      );
+    return found.route.handler(ctx, req, found.params);
+  };
+
+  const server = createServer((incoming, outgoing) => {
+    readBody(incoming)
+      .then((body) => {
+        const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+        const request: ApiRequest = {
+          method: (incoming.method ?? 'GET').toUpperCase(),
+          path: url.pathname,
+          query: url.searchParams,
+          headers: incoming.headers,
+          body
+        };
+        let response: ApiResponse | 'drop';
+        try {
+          response = handle(request);
+        } catch (error) {
+          response = errorResponse(error);
+        }
+        if (response === 'drop') {
+          incoming.socket.destroy();
+          return;
+        }
+        send(outgoing, response);
+      })
+      .catch((error: unknown) => {
+        send(outgoing, errorResponse(error));
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.instanceUrl = `http://127.0.0.1:${String(port)}`;
+  return {
+    instanceUrl: ctx.instanceUrl,
+    accessToken: token,
+    port,
+    db,
+    ctx,
+    counters,
+    faults,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => {
+          db.close();
+          if (error) reject(error);
+          else resolve();
+        });
+      })
+  };
+}
+
+class BodyTooLarge extends ApiError {
+  constructor() {
+    super(
+      413,
+      'REQUEST_ENTITY_TOO_LARGE',
+      `Request body exceeds ${String(MAX_BODY_BYTES)} bytes`
+    );
+  }
+}
+
+function readBody(incoming: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        incoming.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    incoming.on('end', () => {
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    incoming.on('error', reject);
+  });
+}
+
+function errorResponse(error: unknown): ApiResponse {
+  if (error instanceof MultipleChoices)
+    return { status: 300, body: error.urls };
+  if (error instanceof ApiError)
+    return { status: error.status, body: error.toBody() };
+  // A bug in the local org must still answer like the platform, and never take the server down.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(
+    `local org: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}\n`
+  );
+  return {
+    status: 500,
+    body: [
+      {
+        errorCode: 'UNKNOWN_EXCEPTION',
+        message: `An unexpected error occurred: ${message}`
+      }
+    ]
+  };
+}
+
+function send(outgoing: ServerResponse, response: ApiResponse): void {
+  if (outgoing.headersSent) return;
+  const headers: Record<string, string> = { ...response.headers };
+  let payload: string | undefined;
+  if (response.body !== undefined && response.status !== 204) {
+    if (response.contentType) {
+      headers['Content-Type'] = response.contentType.includes('charset')
+        ? response.contentType
+        : `${response.contentType};charset=UTF-8`;
+      payload =
+        typeof response.body === 'string'
+          ? response.body
+          : JSON.stringify(response.body);
+    } else {
+      headers['Content-Type'] = 'application/json;charset=UTF-8';
+      payload = JSON.stringify(response.body);
+    }
+  }
+  outgoing.writeHead(response.status, headers);
+  outgoing.end(payload);
+}
