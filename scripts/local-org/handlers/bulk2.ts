@@ -183,11 +183,12 @@ export const deleteJob: Handler = (ctx, _req, [id = '']) => {
 
 function parseCsv(text: string): string[][] {
   try {
-    return parse<string[]>(text, {
+    const rows: string[][] = parse(text, {
       relax_column_count: false,
       skip_empty_lines: true,
       bom: true
     });
+    return rows;
   } catch (error) {
     throw new ApiError(400, 'INVALIDBATCH', `CSV: ${(error as Error).message}`);
   }
