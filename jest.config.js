@@ -12,6 +12,7 @@ export default {
     '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation.js',
     '^lightning/uiRecordApi$': '<rootDir>/jest-mocks/lightning/uiRecordApi.js'
   },
+  setupFilesAfterEnv: ['<rootDir>/jest-sa11y-setup.js'],
   modulePathIgnorePatterns: [
     '<rootDir>/.localdevserver',
     '<rootDir>/node_modules'
