@@ -2,34 +2,34 @@
  * Aggregate queries: COUNT(), COUNT(field), COUNT_DISTINCT, SUM, AVG, MIN, MAX, GROUP BY and
  * HAVING, returned as AggregateResult records keyed by alias, field name or exprN.
  */
-import type { FunctionExp, Query } from "@jetstreamapp/soql-parser-js";
-import type { FieldType } from "../../schema/types.ts";
-import { compileFilter } from "./conditions.ts";
+import type { FunctionExp, Query } from '@jetstreamapp/soql-parser-js';
+import type { FieldType } from '../../schema/types.ts';
+import { compileFilter } from './conditions.ts';
 import {
   limitClause,
   objectNamed,
   orderByList,
   orderTerm,
   whereClause
-} from "./context.ts";
-import type { EngineContext } from "./context.ts";
-import { malformed, SoqlError, unsupported } from "./errors.ts";
-import { collated, kindOf } from "./operand.ts";
-import type { Operand } from "./operand.ts";
-import { fieldPath } from "./records.ts";
-import type { QueryResult } from "./records.ts";
-import { Scope } from "./scope.ts";
-import { converterFor } from "./shape.ts";
-import type { Row, SObjectRecord } from "./shape.ts";
-import { toBoolExpr } from "./where.ts";
+} from './context.ts';
+import type { EngineContext } from './context.ts';
+import { malformed, SoqlError, unsupported } from './errors.ts';
+import { collated, kindOf } from './operand.ts';
+import type { Operand } from './operand.ts';
+import { fieldPath } from './records.ts';
+import type { QueryResult } from './records.ts';
+import { Scope } from './scope.ts';
+import { converterFor } from './shape.ts';
+import type { Row, SObjectRecord } from './shape.ts';
+import { toBoolExpr } from './where.ts';
 
 const AGGREGATES = new Set([
-  "COUNT",
-  "COUNT_DISTINCT",
-  "SUM",
-  "AVG",
-  "MIN",
-  "MAX"
+  'COUNT',
+  'COUNT_DISTINCT',
+  'SUM',
+  'AVG',
+  'MIN',
+  'MAX'
 ]);
 
 function isAggregateFunction(name: string | undefined): boolean {
@@ -41,7 +41,7 @@ export function isAggregateQuery(query: Query): boolean {
     query.groupBy !== undefined ||
     (query.fields ?? []).some(
       (f) =>
-        f.type === "FieldFunctionExpression" &&
+        f.type === 'FieldFunctionExpression' &&
         isAggregateFunction(f.functionName)
     )
   );
@@ -52,21 +52,21 @@ export function isCountQuery(query: Query): boolean {
   const fields = query.fields ?? [];
   const countAll = fields.some(
     (f) =>
-      f.type === "FieldFunctionExpression" &&
-      f.functionName.toUpperCase() === "COUNT" &&
+      f.type === 'FieldFunctionExpression' &&
+      f.functionName.toUpperCase() === 'COUNT' &&
       f.parameters.length === 0
   );
   if (countAll && fields.length > 1)
-    throw malformed("COUNT() can not be used with other fields");
+    throw malformed('COUNT() can not be used with other fields');
   return countAll;
 }
 
 function aggregateOperand(scope: Scope, fn: FunctionExp): Operand {
-  const name = (fn.functionName ?? "").toUpperCase();
+  const name = (fn.functionName ?? '').toUpperCase();
   if (!isAggregateFunction(name))
-    throw unsupported(`The function ${fn.functionName ?? fn.rawValue ?? ""}()`);
+    throw unsupported(`The function ${fn.functionName ?? fn.rawValue ?? ''}()`);
   const argument = fn.parameters?.[0];
-  if (typeof argument !== "string" || (fn.parameters?.length ?? 0) !== 1) {
+  if (typeof argument !== 'string' || (fn.parameters?.length ?? 0) !== 1) {
     throw malformed(`${name}() takes exactly one field`);
   }
   const field = scope.resolve(argument);
@@ -74,25 +74,25 @@ function aggregateOperand(scope: Scope, fn: FunctionExp): Operand {
   let type: FieldType = field.type;
   let sql: string;
   switch (name) {
-    case "COUNT":
+    case 'COUNT':
       sql = `COUNT(${field.sql})`;
-      type = "int";
+      type = 'int';
       break;
-    case "COUNT_DISTINCT":
+    case 'COUNT_DISTINCT':
       sql = `COUNT(DISTINCT ${collated(field)})`;
-      type = "int";
+      type = 'int';
       break;
-    case "SUM":
-    case "AVG":
-      if (kind !== "number")
+    case 'SUM':
+    case 'AVG':
+      if (kind !== 'number')
         throw malformed(
           `field ${field.label} does not support aggregate operator ${name}`
         );
       sql = `${name}(${field.sql})`;
-      type = "double";
+      type = 'double';
       break;
     default:
-      if (kind === "boolean" || kind === "multipicklist" || kind === "other") {
+      if (kind === 'boolean' || kind === 'multipicklist' || kind === 'other') {
         throw malformed(
           `field ${field.label} does not support aggregate operator ${name}`
         );
@@ -127,12 +127,12 @@ export function runAggregateQuery(
         ? query.groupBy
         : [query.groupBy]
   ).map((clause) => {
-    if (!("field" in clause))
-      throw unsupported(`GROUP BY ${clause.fn.functionName ?? "a function"}()`);
+    if (!('field' in clause))
+      throw unsupported(`GROUP BY ${clause.fn.functionName ?? 'a function'}()`);
     const field = scope.resolve(clause.field);
     if (field.field !== null && !field.field.groupable) {
       throw new SoqlError(
-        "INVALID_FIELD",
+        'INVALID_FIELD',
         `field '${field.label}' can not be grouped in a query call`
       );
     }
@@ -154,17 +154,17 @@ export function runAggregateQuery(
     if (path !== null) {
       operand = grouped(scope.resolve(path));
       key =
-        "alias" in item && item.alias !== undefined
+        'alias' in item && item.alias !== undefined
           ? item.alias
           : operand.label;
-    } else if (item.type === "FieldFunctionExpression") {
+    } else if (item.type === 'FieldFunctionExpression') {
       operand = aggregateOperand(scope, item);
       key = item.alias ?? `expr${unnamed++}`;
     } else {
       throw unsupported(
-        item.type === "FieldSubquery"
-          ? "A child subquery in an aggregate query"
-          : "TYPEOF"
+        item.type === 'FieldSubquery'
+          ? 'A child subquery in an aggregate query'
+          : 'TYPEOF'
       );
     }
     if (outputs.some((o) => o.key.toLowerCase() === key.toLowerCase()))
@@ -176,28 +176,28 @@ export function runAggregateQuery(
   const params: unknown[] = [];
   const where = whereClause(ctx, scope, query.where, params);
   const groupSql =
-    groups.length === 0 ? "" : ` GROUP BY ${groups.map(collated).join(", ")}`;
-  let having = "";
+    groups.length === 0 ? '' : ` GROUP BY ${groups.map(collated).join(', ')}`;
+  let having = '';
   if (query.having !== undefined) {
     having = ` HAVING ${compileFilter(toBoolExpr(query.having), {
       params,
       now: ctx.now,
       timeZone: ctx.timeZone,
       operandFor: (leaf) =>
-        "fn" in leaf
+        'fn' in leaf
           ? aggregateOperand(scope, leaf.fn)
           : grouped(scope.resolve(leaf.field)),
       semiJoin: () => {
-        throw malformed("semi join sub-selects are not allowed in HAVING");
+        throw malformed('semi join sub-selects are not allowed in HAVING');
       }
     })}`;
   }
   const order = orderByList(query.orderBy).map((clause) =>
-    "field" in clause
+    'field' in clause
       ? orderTerm(grouped(scope.resolve(clause.field)), clause)
       : orderTerm(aggregateOperand(scope, clause.fn), clause)
   );
-  const orderSql = order.length === 0 ? "" : ` ORDER BY ${order.join(", ")}`;
+  const orderSql = order.length === 0 ? '' : ` ORDER BY ${order.join(', ')}`;
   const limit = limitClause(query, params);
   const from = scope.fromClause();
 
@@ -209,13 +209,13 @@ export function runAggregateQuery(
       .get(...params);
     return { totalSize: Number(row), done: true, records: [] };
   }
-  const sql = `SELECT ${expressions.join(", ")} ${from}${where}${groupSql}${having}${orderSql}${limit}`;
+  const sql = `SELECT ${expressions.join(', ')} ${from}${where}${groupSql}${having}${orderSql}${limit}`;
   const rows = ctx.db
     .prepare(sql)
     .raw(true)
     .all(...params) as Row[];
   const records = rows.map((row) => {
-    const record: SObjectRecord = { attributes: { type: "AggregateResult" } };
+    const record: SObjectRecord = { attributes: { type: 'AggregateResult' } };
     outputs.forEach((output, i) => {
       record[output.key] = output.convert(row[i] ?? null);
     });

@@ -7,25 +7,25 @@ import type {
   LiteralType,
   Query,
   ValueQueryCondition
-} from "@jetstreamapp/soql-parser-js";
+} from '@jetstreamapp/soql-parser-js';
 import {
   dateLiteralRange,
   parseDateLiteral,
   parseDateTimeLiteral,
   rangeBounds
-} from "./dates.ts";
-import type { LiteralBounds } from "./dates.ts";
+} from './dates.ts';
+import type { LiteralBounds } from './dates.ts';
 import {
   invalidOperator,
   malformed,
   SoqlError,
   unsupported,
   wrongValueType
-} from "./errors.ts";
-import { decodeString, fold, isAscii, toId18 } from "./literals.ts";
-import { kindOf } from "./operand.ts";
-import type { Operand, ValueKind } from "./operand.ts";
-import type { BoolExpr, Leaf } from "./where.ts";
+} from './errors.ts';
+import { decodeString, fold, isAscii, toId18 } from './literals.ts';
+import { kindOf } from './operand.ts';
+import type { Operand, ValueKind } from './operand.ts';
+import type { BoolExpr, Leaf } from './where.ts';
 
 type ValueLeaf = Exclude<Leaf, ValueQueryCondition>;
 
@@ -41,31 +41,31 @@ export interface FilterEnv {
 
 export function compileFilter(expr: BoolExpr, env: FilterEnv): string {
   switch (expr.kind) {
-    case "and":
-    case "or":
-      return `(${expr.items.map((item) => compileFilter(item, env)).join(expr.kind === "and" ? " AND " : " OR ")})`;
-    case "not":
+    case 'and':
+    case 'or':
+      return `(${expr.items.map((item) => compileFilter(item, env)).join(expr.kind === 'and' ? ' AND ' : ' OR ')})`;
+    case 'not':
       return `(NOT IFNULL(${compileFilter(expr.item, env)}, 0))`;
-    case "leaf":
+    case 'leaf':
       return compileLeaf(expr.leaf, env);
   }
 }
 
 /** A literal after coercion to the operand's kind. */
 type Value =
-  | { kind: "null" }
-  | { kind: "scalar"; value: string | number }
-  | { kind: "range"; bounds: LiteralBounds };
+  | { kind: 'null' }
+  | { kind: 'scalar'; value: string | number }
+  | { kind: 'range'; bounds: LiteralBounds };
 
 const SOAP_TYPES: Record<ValueKind, string> = {
-  text: "string",
-  id: "id",
-  number: "double",
-  boolean: "boolean",
-  date: "date",
-  datetime: "dateTime",
-  multipicklist: "string",
-  other: "string"
+  text: 'string',
+  id: 'id',
+  number: 'double',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'dateTime',
+  multipicklist: 'string',
+  other: 'string'
 };
 
 function literalTypeAt(leaf: Leaf, index: number): LiteralType | undefined {
@@ -81,48 +81,48 @@ function coerce(
   forLike: boolean
 ): Value {
   const kind = kindOf(operand.type);
-  if (literalType === "NULL") return { kind: "null" };
-  const quoted = kind === "text" || kind === "id" || kind === "multipicklist";
+  if (literalType === 'NULL') return { kind: 'null' };
+  const quoted = kind === 'text' || kind === 'id' || kind === 'multipicklist';
   const mismatch = (): SoqlError =>
     wrongValueType(
       operand.label,
-      operand.type === "int" ? "int" : SOAP_TYPES[kind],
+      operand.type === 'int' ? 'int' : SOAP_TYPES[kind],
       quoted
     );
   switch (kind) {
-    case "text":
-    case "multipicklist": {
-      if (literalType !== "STRING") throw mismatch();
+    case 'text':
+    case 'multipicklist': {
+      if (literalType !== 'STRING') throw mismatch();
       const text = decodeString(raw, forLike);
       // Salesforce stores an empty text value as null, and filters '' as null.
-      return text === "" && !forLike
-        ? { kind: "null" }
-        : { kind: "scalar", value: text };
+      return text === '' && !forLike
+        ? { kind: 'null' }
+        : { kind: 'scalar', value: text };
     }
-    case "id": {
-      if (literalType !== "STRING") throw mismatch();
+    case 'id': {
+      if (literalType !== 'STRING') throw mismatch();
       const text = decodeString(raw, forLike);
-      if (text === "" && !forLike) return { kind: "null" };
-      return { kind: "scalar", value: forLike ? text : toId18(text) };
+      if (text === '' && !forLike) return { kind: 'null' };
+      return { kind: 'scalar', value: forLike ? text : toId18(text) };
     }
-    case "number":
+    case 'number':
       if (
-        literalType === "INTEGER_WITH_CURRENCY_PREFIX" ||
-        literalType === "DECIMAL_WITH_CURRENCY_PREFIX"
+        literalType === 'INTEGER_WITH_CURRENCY_PREFIX' ||
+        literalType === 'DECIMAL_WITH_CURRENCY_PREFIX'
       ) {
-        throw unsupported("A currency-prefixed literal (multi-currency)");
+        throw unsupported('A currency-prefixed literal (multi-currency)');
       }
-      if (literalType !== "INTEGER" && literalType !== "DECIMAL")
+      if (literalType !== 'INTEGER' && literalType !== 'DECIMAL')
         throw mismatch();
-      return { kind: "scalar", value: Number(raw) };
-    case "boolean":
-      if (literalType !== "BOOLEAN") throw mismatch();
-      return { kind: "scalar", value: raw.toUpperCase() === "TRUE" ? 1 : 0 };
-    case "date":
-    case "datetime":
-      if (literalType === "DATE_LITERAL" || literalType === "DATE_N_LITERAL") {
+      return { kind: 'scalar', value: Number(raw) };
+    case 'boolean':
+      if (literalType !== 'BOOLEAN') throw mismatch();
+      return { kind: 'scalar', value: raw.toUpperCase() === 'TRUE' ? 1 : 0 };
+    case 'date':
+    case 'datetime':
+      if (literalType === 'DATE_LITERAL' || literalType === 'DATE_N_LITERAL') {
         return {
-          kind: "range",
+          kind: 'range',
           bounds: rangeBounds(
             dateLiteralRange(raw, env.now, env.timeZone),
             kind,
@@ -130,12 +130,12 @@ function coerce(
           )
         };
       }
-      if (kind === "date" && literalType === "DATE")
-        return { kind: "scalar", value: parseDateLiteral(raw) };
-      if (kind === "datetime" && literalType === "DATETIME")
-        return { kind: "scalar", value: parseDateTimeLiteral(raw) };
+      if (kind === 'date' && literalType === 'DATE')
+        return { kind: 'scalar', value: parseDateLiteral(raw) };
+      if (kind === 'datetime' && literalType === 'DATETIME')
+        return { kind: 'scalar', value: parseDateTimeLiteral(raw) };
       throw mismatch();
-    case "other":
+    case 'other':
       throw unsupported(`Filtering on ${operand.type} field ${operand.label}`);
   }
 }
@@ -143,7 +143,7 @@ function coerce(
 /** Binds a parameter and returns its placeholder. */
 function bind(env: FilterEnv, value: unknown): string {
   env.params.push(value);
-  return "?";
+  return '?';
 }
 
 /**
@@ -160,7 +160,7 @@ function textSides(
   return [`soql_fold(${operand.sql})`, bind(env, fold(value))];
 }
 
-const COMPARISONS = new Set(["=", "!=", "<", "<=", ">", ">="]);
+const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
 function compileComparison(
   operand: Operand,
@@ -170,48 +170,48 @@ function compileComparison(
 ): string {
   const kind = kindOf(operand.type);
   const col = operand.sql;
-  if (value.kind === "null") {
-    if (op === "=") return `${col} IS NULL`;
-    if (op === "!=") return `${col} IS NOT NULL`;
+  if (value.kind === 'null') {
+    if (op === '=') return `${col} IS NULL`;
+    if (op === '!=') return `${col} IS NOT NULL`;
     throw malformed(
       `invalid operator ${op} with null on field ${operand.label}`
     );
   }
-  if (value.kind === "range") {
+  if (value.kind === 'range') {
     const { start, end } = value.bounds;
     switch (op) {
-      case "=":
+      case '=':
         return `(${col} >= ${bind(env, start)} AND ${col} < ${bind(env, end)})`;
-      case "!=":
+      case '!=':
         return `(${col} IS NULL OR ${col} < ${bind(env, start)} OR ${col} >= ${bind(env, end)})`;
-      case "<":
+      case '<':
         return `${col} < ${bind(env, start)}`;
-      case "<=":
+      case '<=':
         return `${col} < ${bind(env, end)}`;
-      case ">":
+      case '>':
         return `${col} >= ${bind(env, end)}`;
       default:
         return `${col} >= ${bind(env, start)}`;
     }
   }
-  if (kind === "boolean" && op !== "=" && op !== "!=")
+  if (kind === 'boolean' && op !== '=' && op !== '!=')
     throw invalidOperator(
       `invalid operator on boolean field: ${operand.label}`
     );
-  if (kind === "multipicklist") {
-    if (op !== "=" && op !== "!=")
+  if (kind === 'multipicklist') {
+    if (op !== '=' && op !== '!=')
       throw invalidOperator(
         `invalid operator on multipicklist field: ${operand.label}`
       );
     const equal = `soql_mps_equals(${col}, ${bind(env, value.value)})`;
-    return op === "=" ? `${equal} = 1` : `IFNULL(${equal}, 0) = 0`;
+    return op === '=' ? `${equal} = 1` : `IFNULL(${equal}, 0) = 0`;
   }
   let [left, right] = [col, bind(env, value.value)];
-  if (kind === "text" && typeof value.value === "string") {
+  if (kind === 'text' && typeof value.value === 'string') {
     env.params.pop();
     [left, right] = textSides(operand, value.value, env);
   }
-  if (op === "!=") return `(${col} IS NULL OR ${left} <> ${right})`;
+  if (op === '!=') return `(${col} IS NULL OR ${left} <> ${right})`;
   return `${left} ${op} ${right}`;
 }
 
@@ -226,36 +226,36 @@ function compileIn(
     coerce(operand, literalTypeAt(leaf, i), raw, env, false)
   );
   const kind = kindOf(operand.type);
-  if (kind === "multipicklist")
+  if (kind === 'multipicklist')
     throw invalidOperator(
       `invalid operator on multipicklist field: ${operand.label}`
     );
-  const hasNull = values.some((v) => v.kind === "null");
+  const hasNull = values.some((v) => v.kind === 'null');
   const parts: string[] = [];
   const scalars: (string | number)[] = [];
   for (const value of values) {
-    if (value.kind === "range")
-      parts.push(compileComparison(operand, "=", value, env));
-    else if (value.kind === "scalar") scalars.push(value.value);
+    if (value.kind === 'range')
+      parts.push(compileComparison(operand, '=', value, env));
+    else if (value.kind === 'scalar') scalars.push(value.value);
   }
   if (scalars.length > 0) {
     const foldAll =
-      kind === "text" &&
-      scalars.some((s) => typeof s === "string" && !isAscii(s));
+      kind === 'text' &&
+      scalars.some((s) => typeof s === 'string' && !isAscii(s));
     const left =
-      kind !== "text"
+      kind !== 'text'
         ? operand.sql
         : foldAll
           ? `soql_fold(${operand.sql})`
           : `${operand.sql} COLLATE NOCASE`;
     const placeholders = scalars.map((s) =>
-      bind(env, foldAll && typeof s === "string" ? fold(s) : s)
+      bind(env, foldAll && typeof s === 'string' ? fold(s) : s)
     );
-    parts.push(`${left} IN (${placeholders.join(", ")})`);
+    parts.push(`${left} IN (${placeholders.join(', ')})`);
   }
   if (hasNull) parts.push(`${operand.sql} IS NULL`);
   const positive =
-    parts.length === 1 ? (parts[0] ?? "0") : `(${parts.join(" OR ")})`;
+    parts.length === 1 ? (parts[0] ?? '0') : `(${parts.join(' OR ')})`;
   return negated ? `(NOT IFNULL(${positive}, 0))` : positive;
 }
 
@@ -265,7 +265,7 @@ function compileSemiJoin(
   negated: boolean,
   env: FilterEnv
 ): string {
-  if (kindOf(operand.type) !== "id") {
+  if (kindOf(operand.type) !== 'id') {
     throw malformed(
       `semi join sub-selects are only allowed on Id or reference fields, not on ${operand.label}`
     );
@@ -280,39 +280,39 @@ function compileLeaf(leaf: Leaf, env: FilterEnv): string {
   const operand = env.operandFor(leaf);
   if (operand.field !== null && !operand.field.filterable) {
     throw new SoqlError(
-      "INVALID_FIELD",
+      'INVALID_FIELD',
       `field '${operand.label}' can not be filtered in a query call`
     );
   }
   const op = leaf.operator.toUpperCase();
-  if ("valueQuery" in leaf) {
-    if (op !== "IN" && op !== "NOT IN")
+  if ('valueQuery' in leaf) {
+    if (op !== 'IN' && op !== 'NOT IN')
       throw malformed(`a sub-select can only follow IN or NOT IN`);
-    return compileSemiJoin(operand, leaf, op === "NOT IN", env);
+    return compileSemiJoin(operand, leaf, op === 'NOT IN', env);
   }
-  if (op === "IN" || op === "NOT IN")
-    return compileIn(operand, leaf, op === "NOT IN", env);
+  if (op === 'IN' || op === 'NOT IN')
+    return compileIn(operand, leaf, op === 'NOT IN', env);
   const kind = kindOf(operand.type);
-  if (op === "INCLUDES" || op === "EXCLUDES") {
-    if (kind !== "multipicklist")
+  if (op === 'INCLUDES' || op === 'EXCLUDES') {
+    if (kind !== 'multipicklist')
       throw invalidOperator(
-        "INCLUDES/EXCLUDES operator only valid on multipicklist field"
+        'INCLUDES/EXCLUDES operator only valid on multipicklist field'
       );
     const raws = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
     const terms = raws.map((raw, i) => {
-      if (literalTypeAt(leaf, i) !== "STRING")
-        throw wrongValueType(operand.label, "string", true);
+      if (literalTypeAt(leaf, i) !== 'STRING')
+        throw wrongValueType(operand.label, 'string', true);
       return decodeString(raw)
-        .split(";")
+        .split(';')
         .map((v) => fold(v.trim()));
     });
     const test = `soql_includes(${operand.sql}, ${bind(env, JSON.stringify(terms))})`;
-    return op === "INCLUDES" ? `${test} = 1` : `${test} = 0`;
+    return op === 'INCLUDES' ? `${test} = 1` : `${test} = 0`;
   }
   if (Array.isArray(leaf.value))
     throw malformed(`operator ${op} does not take a list of values`);
-  if (op === "LIKE") {
-    if (kind !== "text" && kind !== "id")
+  if (op === 'LIKE') {
+    if (kind !== 'text' && kind !== 'id')
       throw invalidOperator(`invalid operator on field ${operand.label}: LIKE`);
     const value = coerce(
       operand,
@@ -321,15 +321,15 @@ function compileLeaf(leaf: Leaf, env: FilterEnv): string {
       env,
       true
     );
-    if (value.kind !== "scalar" || typeof value.value !== "string")
-      throw malformed("LIKE requires a string pattern");
+    if (value.kind !== 'scalar' || typeof value.value !== 'string')
+      throw malformed('LIKE requires a string pattern');
     const pattern = value.value;
     if (isAscii(pattern))
       return `${operand.sql} LIKE ${bind(env, pattern)} ESCAPE '\\'`;
     return `soql_fold(${operand.sql}) LIKE ${bind(env, fold(pattern))} ESCAPE '\\'`;
   }
   if (!COMPARISONS.has(op)) throw unsupported(`The operator ${op}`);
-  if (kind === "multipicklist" && op !== "=" && op !== "!=") {
+  if (kind === 'multipicklist' && op !== '=' && op !== '!=') {
     throw invalidOperator(
       `invalid operator on multipicklist field: ${operand.label}`
     );

@@ -1,21 +1,21 @@
 /** What every part of one query execution needs, and the compile steps all query kinds share. */
-import type { Database } from "better-sqlite3";
+import type { Database } from 'better-sqlite3';
 import type {
   OrderByClause,
   Query,
   QueryBase,
   WhereClause
-} from "@jetstreamapp/soql-parser-js";
-import type { ObjectSchema, SchemaRegistry } from "../../schema/types.ts";
-import { compileFilter } from "./conditions.ts";
-import type { FilterEnv } from "./conditions.ts";
-import { malformed, SoqlError, unknownObject, unsupported } from "./errors.ts";
-import { kindOf, collated } from "./operand.ts";
-import type { Operand } from "./operand.ts";
-import { rejectUnsupportedClauses } from "./parse.ts";
-import { AliasSequence, Scope } from "./scope.ts";
-import { toBoolExpr } from "./where.ts";
-import type { Leaf } from "./where.ts";
+} from '@jetstreamapp/soql-parser-js';
+import type { ObjectSchema, SchemaRegistry } from '../../schema/types.ts';
+import { compileFilter } from './conditions.ts';
+import type { FilterEnv } from './conditions.ts';
+import { malformed, SoqlError, unknownObject, unsupported } from './errors.ts';
+import { kindOf, collated } from './operand.ts';
+import type { Operand } from './operand.ts';
+import { rejectUnsupportedClauses } from './parse.ts';
+import { AliasSequence, Scope } from './scope.ts';
+import { toBoolExpr } from './where.ts';
+import type { Leaf } from './where.ts';
 
 export interface EngineContext {
   db: Database;
@@ -32,14 +32,14 @@ export function objectNamed(
   name: string | undefined
 ): ObjectSchema {
   const object = name === undefined ? undefined : registry.object(name);
-  if (!object?.queryable) throw unknownObject(name ?? "");
+  if (!object?.queryable) throw unknownObject(name ?? '');
   return object;
 }
 
 function fieldOperand(scope: Scope, leaf: Leaf): Operand {
-  if ("fn" in leaf)
+  if ('fn' in leaf)
     throw unsupported(
-      `The function ${leaf.fn.functionName ?? leaf.fn.rawValue ?? ""}() in WHERE`
+      `The function ${leaf.fn.functionName ?? leaf.fn.rawValue ?? ''}() in WHERE`
     );
   return scope.resolve(leaf.field);
 }
@@ -53,14 +53,14 @@ function semiJoinSql(
   rejectUnsupportedClauses(query);
   const object = objectNamed(ctx.registry, query.sObject);
   if (query.groupBy !== undefined || query.having !== undefined)
-    throw malformed("semi join sub-selects can not use GROUP BY");
+    throw malformed('semi join sub-selects can not use GROUP BY');
   if (
     query.orderBy !== undefined ||
     query.limit !== undefined ||
     query.offset !== undefined
   ) {
     throw malformed(
-      "semi join sub-selects can not use ORDER BY, LIMIT or OFFSET"
+      'semi join sub-selects can not use ORDER BY, LIMIT or OFFSET'
     );
   }
   const fields = query.fields ?? [];
@@ -68,10 +68,10 @@ function semiJoinSql(
   if (
     fields.length !== 1 ||
     only === undefined ||
-    (only.type !== "Field" && only.type !== "FieldRelationship")
+    (only.type !== 'Field' && only.type !== 'FieldRelationship')
   ) {
     throw malformed(
-      "semi join sub-selects must select exactly one Id or reference field"
+      'semi join sub-selects must select exactly one Id or reference field'
     );
   }
   const scope = new Scope(
@@ -81,11 +81,11 @@ function semiJoinSql(
     query.sObjectAlias
   );
   const path =
-    only.type === "Field"
+    only.type === 'Field'
       ? only.field
-      : [...only.relationships, only.field].join(".");
+      : [...only.relationships, only.field].join('.');
   const selected = scope.resolve(path);
-  if (kindOf(selected.type) !== "id")
+  if (kindOf(selected.type) !== 'id')
     throw malformed(
       `semi join sub-selects must select an Id or reference field, not ${selected.label}`
     );
@@ -95,12 +95,12 @@ function semiJoinSql(
     timeZone: ctx.timeZone,
     operandFor: (leaf) => fieldOperand(scope, leaf),
     semiJoin: () => {
-      throw malformed("Nesting of semi join sub-selects is not supported");
+      throw malformed('Nesting of semi join sub-selects is not supported');
     }
   };
   const where =
     query.where === undefined
-      ? ""
+      ? ''
       : ` AND ${compileFilter(toBoolExpr(query.where), env)}`;
   return `SELECT ${selected.sql} ${scope.fromClause()} WHERE ${selected.sql} IS NOT NULL${where}`;
 }
@@ -132,10 +132,10 @@ export function whereClause(
     filters.push(
       compileFilter(toBoolExpr(where), whereEnv(ctx, scope, params))
     );
-  return filters.length === 0 ? "" : ` WHERE ${filters.join(" AND ")}`;
+  return filters.length === 0 ? '' : ` WHERE ${filters.join(' AND ')}`;
 }
 
-export function orderByList(orderBy: QueryBase["orderBy"]): OrderByClause[] {
+export function orderByList(orderBy: QueryBase['orderBy']): OrderByClause[] {
   if (orderBy === undefined) return [];
   return Array.isArray(orderBy) ? orderBy : [orderBy];
 }
@@ -144,12 +144,12 @@ export function orderByList(orderBy: QueryBase["orderBy"]): OrderByClause[] {
 export function orderTerm(operand: Operand, clause: OrderByClause): string {
   if (operand.field !== null && !operand.field.sortable) {
     throw new SoqlError(
-      "INVALID_FIELD",
+      'INVALID_FIELD',
       `field '${operand.label}' can not be sorted in a query call`
     );
   }
-  const direction = clause.order === "DESC" ? "DESC" : "ASC";
-  const nulls = clause.nulls ?? (direction === "ASC" ? "FIRST" : "LAST");
+  const direction = clause.order === 'DESC' ? 'DESC' : 'ASC';
+  const nulls = clause.nulls ?? (direction === 'ASC' ? 'FIRST' : 'LAST');
   return `${collated(operand)} ${direction} NULLS ${nulls}`;
 }
 
@@ -158,11 +158,11 @@ const MAX_OFFSET = 2000;
 export function limitClause(query: QueryBase, params: unknown[]): string {
   if (query.offset !== undefined && query.offset > MAX_OFFSET) {
     throw new SoqlError(
-      "NUMBER_OUTSIDE_VALID_RANGE",
+      'NUMBER_OUTSIDE_VALID_RANGE',
       `Maximum SOQL offset allowed is ${MAX_OFFSET}`
     );
   }
-  if (query.limit === undefined && query.offset === undefined) return "";
+  if (query.limit === undefined && query.offset === undefined) return '';
   params.push(query.limit ?? -1, query.offset ?? 0);
-  return " LIMIT ? OFFSET ?";
+  return ' LIMIT ? OFFSET ?';
 }

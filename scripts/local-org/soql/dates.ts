@@ -4,7 +4,7 @@
  * correctly as text. Relative literals (TODAY, LAST_N_DAYS:n, ...) denote a range of whole
  * days [start, end) in the org time zone, as Salesforce evaluates them.
  */
-import { malformed, unsupported } from "./errors.ts";
+import { malformed, unsupported } from './errors.ts';
 
 /** A calendar day, independent of any time zone. */
 export interface CivilDate {
@@ -20,7 +20,7 @@ export interface DayRange {
 }
 
 function pad(value: number, width = 2): string {
-  return String(value).padStart(width, "0");
+  return String(value).padStart(width, '0');
 }
 
 export function formatCivil(date: CivilDate): string {
@@ -54,15 +54,15 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat("en-US", {
+    formatter = new Intl.DateTimeFormat('en-US', {
       timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric"
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric'
     });
     formatters.set(timeZone, formatter);
   }
@@ -73,16 +73,16 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 function wallClockMillis(instant: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   const get = (name: string): number => parts[name] ?? 0;
   return Date.UTC(
-    get("year"),
-    get("month") - 1,
-    get("day"),
-    get("hour"),
-    get("minute"),
-    get("second")
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second')
   );
 }
 
@@ -120,34 +120,34 @@ function startOfYear(date: CivilDate): CivilDate {
   return { year: date.year, month: 1, day: 1 };
 }
 
-type Unit = "DAY" | "WEEK" | "MONTH" | "QUARTER" | "YEAR";
+type Unit = 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
 
 function unitStart(unit: Unit, date: CivilDate): CivilDate {
   switch (unit) {
-    case "DAY":
+    case 'DAY':
       return date;
-    case "WEEK":
+    case 'WEEK':
       return startOfWeek(date);
-    case "MONTH":
+    case 'MONTH':
       return startOfMonth(date);
-    case "QUARTER":
+    case 'QUARTER':
       return startOfQuarter(date);
-    case "YEAR":
+    case 'YEAR':
       return startOfYear(date);
   }
 }
 
 function shift(unit: Unit, date: CivilDate, count: number): CivilDate {
   switch (unit) {
-    case "DAY":
+    case 'DAY':
       return addDays(date, count);
-    case "WEEK":
+    case 'WEEK':
       return addDays(date, 7 * count);
-    case "MONTH":
+    case 'MONTH':
       return addMonths(date, count);
-    case "QUARTER":
+    case 'QUARTER':
       return addMonths(date, 3 * count);
-    case "YEAR":
+    case 'YEAR':
       return addMonths(date, 12 * count);
   }
 }
@@ -164,38 +164,38 @@ function unitRange(
 }
 
 const FIXED: Record<string, [Unit, number, number?]> = {
-  YESTERDAY: ["DAY", -1],
-  TODAY: ["DAY", 0],
-  TOMORROW: ["DAY", 1],
-  LAST_WEEK: ["WEEK", -1],
-  THIS_WEEK: ["WEEK", 0],
-  NEXT_WEEK: ["WEEK", 1],
-  LAST_MONTH: ["MONTH", -1],
-  THIS_MONTH: ["MONTH", 0],
-  NEXT_MONTH: ["MONTH", 1],
-  LAST_QUARTER: ["QUARTER", -1],
-  THIS_QUARTER: ["QUARTER", 0],
-  NEXT_QUARTER: ["QUARTER", 1],
-  LAST_YEAR: ["YEAR", -1],
-  THIS_YEAR: ["YEAR", 0],
-  NEXT_YEAR: ["YEAR", 1],
+  YESTERDAY: ['DAY', -1],
+  TODAY: ['DAY', 0],
+  TOMORROW: ['DAY', 1],
+  LAST_WEEK: ['WEEK', -1],
+  THIS_WEEK: ['WEEK', 0],
+  NEXT_WEEK: ['WEEK', 1],
+  LAST_MONTH: ['MONTH', -1],
+  THIS_MONTH: ['MONTH', 0],
+  NEXT_MONTH: ['MONTH', 1],
+  LAST_QUARTER: ['QUARTER', -1],
+  THIS_QUARTER: ['QUARTER', 0],
+  NEXT_QUARTER: ['QUARTER', 1],
+  LAST_YEAR: ['YEAR', -1],
+  THIS_YEAR: ['YEAR', 0],
+  NEXT_YEAR: ['YEAR', 1],
   // The local org's fiscal year is the calendar year (the Salesforce default, January start).
-  LAST_FISCAL_QUARTER: ["QUARTER", -1],
-  THIS_FISCAL_QUARTER: ["QUARTER", 0],
-  NEXT_FISCAL_QUARTER: ["QUARTER", 1],
-  LAST_FISCAL_YEAR: ["YEAR", -1],
-  THIS_FISCAL_YEAR: ["YEAR", 0],
-  NEXT_FISCAL_YEAR: ["YEAR", 1]
+  LAST_FISCAL_QUARTER: ['QUARTER', -1],
+  THIS_FISCAL_QUARTER: ['QUARTER', 0],
+  NEXT_FISCAL_QUARTER: ['QUARTER', 1],
+  LAST_FISCAL_YEAR: ['YEAR', -1],
+  THIS_FISCAL_YEAR: ['YEAR', 0],
+  NEXT_FISCAL_YEAR: ['YEAR', 1]
 };
 
 const N_UNITS: Record<string, Unit> = {
-  DAYS: "DAY",
-  WEEKS: "WEEK",
-  MONTHS: "MONTH",
-  QUARTERS: "QUARTER",
-  YEARS: "YEAR",
-  FISCAL_QUARTERS: "QUARTER",
-  FISCAL_YEARS: "YEAR"
+  DAYS: 'DAY',
+  WEEKS: 'WEEK',
+  MONTHS: 'MONTH',
+  QUARTERS: 'QUARTER',
+  YEARS: 'YEAR',
+  FISCAL_QUARTERS: 'QUARTER',
+  FISCAL_YEARS: 'YEAR'
 };
 
 /**
@@ -211,9 +211,9 @@ export function dateLiteralRange(
   const upper = literal.toUpperCase();
   const fixed = FIXED[upper];
   if (fixed !== undefined) return unitRange(fixed[0], today, fixed[1]);
-  if (upper === "LAST_90_DAYS")
+  if (upper === 'LAST_90_DAYS')
     return { start: addDays(today, -90), end: addDays(today, 1) };
-  if (upper === "NEXT_90_DAYS")
+  if (upper === 'NEXT_90_DAYS')
     return { start: addDays(today, 1), end: addDays(today, 91) };
 
   const match = /^(LAST_N|NEXT_N|N)_([A-Z_]+?)(?:_AGO)?:(\d+)$/.exec(upper);
@@ -222,12 +222,12 @@ export function dateLiteralRange(
     throw unsupported(`The date literal ${literal}`);
   const kind = match[1];
   const n = Number(match[3]);
-  const agoForm = upper.includes("_AGO:");
-  if (kind === "N" && agoForm) return unitRange(unit, today, -n);
-  if (kind === "NEXT_N" && !agoForm) return unitRange(unit, today, 1, n);
-  if (kind === "LAST_N" && !agoForm) {
+  const agoForm = upper.includes('_AGO:');
+  if (kind === 'N' && agoForm) return unitRange(unit, today, -n);
+  if (kind === 'NEXT_N' && !agoForm) return unitRange(unit, today, 1, n);
+  if (kind === 'LAST_N' && !agoForm) {
     // LAST_N_DAYS includes today; the longer units end with the previous unit.
-    if (unit === "DAY")
+    if (unit === 'DAY')
       return { start: addDays(today, -n), end: addDays(today, 1) };
     return unitRange(unit, today, -n, n);
   }
@@ -242,10 +242,10 @@ export interface LiteralBounds {
 /** A day range as comparable storage strings for a date or datetime column. */
 export function rangeBounds(
   range: DayRange,
-  fieldType: "date" | "datetime",
+  fieldType: 'date' | 'datetime',
   timeZone: string
 ): LiteralBounds {
-  if (fieldType === "date")
+  if (fieldType === 'date')
     return { start: formatCivil(range.start), end: formatCivil(range.end) };
   return {
     start: startOfDayUtc(range.start, timeZone).toISOString(),
@@ -294,13 +294,13 @@ export function parseDateTimeLiteral(text: string): string {
   ) {
     throw malformed(`invalid datetime: ${text}`);
   }
-  const millis = Math.round(Number(`0${match[7] ?? ""}`) * 1000);
-  const zone = (match[8] ?? "Z").toUpperCase();
+  const millis = Math.round(Number(`0${match[7] ?? ''}`) * 1000);
+  const zone = (match[8] ?? 'Z').toUpperCase();
   let offsetMinutes = 0;
-  if (zone !== "Z") {
-    const digits = zone.replace(":", "");
+  if (zone !== 'Z') {
+    const digits = zone.replace(':', '');
     offsetMinutes =
-      (digits.startsWith("-") ? -1 : 1) *
+      (digits.startsWith('-') ? -1 : 1) *
       (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5)));
   }
   const utc =
@@ -311,5 +311,5 @@ export function parseDateTimeLiteral(text: string): string {
 
 /** Stored UTC datetime to the REST API's form, e.g. 2026-01-01T00:00:00.000+0000. */
 export function toApiDateTime(stored: string): string {
-  return stored.endsWith("Z") ? `${stored.slice(0, -1)}+0000` : stored;
+  return stored.endsWith('Z') ? `${stored.slice(0, -1)}+0000` : stored;
 }

@@ -3,23 +3,23 @@
  * over the per-object tables (plus one query per child subquery), and returns the full result
  * in Salesforce REST JSON shapes. The server pages the result.
  */
-import type { Database } from "better-sqlite3";
-import type { SchemaRegistry } from "../../schema/types.ts";
+import type { Database } from 'better-sqlite3';
+import type { SchemaRegistry } from '../../schema/types.ts';
 import {
   runAggregateQuery,
   isAggregateQuery,
   isCountQuery
-} from "./aggregate.ts";
-import type { EngineContext } from "./context.ts";
-import { parseSoql } from "./parse.ts";
-import { runRecordQuery } from "./records.ts";
-import type { QueryResult } from "./records.ts";
-import { AliasSequence } from "./scope.ts";
-import { registerSqlFunctions } from "./sql-functions.ts";
+} from './aggregate.ts';
+import type { EngineContext } from './context.ts';
+import { parseSoql } from './parse.ts';
+import { runRecordQuery } from './records.ts';
+import type { QueryResult } from './records.ts';
+import { AliasSequence } from './scope.ts';
+import { registerSqlFunctions } from './sql-functions.ts';
 
-export { SoqlError } from "./errors.ts";
-export type { SoqlErrorCode } from "./errors.ts";
-export type { QueryResult } from "./records.ts";
+export { SoqlError } from './errors.ts';
+export type { SoqlErrorCode } from './errors.ts';
+export type { QueryResult } from './records.ts';
 
 export interface SoqlOptions {
   /** e.g. '64.0', used in record attribute URLs. */
@@ -42,7 +42,7 @@ export function executeSoql(
     db,
     registry,
     now: options.now ?? new Date(),
-    timeZone: options.timeZone ?? "UTC",
+    timeZone: options.timeZone ?? 'UTC',
     urlBase: `/services/data/v${options.apiVersion}/sobjects/`,
     aliases: new AliasSequence()
   };

@@ -1,15 +1,15 @@
 /** Decoding of SOQL string literals and Salesforce record ids. */
-import { invalidOperator, malformed } from "./errors.ts";
+import { invalidOperator, malformed } from './errors.ts';
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  n: "\n",
-  r: "\r",
-  t: "\t",
-  b: "\b",
-  f: "\f",
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
   '"': '"',
   "'": "'",
-  "\\": "\\"
+  '\\': '\\'
 };
 
 /**
@@ -21,19 +21,19 @@ export function decodeString(raw: string, forLike = false): string {
   if (raw.length < 2 || !raw.startsWith("'") || !raw.endsWith("'"))
     throw malformed(`expected a quoted string: ${raw}`);
   const body = raw.slice(1, -1);
-  let out = "";
+  let out = '';
   for (let i = 0; i < body.length; i++) {
     const ch = body.charAt(i);
-    if (ch !== "\\") {
+    if (ch !== '\\') {
       out += ch;
       continue;
     }
     const next = body.charAt(i + 1);
     i++;
-    if (next === "%" || next === "_") {
+    if (next === '%' || next === '_') {
       out += forLike ? `\\${next}` : next;
     } else if (
-      next === "u" &&
+      next === 'u' &&
       /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))
     ) {
       out += escapeForLike(
@@ -42,7 +42,7 @@ export function decodeString(raw: string, forLike = false): string {
       );
       i += 4;
     } else if (next in SIMPLE_ESCAPES) {
-      out += escapeForLike(SIMPLE_ESCAPES[next] ?? "", forLike);
+      out += escapeForLike(SIMPLE_ESCAPES[next] ?? '', forLike);
     } else {
       throw malformed(
         `Invalid string literal ${raw}. Illegal character sequence '\\${next}' in string literal.`
@@ -53,22 +53,22 @@ export function decodeString(raw: string, forLike = false): string {
 }
 
 function escapeForLike(text: string, forLike: boolean): string {
-  return forLike && text === "\\" ? "\\\\" : text;
+  return forLike && text === '\\' ? '\\\\' : text;
 }
 
-const ID_SUFFIX_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+const ID_SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** The 18-character form of a 15- or 18-character id (the suffix encodes the letter case). */
 export function toId18(id: string): string {
   if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id))
     throw invalidOperator(`invalid ID field: ${id}`);
   const base = id.slice(0, 15);
-  let suffix = "";
+  let suffix = '';
   for (let chunk = 0; chunk < 3; chunk++) {
     let bits = 0;
     for (let i = 0; i < 5; i++) {
       const ch = base.charAt(chunk * 5 + i);
-      if (ch >= "A" && ch <= "Z") bits |= 1 << i;
+      if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
     }
     suffix += ID_SUFFIX_ALPHABET.charAt(bits);
   }

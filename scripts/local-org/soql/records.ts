@@ -4,22 +4,22 @@ import type {
   Query,
   QueryBase,
   Subquery
-} from "@jetstreamapp/soql-parser-js";
-import type { FieldSchema, ObjectSchema } from "../../schema/types.ts";
+} from '@jetstreamapp/soql-parser-js';
+import type { FieldSchema, ObjectSchema } from '../../schema/types.ts';
 import {
   whereClause,
   limitClause,
   objectNamed,
   orderByList,
   orderTerm
-} from "./context.ts";
-import type { EngineContext } from "./context.ts";
-import { malformed, unknownChildRelationship, unsupported } from "./errors.ts";
-import { quoteIdent } from "./operand.ts";
-import { rejectUnsupportedClauses } from "./parse.ts";
-import { Scope } from "./scope.ts";
-import { ColumnList, RecordShape } from "./shape.ts";
-import type { Row, SObjectRecord } from "./shape.ts";
+} from './context.ts';
+import type { EngineContext } from './context.ts';
+import { malformed, unknownChildRelationship, unsupported } from './errors.ts';
+import { quoteIdent } from './operand.ts';
+import { rejectUnsupportedClauses } from './parse.ts';
+import { Scope } from './scope.ts';
+import { ColumnList, RecordShape } from './shape.ts';
+import type { Row, SObjectRecord } from './shape.ts';
 
 export interface QueryResult {
   totalSize: number;
@@ -54,10 +54,10 @@ function expandFieldsFunction(
   query: QueryBase
 ): string[] {
   const kind = argument.toUpperCase();
-  if (kind !== "ALL" && kind !== "STANDARD" && kind !== "CUSTOM")
+  if (kind !== 'ALL' && kind !== 'STANDARD' && kind !== 'CUSTOM')
     throw malformed(`unexpected FIELDS argument: ${argument}`);
   if (
-    kind !== "STANDARD" &&
+    kind !== 'STANDARD' &&
     (query.limit === undefined || query.limit > MAX_FIELDS_FUNCTION_LIMIT)
   ) {
     throw malformed(
@@ -66,15 +66,15 @@ function expandFieldsFunction(
   }
   // Compound fields are left out: the local org stores only their components.
   return object.fields
-    .filter((f) => f.type !== "address" && f.type !== "location")
-    .filter((f) => kind === "ALL" || (kind === "CUSTOM") === f.custom)
+    .filter((f) => f.type !== 'address' && f.type !== 'location')
+    .filter((f) => kind === 'ALL' || (kind === 'CUSTOM') === f.custom)
     .map((f) => f.name);
 }
 
 export function fieldPath(item: SoqlFieldType): string | null {
-  if (item.type === "Field") return item.field;
-  if (item.type === "FieldRelationship")
-    return [...item.relationships, item.field].join(".");
+  if (item.type === 'Field') return item.field;
+  if (item.type === 'FieldRelationship')
+    return [...item.relationships, item.field].join('.');
   return null;
 }
 
@@ -111,7 +111,7 @@ function compileRecordPlan(
 ): RecordPlan & { parentColumn: number } {
   rejectUnsupportedClauses(query);
   if (query.groupBy !== undefined || query.having !== undefined)
-    throw malformed("GROUP BY is not allowed in a child subquery");
+    throw malformed('GROUP BY is not allowed in a child subquery');
   const scope = new Scope(
     ctx.registry,
     object,
@@ -135,22 +135,22 @@ function compileRecordPlan(
     const path = fieldPath(item);
     if (path !== null) {
       addPath(path);
-    } else if (item.type === "FieldFunctionExpression") {
-      if (item.functionName.toUpperCase() !== "FIELDS")
+    } else if (item.type === 'FieldFunctionExpression') {
+      if (item.functionName.toUpperCase() !== 'FIELDS')
         throw unsupported(`The function ${item.functionName}()`);
       const argument = item.parameters[0];
-      if (typeof argument !== "string")
-        throw malformed("FIELDS() takes ALL, STANDARD or CUSTOM");
+      if (typeof argument !== 'string')
+        throw malformed('FIELDS() takes ALL, STANDARD or CUSTOM');
       for (const name of expandFieldsFunction(object, argument, query))
         addPath(name);
-    } else if (item.type === "FieldSubquery") {
+    } else if (item.type === 'FieldSubquery') {
       if (parentLink !== null)
-        throw unsupported("A child subquery nested in a child subquery");
+        throw unsupported('A child subquery nested in a child subquery');
       const plan = compileChildPlan(ctx, object, item.subquery);
       shape.addSlot(plan.key);
       children.push(plan);
     } else {
-      throw unsupported("TYPEOF");
+      throw unsupported('TYPEOF');
     }
   }
 
@@ -165,12 +165,12 @@ function compileRecordPlan(
         ];
   const where = whereClause(ctx, scope, query.where, params, link);
   const order = orderByList(query.orderBy).map((clause) => {
-    if (!("field" in clause))
-      throw unsupported(`ORDER BY ${clause.fn.functionName ?? "a function"}()`);
+    if (!('field' in clause))
+      throw unsupported(`ORDER BY ${clause.fn.functionName ?? 'a function'}()`);
     return orderTerm(scope.resolve(clause.field), clause);
   });
-  const orderSql = order.length === 0 ? "" : ` ORDER BY ${order.join(", ")}`;
-  const limit = parentLink === null ? limitClause(query, params) : "";
+  const orderSql = order.length === 0 ? '' : ` ORDER BY ${order.join(', ')}`;
+  const limit = parentLink === null ? limitClause(query, params) : '';
   const sql = `SELECT ${columns.selectClause()} ${scope.fromClause()}${where}${orderSql}${limit}`;
   return {
     sql,
@@ -193,7 +193,7 @@ function compileChildPlan(
     subquery.relationshipName
   );
   if (subquery.offset !== undefined)
-    throw unsupported("OFFSET in a child subquery");
+    throw unsupported('OFFSET in a child subquery');
   const plan = compileRecordPlan(ctx, child, subquery, field);
   return {
     key,

@@ -8,10 +8,10 @@ import type {
   FieldSchema,
   ObjectSchema,
   SchemaRegistry
-} from "../../schema/types.ts";
-import { noSuchColumn, unknownRelationship, unsupported } from "./errors.ts";
-import { quoteIdent } from "./operand.ts";
-import type { Operand } from "./operand.ts";
+} from '../../schema/types.ts';
+import { noSuchColumn, unknownRelationship, unsupported } from './errors.ts';
+import { quoteIdent } from './operand.ts';
+import type { Operand } from './operand.ts';
 
 export interface JoinTarget {
   object: ObjectSchema;
@@ -46,7 +46,7 @@ export class AliasSequence {
 /** The relationship name a lookup field is traversed by. */
 function relationshipNameOf(field: FieldSchema): string | null {
   if (field.relationshipName !== null) return field.relationshipName;
-  if (field.name.endsWith("__c")) return `${field.name.slice(0, -3)}__r`;
+  if (field.name.endsWith('__c')) return `${field.name.slice(0, -3)}__r`;
   return null;
 }
 
@@ -57,7 +57,7 @@ function findRelationship(
   const lower = name.toLowerCase();
   return object.fields.find(
     (field) =>
-      field.type === "reference" &&
+      field.type === 'reference' &&
       relationshipNameOf(field)?.toLowerCase() === lower
   );
 }
@@ -71,7 +71,7 @@ function findField(
 }
 
 function rejectCompound(field: FieldSchema): FieldSchema {
-  if (field.type === "address" || field.type === "location") {
+  if (field.type === 'address' || field.type === 'location') {
     throw unsupported(
       `The compound field ${field.name} (select its component fields instead)`
     );
@@ -99,11 +99,11 @@ export class Scope {
     return [
       `FROM ${quoteIdent(this.object.name)} AS ${this.alias}`,
       ...this.joinSql
-    ].join(" ");
+    ].join(' ');
   }
 
   splitPath(path: string): string[] {
-    const segments = path.split(".");
+    const segments = path.split('.');
     if (
       segments.length > 1 &&
       this.sObjectAlias !== undefined &&
@@ -116,7 +116,7 @@ export class Scope {
 
   resolve(path: string): ResolvedField {
     const segments = this.splitPath(path);
-    const fieldName = segments.pop() ?? "";
+    const fieldName = segments.pop() ?? '';
     let join: JoinNode | null = null;
     for (const segment of segments) join = this.joinFor(join, segment);
     if (join === null) {
@@ -136,19 +136,19 @@ export class Scope {
   }
 
   private resolveOnJoin(join: JoinNode, fieldName: string): ResolvedField {
-    if (join.polymorphic && fieldName.toLowerCase() === "type") {
+    if (join.polymorphic && fieldName.toLowerCase() === 'type') {
       // The Name object's Type: the object the id belongs to.
       const cases = join.targets.map(
         (t) =>
           `WHEN ${t.alias}."Id" IS NOT NULL THEN '${t.object.name.replaceAll("'", "''")}'`
       );
       return {
-        sql: `(CASE ${cases.join(" ")} END)`,
-        type: "picklist",
-        label: "Type",
+        sql: `(CASE ${cases.join(' ')} END)`,
+        type: 'picklist',
+        label: 'Type',
         field: null,
         join,
-        name: "Type"
+        name: 'Type'
       };
     }
     const found = join.targets
@@ -161,7 +161,7 @@ export class Scope {
     if (first === undefined) {
       throw noSuchColumn(
         fieldName,
-        join.polymorphic ? "Name" : (join.targets[0]?.object.name ?? "Name")
+        join.polymorphic ? 'Name' : (join.targets[0]?.object.name ?? 'Name')
       );
     }
     const field = rejectCompound(first.field);
@@ -170,8 +170,8 @@ export class Scope {
     );
     const sql =
       columns.length === 1
-        ? (columns[0] ?? "")
-        : `COALESCE(${columns.join(", ")})`;
+        ? (columns[0] ?? '')
+        : `COALESCE(${columns.join(', ')})`;
     return {
       sql,
       type: field.type,
@@ -191,7 +191,7 @@ export class Scope {
       owner === undefined ? undefined : findRelationship(owner, segment);
     if (field === undefined) throw unknownRelationship(segment);
     const relationshipName = relationshipNameOf(field) ?? segment;
-    const key = `${parent?.key ?? ""}.${relationshipName.toLowerCase()}`;
+    const key = `${parent?.key ?? ''}.${relationshipName.toLowerCase()}`;
     const existing = this.joins.get(key);
     if (existing !== undefined) return existing;
 

@@ -3,10 +3,10 @@
  * key, nested parent objects, value conversion) is compiled once per query into closures, so
  * shaping a row is a handful of array reads and property writes.
  */
-import type { FieldType } from "../../schema/types.ts";
-import { toApiDateTime } from "./dates.ts";
-import { malformed } from "./errors.ts";
-import type { JoinNode } from "./scope.ts";
+import type { FieldType } from '../../schema/types.ts';
+import { toApiDateTime } from './dates.ts';
+import { malformed } from './errors.ts';
+import type { JoinNode } from './scope.ts';
 
 export type Row = unknown[];
 export type SObjectRecord = Record<string, unknown>;
@@ -16,23 +16,23 @@ const identity: Converter = (value) => value;
 
 /** Ids are stored as TEXT; anything else means a corrupt row, shown as SQLite returned it. */
 function idText(value: unknown): string {
-  return typeof value === "string" ? value : JSON.stringify(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 export function converterFor(type: FieldType): Converter {
   switch (type) {
-    case "boolean":
+    case 'boolean':
       return (value) =>
-        value === null ? null : value !== 0 && value !== "0" && value !== false;
-    case "int":
-    case "long":
-    case "double":
-    case "currency":
-    case "percent":
+        value === null ? null : value !== 0 && value !== '0' && value !== false;
+    case 'int':
+    case 'long':
+    case 'double':
+    case 'currency':
+    case 'percent':
       return (value) => (value === null ? null : Number(value));
-    case "datetime":
+    case 'datetime':
       return (value) =>
-        typeof value === "string" ? toApiDateTime(value) : value;
+        typeof value === 'string' ? toApiDateTime(value) : value;
     default:
       return identity;
   }
@@ -48,19 +48,19 @@ export class ColumnList {
   }
 
   selectClause(): string {
-    return this.expressions.map((sql, i) => `${sql} AS c${i}`).join(", ");
+    return this.expressions.map((sql, i) => `${sql} AS c${i}`).join(', ');
   }
 }
 
 interface ValueNode {
-  kind: "value";
+  kind: 'value';
   key: string;
   column: number;
   convert: Converter;
 }
 
 interface ParentNode {
-  kind: "parent";
+  kind: 'parent';
   key: string;
   join: JoinNode;
   /** Id column of each join target, to tell which one matched. */
@@ -70,7 +70,7 @@ interface ParentNode {
 
 /** A child subquery's slot; its value is filled in after the parent rows are read. */
 interface SlotNode {
-  kind: "slot";
+  kind: 'slot';
   key: string;
 }
 
@@ -97,7 +97,7 @@ export class RecordShape {
     if (siblings.some((node) => node.key === name))
       throw malformed(`duplicate field selected: ${name}`);
     siblings.push({
-      kind: "value",
+      kind: 'value',
       key: name,
       column: this.columns.add(sql),
       convert: converterFor(type)
@@ -107,20 +107,20 @@ export class RecordShape {
   addSlot(key: string): void {
     if (this.nodes.some((node) => node.key === key))
       throw malformed(`duplicate field selected: ${key}`);
-    this.nodes.push({ kind: "slot", key });
+    this.nodes.push({ kind: 'slot', key });
   }
 
   private childrenOf(join: JoinNode | null): OutNode[] {
     if (join === null) return this.nodes;
     const siblings = this.childrenOf(join.parent);
     let node = siblings.find(
-      (n): n is ParentNode => n.kind === "parent" && n.join === join
+      (n): n is ParentNode => n.kind === 'parent' && n.join === join
     );
     if (node === undefined) {
       if (siblings.some((n) => n.key === join.relationshipName))
         throw malformed(`duplicate field selected: ${join.relationshipName}`);
       node = {
-        kind: "parent",
+        kind: 'parent',
         key: join.relationshipName,
         join,
         targetIds: join.targets.map((t) => ({
@@ -158,17 +158,17 @@ function compileNodes(
   const steps = nodes.map((node): ((row: Row, into: SObjectRecord) => void) => {
     const key = node.key;
     switch (node.kind) {
-      case "value": {
+      case 'value': {
         const { column, convert } = node;
         return (row, into) => {
           into[key] = convert(row[column] ?? null);
         };
       }
-      case "slot":
+      case 'slot':
         return (_row, into) => {
           into[key] = null;
         };
-      case "parent": {
+      case 'parent': {
         const fill = compileNodes(node.children, urlBase);
         const targets = node.targetIds;
         const polymorphic = node.join.polymorphic;
@@ -179,7 +179,7 @@ function compileNodes(
             if (id === null || id === undefined) continue;
             parent = {
               attributes: {
-                type: polymorphic ? "Name" : target.type,
+                type: polymorphic ? 'Name' : target.type,
                 url: `${urlBase}${target.type}/${idText(id)}`
               }
             };

@@ -2,26 +2,26 @@
  * SQL functions the compiled queries call for semantics SQLite lacks: full Unicode case
  * folding, and multi-select picklist matching (values are stored as 'A;B;C').
  */
-import type { Database } from "better-sqlite3";
-import { fold } from "./literals.ts";
+import type { Database } from 'better-sqlite3';
+import { fold } from './literals.ts';
 
 const registered = new WeakSet<Database>();
 
 function valuesOf(stored: string): Set<string> {
-  return new Set(stored.split(";").map((v) => fold(v.trim())));
+  return new Set(stored.split(';').map((v) => fold(v.trim())));
 }
 
 export function registerSqlFunctions(db: Database): void {
   if (registered.has(db)) return;
-  db.function("soql_fold", { deterministic: true }, (value: unknown) =>
-    typeof value === "string" ? fold(value) : value
+  db.function('soql_fold', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? fold(value) : value
   );
   // INCLUDES: true when any term's values all occur in the stored set (terms are 'A;B').
   db.function(
-    "soql_includes",
+    'soql_includes',
     { deterministic: true },
     (stored: unknown, termsJson: unknown) => {
-      if (typeof stored !== "string" || typeof termsJson !== "string") return 0;
+      if (typeof stored !== 'string' || typeof termsJson !== 'string') return 0;
       const have = valuesOf(stored);
       const terms = JSON.parse(termsJson) as string[][];
       return terms.some((term) => term.every((value) => have.has(value)))
@@ -31,10 +31,10 @@ export function registerSqlFunctions(db: Database): void {
   );
   // '=' on a multi-select picklist matches the same set of values in any order.
   db.function(
-    "soql_mps_equals",
+    'soql_mps_equals',
     { deterministic: true },
     (stored: unknown, expected: unknown) => {
-      if (typeof stored !== "string" || typeof expected !== "string")
+      if (typeof stored !== 'string' || typeof expected !== 'string')
         return null;
       const have = valuesOf(stored);
       const want = valuesOf(expected);

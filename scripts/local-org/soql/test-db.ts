@@ -3,17 +3,17 @@
  * type, and an in-memory SQLite database laid out by the storage contract (one table per
  * object, one column per stored field).
  */
-import Database from "better-sqlite3";
-import type { Database as Db } from "better-sqlite3";
-import { buildRegistry, mergeFields } from "../../schema/registry.ts";
-import { loadStandardObjects } from "../../schema/standard.ts";
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { buildRegistry, mergeFields } from '../../schema/registry.ts';
+import { loadStandardObjects } from '../../schema/standard.ts';
 import type {
   FieldSchema,
   FieldType,
   ObjectSchema,
   SchemaRegistry
-} from "../../schema/types.ts";
-import { toId18 } from "./literals.ts";
+} from '../../schema/types.ts';
+import { toId18 } from './literals.ts';
 
 export function field(
   name: string,
@@ -24,7 +24,7 @@ export function field(
     name,
     label: name,
     type,
-    length: type === "reference" || type === "id" ? 18 : 255,
+    length: type === 'reference' || type === 'id' ? 18 : 255,
     precision: 0,
     scale: 0,
     createable: true,
@@ -44,17 +44,17 @@ export function field(
     defaultValue: null,
     referenceTo: [],
     relationshipName: null,
-    custom: name.endsWith("__c"),
+    custom: name.endsWith('__c'),
     inlineHelpText: null,
     ...extra
   };
 }
 
 const severityRule: ObjectSchema = {
-  name: "Incident_Severity_Rule__mdt",
-  label: "Incident Severity Rule",
-  labelPlural: "Incident Severity Rules",
-  keyPrefix: "m01",
+  name: 'Incident_Severity_Rule__mdt',
+  label: 'Incident Severity Rule',
+  labelPlural: 'Incident Severity Rules',
+  keyPrefix: 'm01',
   custom: true,
   customSetting: false,
   customMetadata: true,
@@ -63,12 +63,12 @@ const severityRule: ObjectSchema = {
   deletable: false,
   queryable: true,
   fields: [
-    field("Id", "id"),
-    field("DeveloperName", "string"),
-    field("MasterLabel", "string"),
-    field("Urgency__c", "double"),
-    field("Impact__c", "double"),
-    field("Severity__c", "double")
+    field('Id', 'id'),
+    field('DeveloperName', 'string'),
+    field('MasterLabel', 'string'),
+    field('Urgency__c', 'double'),
+    field('Impact__c', 'double'),
+    field('Severity__c', 'double')
   ],
   childRelationships: []
 };
@@ -78,13 +78,13 @@ export function testRegistry(): SchemaRegistry {
     loadStandardObjects(),
     new Map([
       [
-        "Case",
+        'Case',
         [
-          field("Impact_Areas__c", "multipicklist"),
-          field("Score__c", "double"),
-          field("Escalated_Incident__c", "reference", {
-            referenceTo: ["Incident"],
-            relationshipName: "Escalated_Incident__r"
+          field('Impact_Areas__c', 'multipicklist'),
+          field('Score__c', 'double'),
+          field('Escalated_Incident__c', 'reference', {
+            referenceTo: ['Incident'],
+            relationshipName: 'Escalated_Incident__r'
           })
         ]
       ]
@@ -94,25 +94,25 @@ export function testRegistry(): SchemaRegistry {
 }
 
 function columnType(type: FieldType): string {
-  if (type === "boolean" || type === "int" || type === "long") return "INTEGER";
-  if (type === "double" || type === "currency" || type === "percent")
-    return "REAL";
-  return "TEXT";
+  if (type === 'boolean' || type === 'int' || type === 'long') return 'INTEGER';
+  if (type === 'double' || type === 'currency' || type === 'percent')
+    return 'REAL';
+  return 'TEXT';
 }
 
 export function createDb(registry: SchemaRegistry): Db {
-  const db = new Database(":memory:");
+  const db = new Database(':memory:');
   for (const object of registry.objects()) {
     // Column names are case-insensitive in SQLite; the first spelling wins.
-    const seen = new Set<string>(["id"]);
+    const seen = new Set<string>(['id']);
     const columns = object.fields
-      .filter((f) => f.type !== "address" && f.type !== "location")
+      .filter((f) => f.type !== 'address' && f.type !== 'location')
       .filter(
         (f) => !seen.has(f.name.toLowerCase()) && seen.add(f.name.toLowerCase())
       )
       .map((f) => `"${f.name}" ${columnType(f.type)}`);
     db.exec(
-      `CREATE TABLE "${object.name}" ("Id" TEXT PRIMARY KEY${columns.map((c) => `, ${c}`).join("")})`
+      `CREATE TABLE "${object.name}" ("Id" TEXT PRIMARY KEY${columns.map((c) => `, ${c}`).join('')})`
     );
   }
   return db;
@@ -120,7 +120,7 @@ export function createDb(registry: SchemaRegistry): Db {
 
 /** A valid 18-character id with the object's key prefix. */
 export function idFor(keyPrefix: string, n: number): string {
-  return toId18(`${keyPrefix}${String(n).padStart(12, "0")}`);
+  return toId18(`${keyPrefix}${String(n).padStart(12, '0')}`);
 }
 
 export function insert(
@@ -131,7 +131,7 @@ export function insert(
   for (const row of rows) {
     const names = Object.keys(row);
     db.prepare(
-      `INSERT INTO "${object}" (${names.map((n) => `"${n}"`).join(", ")}) VALUES (${names.map(() => "?").join(", ")})`
+      `INSERT INTO "${object}" (${names.map((n) => `"${n}"`).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
     ).run(...names.map((n) => row[n] ?? null));
   }
 }

@@ -9,40 +9,40 @@ import type {
   NegationCondition,
   ValueQueryCondition,
   WhereClause
-} from "@jetstreamapp/soql-parser-js";
-import { malformed } from "./errors.ts";
+} from '@jetstreamapp/soql-parser-js';
+import { malformed } from './errors.ts';
 
 /** A condition with an operator (the parser also puts bare `NOT (` markers in condition slots). */
 export type Leaf = Exclude<Condition, NegationCondition> | ValueQueryCondition;
 
 export type BoolExpr =
-  | { kind: "and" | "or"; items: BoolExpr[] }
-  | { kind: "not"; item: BoolExpr }
-  | { kind: "leaf"; leaf: Leaf };
+  | { kind: 'and' | 'or'; items: BoolExpr[] }
+  | { kind: 'not'; item: BoolExpr }
+  | { kind: 'leaf'; leaf: Leaf };
 
-type Token = "(" | ")" | "AND" | "OR" | "NOT" | { leaf: Leaf };
+type Token = '(' | ')' | 'AND' | 'OR' | 'NOT' | { leaf: Leaf };
 
 function isLeaf(value: object): value is Leaf {
-  return "operator" in value;
+  return 'operator' in value;
 }
 
 function tokenize(clause: WhereClause | HavingClause, tokens: Token[]): void {
   let node: WhereClause | HavingClause | undefined = clause;
   while (node !== undefined) {
     const left = node.left as Leaf | { openParen?: number } | null;
-    const operator = "operator" in node ? node.operator : undefined;
+    const operator = 'operator' in node ? node.operator : undefined;
     if (left === null || !isLeaf(left)) {
-      for (let i = 0; i < (left?.openParen ?? 0); i++) tokens.push("(");
-      if (operator !== "NOT")
-        throw malformed("unexpected token in WHERE clause");
-      tokens.push("NOT");
+      for (let i = 0; i < (left?.openParen ?? 0); i++) tokens.push('(');
+      if (operator !== 'NOT')
+        throw malformed('unexpected token in WHERE clause');
+      tokens.push('NOT');
     } else {
-      for (let i = 0; i < (left.openParen ?? 0); i++) tokens.push("(");
+      for (let i = 0; i < (left.openParen ?? 0); i++) tokens.push('(');
       tokens.push({ leaf: left });
-      for (let i = 0; i < (left.closeParen ?? 0); i++) tokens.push(")");
+      for (let i = 0; i < (left.closeParen ?? 0); i++) tokens.push(')');
       if (operator !== undefined) tokens.push(operator);
     }
-    node = "right" in node ? node.right : undefined;
+    node = 'right' in node ? node.right : undefined;
   }
 }
 
@@ -63,16 +63,16 @@ class TreeBuilder {
   }
 
   private describe(token: Token | undefined): string {
-    if (token === undefined) return "end of filter";
-    return typeof token === "string" ? token : "condition";
+    if (token === undefined) return 'end of filter';
+    return typeof token === 'string' ? token : 'condition';
   }
 
   private expression(): BoolExpr {
     const first = this.unary();
     const next = this.peek();
-    if (next !== "AND" && next !== "OR") return first;
+    if (next !== 'AND' && next !== 'OR') return first;
     const items = [first];
-    while (this.peek() === "AND" || this.peek() === "OR") {
+    while (this.peek() === 'AND' || this.peek() === 'OR') {
       if (this.peek() !== next)
         throw malformed(
           `unexpected token: '${this.describe(this.peek())}' (use parentheses when mixing AND and OR)`
@@ -80,24 +80,24 @@ class TreeBuilder {
       this.position++;
       items.push(this.unary());
     }
-    return { kind: next === "AND" ? "and" : "or", items };
+    return { kind: next === 'AND' ? 'and' : 'or', items };
   }
 
   private unary(): BoolExpr {
     const token = this.peek();
     this.position++;
-    if (token === "NOT") return { kind: "not", item: this.unary() };
-    if (token === "(") {
+    if (token === 'NOT') return { kind: 'not', item: this.unary() };
+    if (token === '(') {
       const inner = this.expression();
-      if (this.peek() !== ")")
+      if (this.peek() !== ')')
         throw malformed(
           `unexpected token: '${this.describe(this.peek())}', expected ')'`
         );
       this.position++;
       return inner;
     }
-    if (token !== undefined && typeof token !== "string")
-      return { kind: "leaf", leaf: token.leaf };
+    if (token !== undefined && typeof token !== 'string')
+      return { kind: 'leaf', leaf: token.leaf };
     throw malformed(`unexpected token: '${this.describe(token)}'`);
   }
 }
