@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   indexSchema,
+  loadProjectSchema,
   mergeSchemas,
-  readStandardObjects
+  readStandardObjects,
+  readSupplementObjects,
+  withSupplement
 } from './apex-schema.ts';
 
 const fixtureForceApp = new URL('./__fixtures__/force-app', import.meta.url)
@@ -44,5 +50,52 @@ void describe('project schema for the field-reference check', () => {
       standard.find((object) => object.name === 'Incident')?.fields.length,
       before
     );
+  });
+});
+
+void describe('supplement of standard objects Apex uses', () => {
+  void it('adds objects the standard schema lacks, with their lookups', () => {
+    const schema = loadProjectSchema(fixtureForceApp);
+    assert.equal(
+      schema.field('UserRecordAccess', 'HasEditAccess')?.name,
+      'HasEditAccess'
+    );
+    assert.deepEqual(
+      schema.parentRelationship('PermissionSetAssignment', 'Assignee'),
+      ['User']
+    );
+  });
+
+  void it('rejects an object that the standard schema already describes', () => {
+    const standard = readStandardObjects();
+    const incident = standard.filter((object) => object.name === 'Incident');
+    assert.throws(
+      () => withSupplement(standard, incident),
+      /Incident already in the standard schema/
+    );
+  });
+
+  void it('names the file and entry of a malformed supplement', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'apex-supplement-'));
+    try {
+      const file = join(folder, 'supplement.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          objects: [{ name: 'Profile', fields: [{ name: 'OwnerId' }] }]
+        })
+      );
+      assert.throws(
+        () => readSupplementObjects(file),
+        /supplement\.json: Profile\.fields\[0\] must be a name or/
+      );
+      writeFileSync(file, JSON.stringify({ objects: [{ fields: [] }] }));
+      assert.throws(
+        () => readSupplementObjects(file),
+        /objects\[0\] needs a "name"/
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

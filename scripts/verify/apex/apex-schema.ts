@@ -132,6 +132,136 @@ export function readStandardObjects(
   return data.objects;
 }
 
+export const SUPPLEMENT_FILE = new URL(
+  '../data/apex-standard-objects.json',
+  import.meta.url
+);
+
+/** Only what the field-reference check reads: the name and, for lookups, where they point. */
+function referenceOnlyField(
+  name: string,
+  referenceTo: string[],
+  relationshipName: string | null
+): FieldSchema {
+  return {
+    name,
+    label: name,
+    type:
+      name === 'Id' ? 'id' : referenceTo.length > 0 ? 'reference' : 'anyType',
+    length: 0,
+    precision: 0,
+    scale: 0,
+    createable: false,
+    updateable: false,
+    nillable: true,
+    defaultedOnCreate: false,
+    filterable: true,
+    sortable: true,
+    groupable: true,
+    unique: false,
+    externalId: false,
+    idLookup: name === 'Id',
+    autoNumber: false,
+    calculated: false,
+    restrictedPicklist: false,
+    picklistValues: [],
+    defaultValue: null,
+    referenceTo,
+    relationshipName,
+    custom: false,
+    inlineHelpText: null
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Standard objects Apex uses that the standard schema lacks (scripts/verify/data/
+ * apex-standard-objects.json): each with its field names and lookups, nothing more.
+ */
+export function readSupplementObjects(
+  file: URL | string = SUPPLEMENT_FILE
+): ObjectSchema[] {
+  const label = file instanceof URL ? file.pathname : file;
+  const data: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  const objects = isRecord(data) ? data.objects : undefined;
+  if (!Array.isArray(objects))
+    throw new Error(`${label}: expected { "objects": [...] }`);
+  return objects.map((entry: unknown, index): ObjectSchema => {
+    if (
+      !isRecord(entry) ||
+      typeof entry.name !== 'string' ||
+      !Array.isArray(entry.fields)
+    ) {
+      throw new Error(
+        `${label}: objects[${index}] needs a "name" and a "fields" array`
+      );
+    }
+    const objectName = entry.name;
+    const fields = entry.fields.map(
+      (field: unknown, fieldIndex): FieldSchema => {
+        if (typeof field === 'string')
+          return referenceOnlyField(field, [], null);
+        if (
+          isRecord(field) &&
+          typeof field.name === 'string' &&
+          typeof field.relationshipName === 'string' &&
+          Array.isArray(field.referenceTo) &&
+          field.referenceTo.every((target) => typeof target === 'string')
+        ) {
+          return referenceOnlyField(
+            field.name,
+            field.referenceTo,
+            field.relationshipName
+          );
+        }
+        throw new Error(
+          `${label}: ${objectName}.fields[${fieldIndex}] must be a name or { name, referenceTo, relationshipName }`
+        );
+      }
+    );
+    return {
+      name: objectName,
+      label: objectName,
+      labelPlural: objectName,
+      keyPrefix: '',
+      custom: false,
+      customSetting: false,
+      customMetadata: false,
+      createable: false,
+      updateable: false,
+      deletable: false,
+      queryable: true,
+      fields,
+      childRelationships: []
+    };
+  });
+}
+
+/** Standard objects plus the supplement; an object in both is a mistake in the supplement. */
+export function withSupplement(
+  standard: readonly ObjectSchema[],
+  supplement: readonly ObjectSchema[]
+): ObjectSchema[] {
+  const known = new Set(standard.map((object) => lower(object.name)));
+  const duplicates = supplement.filter((object) =>
+    known.has(lower(object.name))
+  );
+  if (duplicates.length > 0) {
+    throw new Error(
+      `${SUPPLEMENT_FILE.pathname}: ${duplicates.map((object) => object.name).join(', ')} already in the standard schema; remove from the supplement`
+    );
+  }
+  return [...standard, ...supplement];
+}
+
 export function loadProjectSchema(forceAppDir: string): SchemaIndex {
-  return indexSchema(mergeSchemas(readStandardObjects(), forceAppDir));
+  return indexSchema(
+    mergeSchemas(
+      withSupplement(readStandardObjects(), readSupplementObjects()),
+      forceAppDir
+    )
+  );
 }

@@ -256,6 +256,14 @@ void describe('fields of typed records', () => {
     ]);
   });
 
+  void it('reports name = value construction of an object the schema lacks', async () => {
+    const problems = await problemsIn(`
+      SObject row = new Incidnet(Subject = 'x');`);
+    assert.deepEqual(problems, [
+      '5: unknown object Incidnet (new ...(field = value))'
+    ]);
+  });
+
   void it('leaves generic SObject values and non-sObject types alone', async () => {
     const problems = await problemsIn(`
       SObject anything = null;

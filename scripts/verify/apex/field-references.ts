@@ -395,6 +395,16 @@ class FieldReferenceWalker {
     if (creator === undefined) return OTHER;
     const type = this.typeOfRef(child(creator, 'type'));
     if (kind(creator) === 'NewObject$NewKeyValue') {
+      // Only sObjects are built from name = value pairs, so an unknown type here is a missing object.
+      if (type.kind !== 'sobject') {
+        const typeName = identifiers(
+          children(child(creator, 'type') ?? {}, 'names')
+        );
+        this.report(
+          typeName[0]?.line ?? 0,
+          `unknown object ${typeName.map((name) => name.value).join('.')} (new ...(field = value))`
+        );
+      }
       for (const pair of children(creator, 'keyValues')) {
         const name = identifier(child(pair, 'name'));
         if (name && type.kind === 'sobject')
