@@ -50,6 +50,8 @@ export function beforeWrite(
       incident(ctx, row, before);
       break;
     case 'Case':
+      if (!before && row.BusinessHoursId === null)
+        row.BusinessHoursId = defaultBusinessHoursId(ctx);
       if ('Status' in row || !before)
         row.IsClosed = row.Status === 'Closed' ? 1 : 0;
       break;
@@ -137,6 +139,15 @@ function readTable(ctx: AutomationContext, name: string): Row[] {
   return object ? ctx.store.all(object) : [];
 }
 
+function defaultBusinessHoursId(ctx: AutomationContext): string | null {
+  const row = ctx.store.db
+    .prepare(
+      `SELECT "Id" FROM ${quote('BusinessHours')} WHERE "IsDefault" = 1 LIMIT 1`
+    )
+    .get() as { Id: string } | undefined;
+  return row?.Id ?? null;
+}
+
 /** The record's business hours, or the org default; null (24x7) when open around the clock with no holidays. */
 export function calendarFor(
   ctx: AutomationContext,
@@ -210,6 +221,9 @@ function relatedIssue(
       row.RelatedEntityType = issueType;
   }
   if (typeof issueId !== 'string' || typeof parentId !== 'string') return;
+  // The platform keys the pair itself; callers never set it.
+  if (ctx.registry.field(object.name, 'UniqueKeyIndex'))
+    row.UniqueKeyIndex = `${parentId}${issueId}`;
   const duplicate = ctx.store.db
     .prepare(
       `SELECT "Id" FROM ${quote(object.name)} WHERE ${quote(junction.parent)} = ? AND ${quote(junction.issue)} = ? AND "Id" IS NOT ?`

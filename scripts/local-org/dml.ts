@@ -78,7 +78,13 @@ function checkRow(
     if (!isStored(field) || !(field.name in row)) continue;
     const value = row[field.name] ?? null;
     if (value === null) {
-      if (!field.nillable && field.createable && field.type !== 'boolean')
+      // Fields the platform defaults on create (OwnerId, BusinessHoursId) are only required on update.
+      if (
+        !field.nillable &&
+        field.createable &&
+        field.type !== 'boolean' &&
+        !(field.defaultedOnCreate && !before)
+      )
         missing.push(field.name);
       continue;
     }

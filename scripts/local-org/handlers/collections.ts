@@ -151,7 +151,10 @@ export const updateMany: Handler = (ctx, req) => {
   return json(
     200,
     runBatch(ctx, records, allOrNone, (record) => {
-      const id = record.Id;
+      // Field names are case-insensitive: jsforce sends the key as "id".
+      const id = Object.entries(record).find(
+        ([name]) => name.toLowerCase() === 'id'
+      )?.[1];
       if (typeof id !== 'string')
         throw new RecordError(
           'MISSING_ARGUMENT',

@@ -1,0 +1,62 @@
+/** Test helper: a local org on a free port with a throwaway database, and a jsforce connection to it. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Connection } from 'jsforce';
+import {
+  startLocalOrg,
+  type LocalOrg,
+  type LocalOrgOptions
+} from './server.ts';
+
+export interface TestOrg {
+  org: LocalOrg;
+  conn: Connection;
+  dbPath: string;
+  dispose(): Promise<void>;
+}
+
+export async function startTestOrg(
+  options: LocalOrgOptions = {}
+): Promise<TestOrg> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'local-org-'));
+  const dbPath = options.dbPath ?? path.join(dir, 'org.db');
+  const org = await startLocalOrg({ port: 0, ...options, dbPath });
+  const conn = new Connection({
+    instanceUrl: org.instanceUrl,
+    accessToken: org.accessToken,
+    version: '64.0'
+  });
+  return {
+    org,
+    conn,
+    dbPath,
+    dispose: async () => {
+      await org.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+/** Raw HTTP against the org, for requests jsforce would never send (bad JSON, wrong types). */
+export async function raw(
+  org: LocalOrg,
+  method: string,
+  url: string,
+  body?: string,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${org.instanceUrl}${url}`, {
+    method,
+    headers: { authorization: `Bearer ${org.accessToken}`, ...headers },
+    ...(body === undefined ? {} : { body })
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed };
+}
