@@ -256,6 +256,23 @@ void describe('fields of typed records', () => {
     ]);
   });
 
+  void it('types calls by the return type of project methods and single-row queries', async () => {
+    const problems = await problemsIn(
+      `
+      Object own = reload(null).Severity_Typo__c;
+      Object other = Helper.first().Subjekt;
+      Object row = [SELECT Subject FROM Incident LIMIT 1].Urgncy;
+      Object fine = reload(null).Subject;`,
+      `  private static Incident reload(Id recordId) { return null; }
+  public class Helper { public Incident first() { return null; } }`
+    );
+    assert.deepEqual(problems, [
+      '6: unknown field Incident.Severity_Typo__c (field)',
+      '7: unknown field Incident.Subjekt (field)',
+      '8: unknown field Incident.Urgncy (field)'
+    ]);
+  });
+
   void it('reports name = value construction of an object the schema lacks', async () => {
     const problems = await problemsIn(`
       SObject row = new Incidnet(Subject = 'x');`);

@@ -23,6 +23,8 @@ export const FIELD_REFERENCE_RULE = 'apex-field-reference';
 type ValueType =
   | { kind: 'sobject'; objects: string[] }
   | { kind: 'list'; objects: string[] }
+  /** An inline query's result: a list that Apex also lets code use as its single row. */
+  | { kind: 'rows'; objects: string[] }
   | { kind: 'map'; objects: string[] }
   | { kind: 'other' };
 
@@ -106,14 +108,50 @@ function stringLiteral(node: AstNode | undefined): string | undefined {
   return typeof literal.$ === 'string' ? literal.$ : undefined;
 }
 
+/** Return types of the project's methods: class → method → one TypeRef per overload (lower-case keys). */
+export type MethodIndex = Map<string, Map<string, AstNode[]>>;
+
+/** Indexes the methods of every class, inner classes included, so calls can be typed by what they return. */
+export function indexMethods(units: readonly AstNode[]): MethodIndex {
+  const index: MethodIndex = new Map();
+  const addClass = (decl: AstNode): void => {
+    const className = identifier(child(decl, 'name'))?.value;
+    if (className === undefined) return;
+    const methods = index.get(lower(className)) ?? new Map<string, AstNode[]>();
+    index.set(lower(className), methods);
+    for (const member of children(decl, 'members')) {
+      const method = child(member, 'methodDecl');
+      const methodName = method
+        ? identifier(child(method, 'name'))?.value
+        : undefined;
+      const returnType = method ? optional(method, 'type') : undefined;
+      if (methodName !== undefined && returnType !== undefined) {
+        methods.set(lower(methodName), [
+          ...(methods.get(lower(methodName)) ?? []),
+          returnType
+        ]);
+      }
+      const inner = child(member, 'body');
+      if (inner && kind(inner) === 'ClassDecl') addClass(inner);
+    }
+  };
+  for (const unit of units) {
+    const body = child(unit, 'body');
+    if (body && kind(body) === 'ClassDecl') addClass(body);
+  }
+  return index;
+}
+
 class FieldReferenceWalker {
   readonly problems: Problem[] = [];
   private readonly scopes: Map<string, ValueType>[] = [];
+  private readonly classes: string[] = [];
   private triggerObject: string | undefined;
 
   constructor(
     private readonly file: string,
-    private readonly schema: SchemaIndex
+    private readonly schema: SchemaIndex,
+    private readonly methods: MethodIndex
   ) {}
 
   run(unit: AstNode): void {
@@ -275,6 +313,7 @@ class FieldReferenceWalker {
 
   /** Members are visible in the whole class body, so they are declared before any method is read. */
   private visitClass(node: AstNode): void {
+    this.classes.push(identifier(child(node, 'name'))?.value ?? '');
     this.withScope(() => {
       for (const member of children(node, 'members')) {
         const decls = child(member, 'variableDecls');
@@ -292,6 +331,34 @@ class FieldReferenceWalker {
       }
       this.visit(node.members);
     });
+    this.classes.pop();
+  }
+
+  /** What a project method returns, when every overload agrees. */
+  private returnType(className: string, method: string): ValueType {
+    const overloads =
+      this.methods.get(lower(className))?.get(lower(method)) ?? [];
+    const types = overloads.map((typeRef) => this.typeOfRef(typeRef));
+    const [first] = types;
+    if (first === undefined) return OTHER;
+    const same = types.every(
+      (type) => JSON.stringify(type) === JSON.stringify(first)
+    );
+    return same ? first : OTHER;
+  }
+
+  /** An unqualified call: a method of the class being read or of an enclosing one. */
+  private ownMethodType(method: string): ValueType {
+    for (let index = this.classes.length - 1; index >= 0; index--) {
+      const className = this.classes[index];
+      if (
+        className !== undefined &&
+        this.methods.get(lower(className))?.has(lower(method))
+      ) {
+        return this.returnType(className, method);
+      }
+    }
+    return OTHER;
   }
 
   private visitVariableDecls(node: AstNode): void {
@@ -360,7 +427,7 @@ class FieldReferenceWalker {
         const array = child(node, 'expr');
         const type = array ? this.evaluate(array) : OTHER;
         this.visit(node.index);
-        return type.kind === 'list'
+        return type.kind === 'list' || type.kind === 'rows'
           ? { kind: 'sobject', objects: type.objects }
           : OTHER;
       }
@@ -369,7 +436,7 @@ class FieldReferenceWalker {
       case 'Expr$SoqlExpr': {
         const query = child(node, 'query');
         const objects = query ? this.checkQuery(query, undefined) : [];
-        return objects.length > 0 ? { kind: 'list', objects } : OTHER;
+        return objects.length > 0 ? { kind: 'rows', objects } : OTHER;
       }
       case 'Expr$TriggerVariableExpr': {
         const variable = lower(
@@ -444,9 +511,18 @@ class FieldReferenceWalker {
       rest = names;
     } else {
       const [first, ...others] = names;
-      if (first === undefined) return OTHER;
+      if (first === undefined) {
+        return call ? this.ownMethodType(call.name.value) : OTHER;
+      }
       const variable = this.lookup(first.value);
       if (variable === undefined) {
+        if (
+          call &&
+          others.length === 0 &&
+          this.methods.has(lower(first.value))
+        ) {
+          return this.returnType(first.value, call.name.value);
+        }
         this.checkToken(names);
         return OTHER;
       }
@@ -461,7 +537,7 @@ class FieldReferenceWalker {
 
   /** A member of a value: a field, a parent relationship (an sObject) or a child relationship (a list). */
   private member(current: ValueType, name: Name): ValueType {
-    if (current.kind !== 'sobject') return OTHER;
+    if (current.kind !== 'sobject' && current.kind !== 'rows') return OTHER;
     const parents = this.parentTargets(current.objects, name.value);
     if (parents !== undefined) return { kind: 'sobject', objects: parents };
     const childObject = current.objects
@@ -479,7 +555,7 @@ class FieldReferenceWalker {
     args: AstNode[]
   ): ValueType {
     const name = lower(method.value);
-    if (current.kind === 'list' && name === 'get')
+    if ((current.kind === 'list' || current.kind === 'rows') && name === 'get')
       return { kind: 'sobject', objects: current.objects };
     if (current.kind === 'map' && (name === 'get' || name === 'remove')) {
       return { kind: 'sobject', objects: current.objects };
@@ -720,9 +796,10 @@ class FieldReferenceWalker {
 export function fieldReferenceProblems(
   file: string,
   unit: AstNode,
-  schema: SchemaIndex
+  schema: SchemaIndex,
+  methods: MethodIndex = indexMethods([unit])
 ): Problem[] {
-  const walker = new FieldReferenceWalker(file, schema);
+  const walker = new FieldReferenceWalker(file, schema, methods);
   walker.run(unit);
   return walker.problems;
 }

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { listApexFiles } from './apex-files.ts';
 import { ApexParserUnavailableError, parseApexFiles } from './apex-parser.ts';
 import { loadProjectSchema } from './apex-schema.ts';
-import { fieldReferenceProblems } from './field-references.ts';
+import { fieldReferenceProblems, indexMethods } from './field-references.ts';
 import { syntaxProblems } from './parse-check.ts';
 import { readPmdRuleConfig, runPmd } from './pmd-check.ts';
 import { byLocation, formatProblem } from './problem.ts';
@@ -149,8 +149,12 @@ export async function runApexChecks(
   });
   await timed('fields', () => {
     const schema = loadProjectSchema(options.forceAppDir);
+    const units = parsed.flatMap(({ result }) =>
+      result.ok ? [result.ast] : []
+    );
+    const methods = indexMethods(units);
     const problems = parsed.flatMap(({ file, result }) =>
-      result.ok ? fieldReferenceProblems(file, result.ast, schema) : []
+      result.ok ? fieldReferenceProblems(file, result.ast, schema, methods) : []
     );
     const skipped = parsed.filter(({ result }) => !result.ok).length;
     return Promise.resolve({
