@@ -3,11 +3,11 @@ import { describe, it } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadStandardObjects } from '../../schema/standard.ts';
 import {
   indexSchema,
   loadProjectSchema,
   mergeSchemas,
-  readStandardObjects,
   readSupplementObjects,
   withSupplement
 } from './apex-schema.ts';
@@ -17,7 +17,7 @@ const fixtureForceApp = new URL('./__fixtures__/force-app', import.meta.url)
 
 void describe('project schema for the field-reference check', () => {
   const schema = indexSchema(
-    mergeSchemas(readStandardObjects(), fixtureForceApp)
+    mergeSchemas(loadStandardObjects(), fixtureForceApp)
   );
 
   void it('adds force-app custom fields to standard objects and keeps the standard ones', () => {
@@ -42,7 +42,7 @@ void describe('project schema for the field-reference check', () => {
   });
 
   void it('does not change the standard objects it was given', () => {
-    const standard = readStandardObjects();
+    const standard = loadStandardObjects();
     const before = standard.find((object) => object.name === 'Incident')?.fields
       .length;
     mergeSchemas(standard, fixtureForceApp);
@@ -67,7 +67,7 @@ void describe('supplement of standard objects Apex uses', () => {
   });
 
   void it('rejects an object that the standard schema already describes', () => {
-    const standard = readStandardObjects();
+    const standard = loadStandardObjects();
     const incident = standard.filter((object) => object.name === 'Incident');
     assert.throws(
       () => withSupplement(standard, incident),

@@ -1,10 +1,12 @@
 /**
  * The data model Apex code may reference: Salesforce's standard objects as the project
- * derived them (scripts/schema/standard-objects.json) with force-app's custom objects and
+ * derived them (scripts/schema/standard.ts) with force-app's custom objects and
  * custom fields laid over them, as a deploy would. Lookups are case-insensitive, like Apex.
  */
 import { readFileSync } from 'node:fs';
 import { loadForceAppSchema } from '../../schema/force-app-source.ts';
+import { mergeFields } from '../../schema/registry.ts';
+import { loadStandardObjects } from '../../schema/standard.ts';
 import type { FieldSchema, ObjectSchema } from '../../schema/types.ts';
 
 export interface SchemaIndex {
@@ -78,58 +80,24 @@ export function mergeSchemas(
   forceAppDir: string
 ): ObjectSchema[] {
   const forceApp = loadForceAppSchema(forceAppDir);
+  // mergeFields is the registry's rule for a deploy: custom fields join their standard object.
+  const withFields = mergeFields(
+    standard,
+    new Map(Object.entries(forceApp.fieldsOnStandardObjects))
+  );
   const merged = new Map<string, ObjectSchema>(
-    standard.map((object) => [
+    withFields.map((object) => [
       lower(object.name),
-      {
-        ...object,
-        fields: [...object.fields],
-        childRelationships: [...object.childRelationships]
-      }
+      { ...object, childRelationships: [...object.childRelationships] }
     ])
   );
   for (const object of forceApp.objects) merged.set(lower(object.name), object);
-  const standardObject = (name: string): ObjectSchema | undefined =>
-    merged.get(lower(name));
-  for (const [name, added] of Object.entries(
-    forceApp.fieldsOnStandardObjects
-  )) {
-    const object = standardObject(name);
-    if (object === undefined) {
-      throw new Error(
-        `force-app adds fields to ${name}, which the standard schema does not describe`
-      );
-    }
-    const existing = new Set(object.fields.map((field) => lower(field.name)));
-    object.fields.push(
-      ...added.filter((field) => !existing.has(lower(field.name)))
-    );
-  }
   for (const [name, added] of Object.entries(
     forceApp.childRelationshipsOnStandardObjects
   )) {
-    standardObject(name)?.childRelationships.push(...added);
+    merged.get(lower(name))?.childRelationships.push(...added);
   }
   return [...merged.values()];
-}
-
-export const STANDARD_OBJECTS_FILE = new URL(
-  '../../schema/standard-objects.json',
-  import.meta.url
-);
-
-export function readStandardObjects(
-  file: URL | string = STANDARD_OBJECTS_FILE
-): ObjectSchema[] {
-  const data = JSON.parse(readFileSync(file, 'utf8')) as {
-    objects?: ObjectSchema[];
-  };
-  if (!Array.isArray(data.objects)) {
-    throw new Error(
-      `${file instanceof URL ? file.pathname : file}: expected { "objects": [...] }`
-    );
-  }
-  return data.objects;
 }
 
 export const SUPPLEMENT_FILE = new URL(
@@ -260,7 +228,7 @@ export function withSupplement(
 export function loadProjectSchema(forceAppDir: string): SchemaIndex {
   return indexSchema(
     mergeSchemas(
-      withSupplement(readStandardObjects(), readSupplementObjects()),
+      withSupplement(loadStandardObjects(), readSupplementObjects()),
       forceAppDir
     )
   );
