@@ -12,6 +12,8 @@ export default defineConfig([
     '.sfdx/**',
     '.sf/**',
     'bench-results/**',
+    '.tmp/**',
+    '.local-org/**',
     '**/__fixtures__/**',
     'force-app/main/default/staticresources/**'
   ]),
