@@ -107,8 +107,7 @@ const steps = [
       '--import',
       'tsx',
       'scripts/verify/metadata/index.ts'
-    ],
-    when: 'scripts/verify/metadata/index.ts'
+    ]
   },
   {
     name: 'apex',
@@ -118,8 +117,7 @@ const steps = [
       '--import',
       'tsx',
       'scripts/verify/apex/index.ts'
-    ],
-    when: 'scripts/verify/apex/index.ts'
+    ]
   }
 ];
 
@@ -165,10 +163,6 @@ const results = [];
 for (const step of steps) {
   if (options.only && !options.only.has(step.name)) continue;
   if (options.skip.has(step.name)) continue;
-  if (step.when && !existsSync(join(root, step.when))) {
-    console.log(`\n── ${step.name}: skipped, ${step.when} does not exist yet`);
-    continue;
-  }
   const command =
     typeof step.command === 'function' ? step.command() : step.command;
   console.log(`\n── ${step.name}: ${step.title}`);
