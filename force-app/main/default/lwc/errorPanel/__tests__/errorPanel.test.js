@@ -1,6 +1,5 @@
 import { createElement } from '@lwc/engine-dom';
 import ErrorPanel from 'c/errorPanel';
-import { accessibilityProblems } from '../../../../../../jest-mocks/accessibility';
 
 const APEX_ERROR = {
   status: 500,
@@ -55,7 +54,15 @@ describe('c-error-panel', () => {
     ).toBe('Something went wrong while loading this data.');
   });
 
-  it('is accessible', () => {
-    expect(accessibilityProblems(mount({ errors: APEX_ERROR }))).toEqual([]);
+  it('is accessible collapsed, expanded and without details', async () => {
+    const element = mount({ errors: APEX_ERROR });
+    await expect(element).toBeAccessible();
+
+    element.shadowRoot.querySelector('.details-toggle').click();
+    await Promise.resolve();
+    expect(element.shadowRoot.querySelector('.error-details')).not.toBeNull();
+    await expect(element).toBeAccessible();
+
+    await expect(mount({ errors: [null] })).toBeAccessible();
   });
 });

@@ -2,7 +2,6 @@ import { createElement } from '@lwc/engine-dom';
 import IncidentCases from 'c/incidentCases';
 import getLinkedCases from '@salesforce/apex/IncidentConsoleController.getLinkedCases';
 import { navigateMock } from 'lightning/navigation';
-import { accessibilityProblems } from '../../../../../../jest-mocks/accessibility';
 
 const page1 = require('./data/getLinkedCasesPage1.json');
 const page2 = require('./data/getLinkedCasesPage2.json');
@@ -155,12 +154,54 @@ describe('c-incident-cases', () => {
     expect($(element, 'lightning-spinner')).toBeNull();
   });
 
-  it('is accessible', async () => {
-    const element = mount();
-    getLinkedCases.emit(page1);
-    await flushPromises();
+  describe('accessibility', () => {
+    // sfdx-lwc-jest's lightning-* stubs render no markup, so axe cannot see the names of
+    // lightning-button or lightning-spinner: those are asserted directly.
 
-    expect(accessibilityProblems(element)).toEqual([]);
-    expect($(element, 'caption').textContent).toContain('Page 1 of 3');
+    it('is accessible while loading', async () => {
+      const element = mount();
+      await flushPromises();
+
+      expect($(element, 'lightning-spinner').alternativeText).toBe(
+        'Loading linked cases'
+      );
+      await expect(element).toBeAccessible();
+    });
+
+    it.each([
+      ['first', page1, 'Page 1 of 3'],
+      ['middle', page2, 'Page 2 of 3'],
+      ['last', page3, 'Page 3 of 3']
+    ])('is accessible on the %s page', async (_position, page, pageText) => {
+      const element = mount();
+      getLinkedCases.emit(page);
+      await flushPromises();
+
+      expect($(element, 'caption').textContent).toContain(pageText);
+      expect($(element, 'nav').getAttribute('aria-label')).toBe(
+        'Linked case pages'
+      );
+      expect($(element, '.previous-page').label).toBe('Previous');
+      expect($(element, '.next-page').label).toBe('Next');
+      await expect(element).toBeAccessible();
+    });
+
+    it('is accessible without linked cases', async () => {
+      const element = mount();
+      getLinkedCases.emit(empty);
+      await flushPromises();
+
+      expect($(element, '.no-cases')).not.toBeNull();
+      await expect(element).toBeAccessible();
+    });
+
+    it('is accessible with the error panel', async () => {
+      const element = mount();
+      getLinkedCases.error({ message: 'Insufficient access to Case' });
+      await flushPromises();
+
+      expect($(element, 'c-error-panel')).not.toBeNull();
+      await expect(element).toBeAccessible();
+    });
   });
 });
