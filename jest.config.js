@@ -12,7 +12,10 @@ export default {
     '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation.js',
     '^lightning/uiRecordApi$': '<rootDir>/jest-mocks/lightning/uiRecordApi.js'
   },
-  setupFilesAfterEnv: ['<rootDir>/jest-sa11y-setup.js'],
+  setupFilesAfterEnv: [
+    ...(jestConfig.setupFilesAfterEnv ?? []),
+    '<rootDir>/jest-sa11y-setup.js'
+  ],
   modulePathIgnorePatterns: [
     '<rootDir>/.localdevserver',
     '<rootDir>/node_modules'
