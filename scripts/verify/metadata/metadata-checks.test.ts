@@ -174,7 +174,7 @@ void describe('permission coverage', () => {
         'Widget__c.Code__c is required; the org refuses field permissions for it',
         'Widget__c.Double_Size__c is calculated by the platform and cannot be editable',
         'Widget__c.Size__c is editable but not readable',
-        'fieldPermissions name Widget__c.Gone__c, which the project does not define',
+        'fieldPermissions name Widget__c.Gone__c is neither a field force-app defines nor a standard field of Widget__c',
         'no fieldPermissions for Widget__c.Colour__c'
       ]
     );
@@ -182,9 +182,9 @@ void describe('permission coverage', () => {
 
   void it('fails edit access to fields that automation owns', () => {
     assert.deepEqual(
-      checkPermissionCoverage(project('clean'), ['Widget__c.Colour__c']).map(
-        (problem) => problem.message
-      ),
+      checkPermissionCoverage(project('clean'), {
+        automationOwned: ['Widget__c.Colour__c']
+      }).map((problem) => problem.message),
       ['Widget__c.Colour__c is set by automation and must not be editable']
     );
   });

@@ -1,17 +1,34 @@
 /**
- * Each permission set states field access for every custom field that takes field-level
- * security, so no field is silently invisible to its users, and grants nothing the org would
- * refuse (edit on formula or required fields, edit without read) or that automation owns.
+ * Permission sets grant only what the org accepts and users need:
+ * - every field and object they name exists (in force-app or the standard schema);
+ * - field permissions only on fields that take them, edit only where a user can write, never on
+ *   fields the automation owns;
+ * - object permissions with the dependencies the org enforces (edit needs read, ...);
+ * - every project custom field is covered, and field access comes with its object's access, so
+ *   a permission set works on a minimal profile;
+ * - a permission set that opens the incident console grants what the console reads and edits.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
 import {
   ForceAppSourceError,
-  findDirectories,
-  loadForceAppSchema
+  findDirectories
 } from '../../schema/force-app-source.ts';
-import type { FieldSchema } from '../../schema/types.ts';
+import {
+  INCIDENT_CONSOLE_ACCESS,
+  type ConsoleAccess
+} from './console-access.ts';
+import { fieldSecurity } from './field-security.ts';
+import {
+  readPermissionSet,
+  type FieldPermission,
+  type ObjectPermission,
+  type PermissionSetFile
+} from './permission-set-file.ts';
+import {
+  loadPermissionSchema,
+  type PermissionSchema
+} from './permission-schema.ts';
 import type { Problem } from './problems.ts';
 import { displayPath, type SfdxProject } from './project.ts';
 
@@ -25,116 +42,236 @@ export const AUTOMATION_OWNED_FIELDS: readonly string[] = [
   'Incident.Sla_Responded_At__c'
 ];
 
-interface FieldPermission {
-  field: string;
-  editable: boolean;
-  readable: boolean;
+export interface PermissionRules {
+  automationOwned: readonly string[];
+  console: ConsoleAccess;
 }
 
-const parser = new XMLParser({
-  parseTagValue: false,
-  isArray: (name) => name === 'fieldPermissions'
-});
+const DEFAULT_RULES: PermissionRules = {
+  automationOwned: AUTOMATION_OWNED_FIELDS,
+  console: INCIDENT_CONSOLE_ACCESS
+};
 
-function readFieldPermissions(file: string): FieldPermission[] {
-  const doc = parser.parse(readFileSync(file, 'utf8')) as {
-    PermissionSet?: { fieldPermissions?: Record<string, unknown>[] };
-  };
-  return (doc.PermissionSet?.fieldPermissions ?? []).map((entry) => ({
-    field: typeof entry.field === 'string' ? entry.field : '',
-    editable: entry.editable === 'true',
-    readable: entry.readable === 'true'
-  }));
-}
+const objectOf = (field: string): string => field.slice(0, field.indexOf('.'));
 
-/** Required fields are always visible and editable; the org refuses permissions for them. */
-function isAlwaysAccessible(field: FieldSchema): boolean {
-  return (
-    !field.nillable &&
-    field.type !== 'boolean' &&
-    !field.autoNumber &&
-    !field.calculated
-  );
-}
-
-function customFieldsWithSecurity(
-  packageDir: string
-): Map<string, FieldSchema> {
-  const schema = loadForceAppSchema(packageDir);
-  const fields = new Map<string, FieldSchema>();
-  const add = (objectName: string, list: FieldSchema[]): void => {
-    for (const field of list) {
-      if (field.custom) fields.set(`${objectName}.${field.name}`, field);
-    }
-  };
-  // Custom metadata types are governed by customMetadataTypeAccesses, not field permissions.
-  for (const object of schema.objects.filter(
-    (candidate) => !candidate.customMetadata
-  )) {
-    add(object.name, object.fields);
-  }
-  for (const [objectName, list] of Object.entries(
-    schema.fieldsOnStandardObjects
-  )) {
-    add(objectName, list);
-  }
-  return fields;
-}
-
-function permissionSetProblems(
-  permissions: FieldPermission[],
-  fields: Map<string, FieldSchema>,
-  readOnlyFields: readonly string[]
+function fieldPermissionProblems(
+  permission: FieldPermission,
+  schema: PermissionSchema,
+  rules: PermissionRules
 ): string[] {
+  const name = permission.field;
+  const lookup = schema.field(name);
+  if ('problem' in lookup) return [`fieldPermissions name ${lookup.problem}`];
+  const object = schema.object(objectOf(name));
+  if ('found' in object && object.found.customMetadata) {
+    return [
+      `${name} belongs to a custom metadata type: grant customMetadataTypeAccesses instead`
+    ];
+  }
+  const security = fieldSecurity(lookup.found);
+  if (!security.permissionable) {
+    return [
+      `${name} ${security.reason}; the org refuses field permissions for it`
+    ];
+  }
   const problems: string[] = [];
-  const byField = new Map<string, FieldPermission>();
-  for (const permission of permissions) {
-    if (byField.has(permission.field)) {
+  if (permission.editable && !permission.readable) {
+    problems.push(`${name} is editable but not readable`);
+  }
+  if (permission.editable && security.readOnly) {
+    problems.push(
+      lookup.found.calculated || lookup.found.autoNumber
+        ? `${name} is calculated by the platform and cannot be editable`
+        : `${name} is neither createable nor updateable and cannot be editable`
+    );
+  }
+  if (permission.editable && rules.automationOwned.includes(name)) {
+    problems.push(`${name} is set by automation and must not be editable`);
+  }
+  return problems;
+}
+
+/** The dependencies the org enforces between the flags of one objectPermissions entry. */
+function objectFlagProblems(permission: ObjectPermission): string[] {
+  const { object } = permission;
+  const needs = (
+    has: boolean,
+    what: string,
+    needed: boolean,
+    dependency: string
+  ) =>
+    has && !needed
+      ? [`objectPermissions for ${object}: ${what} needs ${dependency}`]
+      : [];
+  return [
+    ...needs(
+      permission.allowCreate,
+      'allowCreate',
+      permission.allowRead,
+      'allowRead'
+    ),
+    ...needs(
+      permission.allowEdit,
+      'allowEdit',
+      permission.allowRead,
+      'allowRead'
+    ),
+    ...needs(
+      permission.allowDelete,
+      'allowDelete',
+      permission.allowEdit,
+      'allowEdit'
+    ),
+    ...needs(
+      permission.viewAllRecords,
+      'viewAllRecords',
+      permission.allowRead,
+      'allowRead'
+    ),
+    ...needs(
+      permission.modifyAllRecords,
+      'modifyAllRecords',
+      permission.allowDelete && permission.viewAllRecords,
+      'allowDelete and viewAllRecords'
+    )
+  ];
+}
+
+function objectPermissionProblems(
+  permission: ObjectPermission,
+  schema: PermissionSchema
+): string[] {
+  const object = schema.object(permission.object);
+  if ('problem' in object) return [`objectPermissions name ${object.problem}`];
+  if (object.found.customMetadata) {
+    return [
+      `${permission.object} is a custom metadata type: grant customMetadataTypeAccesses instead`
+    ];
+  }
+  return objectFlagProblems(permission);
+}
+
+function duplicates(names: readonly string[], element: string): string[] {
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  for (const name of names) {
+    if (seen.has(name))
+      problems.push(`${element} for ${name} appear more than once`);
+    seen.add(name);
+  }
+  return problems;
+}
+
+/** Field access is useless, and on a minimal profile invisible, without access to the object. */
+function objectAccessProblems(set: PermissionSetFile): string[] {
+  const objects = new Map(
+    set.objectPermissions.map((entry) => [entry.object, entry])
+  );
+  const problems: string[] = [];
+  for (const permission of set.fieldPermissions) {
+    const object = objects.get(objectOf(permission.field));
+    if (permission.readable && !object?.allowRead) {
       problems.push(
-        `fieldPermissions for ${permission.field} appear more than once`
+        `${permission.field} is readable but the permission set grants no read on ${objectOf(permission.field)}`
       );
-    }
-    byField.set(permission.field, permission);
-    const field = fields.get(permission.field);
-    if (!field) {
-      if (permission.field.endsWith('__c')) {
-        problems.push(
-          `fieldPermissions name ${permission.field}, which the project does not define`
-        );
-      }
-      continue;
-    }
-    if (isAlwaysAccessible(field)) {
+    } else if (
+      permission.editable &&
+      !object?.allowCreate &&
+      !object?.allowEdit
+    ) {
       problems.push(
-        `${permission.field} is required; the org refuses field permissions for it`
-      );
-    }
-    if (permission.editable && !permission.readable) {
-      problems.push(`${permission.field} is editable but not readable`);
-    }
-    if (permission.editable && (field.calculated || field.autoNumber)) {
-      problems.push(
-        `${permission.field} is calculated by the platform and cannot be editable`
-      );
-    }
-    if (permission.editable && readOnlyFields.includes(permission.field)) {
-      problems.push(
-        `${permission.field} is set by automation and must not be editable`
+        `${permission.field} is editable but the permission set grants neither create nor edit on ${objectOf(permission.field)}`
       );
     }
   }
-  for (const [name, field] of fields) {
-    if (!isAlwaysAccessible(field) && !byField.has(name)) {
+  return problems;
+}
+
+function coverageProblems(
+  set: PermissionSetFile,
+  schema: PermissionSchema
+): string[] {
+  const covered = new Set(set.fieldPermissions.map((entry) => entry.field));
+  const problems: string[] = [];
+  for (const [name, field] of schema.projectCustomFields()) {
+    if (fieldSecurity(field).permissionable && !covered.has(name)) {
       problems.push(`no fieldPermissions for ${name}`);
     }
   }
   return problems;
 }
 
+/** A console permission set must let its users read what the console reads and edit what it edits. */
+function consoleProblems(
+  set: PermissionSetFile,
+  schema: PermissionSchema,
+  access: ConsoleAccess
+): string[] {
+  if (!set.apexClasses.includes(access.controller)) return [];
+  const objects = new Map(
+    set.objectPermissions.map((entry) => [entry.object, entry])
+  );
+  const fields = new Map(
+    set.fieldPermissions.map((entry) => [entry.field, entry])
+  );
+  const problems: string[] = [];
+  const missing = (what: string) =>
+    problems.push(`${access.controller} users need ${what}`);
+  for (const object of access.readObjects) {
+    if (!objects.get(object)?.allowRead) missing(`read access to ${object}`);
+  }
+  const check = (name: string, edit: boolean): void => {
+    const object = objects.get(objectOf(name));
+    if (edit && !object?.allowEdit)
+      missing(`edit access to ${objectOf(name)} to edit ${name}`);
+    const lookup = schema.field(name);
+    if ('problem' in lookup) {
+      missing(`${name}, but ${lookup.problem}`);
+      return;
+    }
+    // Fields without field-level security follow their object's access.
+    if (!fieldSecurity(lookup.found).permissionable) return;
+    const permission = fields.get(name);
+    if (edit ? !permission?.editable : !permission?.readable) {
+      missing(`${edit ? 'edit' : 'read'} access to ${name}`);
+    }
+  };
+  for (const name of access.readFields) check(name, false);
+  for (const name of access.editFields) check(name, true);
+  return problems;
+}
+
+export function permissionSetProblems(
+  set: PermissionSetFile,
+  schema: PermissionSchema,
+  rules: PermissionRules = DEFAULT_RULES
+): string[] {
+  return [
+    ...duplicates(
+      set.fieldPermissions.map((entry) => entry.field),
+      'fieldPermissions'
+    ),
+    ...duplicates(
+      set.objectPermissions.map((entry) => entry.object),
+      'objectPermissions'
+    ),
+    ...set.fieldPermissions.flatMap((entry) =>
+      fieldPermissionProblems(entry, schema, rules)
+    ),
+    ...set.objectPermissions.flatMap((entry) =>
+      objectPermissionProblems(entry, schema)
+    ),
+    ...objectAccessProblems(set),
+    ...coverageProblems(set, schema),
+    ...consoleProblems(set, schema, rules.console)
+  ];
+}
+
 export function checkPermissionCoverage(
   project: SfdxProject,
-  readOnlyFields: readonly string[] = AUTOMATION_OWNED_FIELDS
+  rules: Partial<PermissionRules> = {}
 ): Problem[] {
+  const effective = { ...DEFAULT_RULES, ...rules };
   const problems: Problem[] = [];
   for (const packageDir of project.packageDirs) {
     const report = (file: string, message: string): void => {
@@ -144,23 +281,23 @@ export function checkPermissionCoverage(
         message
       });
     };
-    let fields: Map<string, FieldSchema>;
+    let schema: PermissionSchema;
     try {
-      fields = customFieldsWithSecurity(packageDir);
+      schema = loadPermissionSchema(packageDir);
     } catch (error) {
       if (!(error instanceof ForceAppSourceError)) throw error;
       report(error.file, error.message.slice(error.file.length + 2));
       continue;
     }
     for (const dir of findDirectories(packageDir, 'permissionsets')) {
-      for (const name of readdirSync(dir).filter((entry) =>
-        entry.endsWith('.permissionset-meta.xml')
-      )) {
+      for (const name of readdirSync(dir)
+        .filter((entry) => entry.endsWith('.permissionset-meta.xml'))
+        .sort()) {
         const file = join(dir, name);
         for (const message of permissionSetProblems(
-          readFieldPermissions(file),
-          fields,
-          readOnlyFields
+          readPermissionSet(file),
+          schema,
+          effective
         )) {
           report(file, message);
         }

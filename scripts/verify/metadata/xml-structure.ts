@@ -13,6 +13,7 @@ import {
 } from './element-data.ts';
 import type { Problem } from './problems.ts';
 import { displayPath, listXmlFiles, type SfdxProject } from './project.ts';
+import { closestName } from './suggest.ts';
 
 const CHECK = 'xml-structure';
 const METADATA_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
@@ -56,32 +57,12 @@ function toElements(nodes: OrderedNode[]): Element[] {
 }
 
 /** Edit distance, to suggest the element a misspelling meant. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-      current.push(
-        Math.min(
-          (previous[j] ?? 0) + 1,
-          (current[j - 1] ?? 0) + 1,
-          (previous[j - 1] ?? 0) + cost
-        )
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 function suggestion(name: string, rules: ElementRule[]): string {
-  const best = rules
-    .map((rule) => ({ name: rule.name, score: distance(name, rule.name) }))
-    .sort((a, b) => a.score - b.score)[0];
-  return best && best.score <= Math.max(2, Math.floor(name.length / 3))
-    ? ` (did you mean <${best.name}>?)`
-    : '';
+  const best = closestName(
+    name,
+    rules.map((rule) => rule.name)
+  );
+  return best ? ` (did you mean <${best}>?)` : '';
 }
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
