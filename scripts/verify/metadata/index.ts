@@ -12,6 +12,7 @@ import { checkApiVersions } from './api-versions.ts';
 import { checkCustomMetadataValues } from './custom-metadata-values.ts';
 import { checkDeployPackage } from './deploy-package.ts';
 import { loadElementData, type ElementData } from './element-data.ts';
+import { checkMetadataReferences } from './metadata-references.ts';
 import { checkPermissionCoverage } from './permission-coverage.ts';
 import { formatProblem, type Problem } from './problems.ts';
 import { ProjectError, readProject } from './project.ts';
@@ -22,7 +23,8 @@ export const CHECK_NAMES = [
   'xml-structure',
   'custom-metadata-values',
   'api-versions',
-  'permission-coverage'
+  'permission-coverage',
+  'metadata-references'
 ] as const;
 
 /** Runs every metadata check on the project at root. */
@@ -36,7 +38,8 @@ export async function runMetadataChecks(
     ...checkXmlStructure(project, elementData),
     ...checkCustomMetadataValues(project),
     ...checkApiVersions(project),
-    ...checkPermissionCoverage(project)
+    ...checkPermissionCoverage(project),
+    ...checkMetadataReferences(project)
   ];
 }
 

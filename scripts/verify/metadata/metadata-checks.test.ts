@@ -9,6 +9,7 @@ import { checkDeployPackage } from './deploy-package.ts';
 import { loadElementData } from './element-data.ts';
 import { buildElementData } from './generate-element-data.ts';
 import { runMetadataChecks } from './index.ts';
+import { checkMetadataReferences } from './metadata-references.ts';
 import { checkPermissionCoverage } from './permission-coverage.ts';
 import type { Problem } from './problems.ts';
 import { readProject } from './project.ts';
@@ -190,6 +191,47 @@ void describe('permission coverage', () => {
   });
 });
 
+void describe('metadata references', () => {
+  void it('fails names that point at nothing or at the wrong thing', () => {
+    const byFile = new Map<string, string[]>();
+    for (const problem of checkMetadataReferences(
+      project('dangling-references')
+    )) {
+      const name = problem.file.split('/').pop() ?? '';
+      byFile.set(name, [...(byFile.get(name) ?? []), problem.message]);
+    }
+    const unknownObject = (name: string, hint = ''): string =>
+      `${name} is neither an object in force-app nor a standard object in scripts/schema/standard-objects.json${hint}`;
+    assert.deepEqual(Object.fromEntries(byFile), {
+      'Broken.permissionset-meta.xml': [
+        'classAccesses name Missing, which force-app does not define',
+        'applicationVisibilities name Missing_App, which force-app does not define',
+        `tabSettings: tab standard-Incidnet: ${unknownObject('Incidnet', ' (did you mean Incident?)')}`,
+        'customMetadataTypeAccesses name Nope__mdt, which is not a custom metadata type in force-app'
+      ],
+      'Console.app-meta.xml': [
+        'tab Missing_Tab__c is not defined in force-app',
+        'workspaceConfig fieldName: Case.ParentIdd is neither a field force-app defines nor a standard field of Case (did you mean Case.ParentId?)',
+        'workspaceConfig maps tab standard-Incident, which the app does not list in <tabs>',
+        'actionOverrides for Problem use Incident_Page, which is not a record page of Problem',
+        'actionOverrides name flexipage Gone_Page, which force-app does not define'
+      ],
+      'Incident_Page.flexipage-meta.xml': [
+        'component hidden is not exposed to lightning__RecordPage',
+        'component problemOnly does not support Incident record pages (its targetConfig lists Problem)',
+        'component nowhere is not an LWC bundle in force-app'
+      ],
+      'Ghost__c.tab-meta.xml': [
+        `custom object tab: ${unknownObject('Ghost__c')}`
+      ]
+    });
+  });
+
+  void it('passes the clean fixture', () => {
+    assert.deepEqual(checkMetadataReferences(project('clean')), []);
+  });
+});
+
 void describe('metadata CLI', () => {
   const cli = join(here, 'index.ts');
   const run = (...args: string[]) =>
@@ -200,7 +242,7 @@ void describe('metadata CLI', () => {
   void it('exits 0 on a clean project', () => {
     const result = run('--root', fixture('clean'));
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /5 checks passed/);
+    assert.match(result.stdout, /6 checks passed/);
   });
 
   void it('exits 1 and prints each problem with its file', () => {

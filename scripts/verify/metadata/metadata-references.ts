@@ -1,0 +1,319 @@
+/**
+ * Names that one metadata file uses for another resolve: permission sets name existing classes,
+ * apps, tabs and custom metadata types; apps name existing tabs and override record pages with a
+ * flexipage of the same object; flexipages place exposed components on objects they support.
+ * The converter and the XML check pass a dangling name; the org rejects the deploy.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import {
+  ForceAppSourceError,
+  findDirectories
+} from '../../schema/force-app-source.ts';
+import {
+  loadPermissionSchema,
+  type PermissionSchema
+} from './permission-schema.ts';
+import type { Problem } from './problems.ts';
+import { displayPath, type SfdxProject } from './project.ts';
+
+const CHECK = 'metadata-references';
+
+type Node = Record<string, unknown>;
+
+const REPEATED = new Set([
+  'actionOverrides',
+  'applicationVisibilities',
+  'classAccesses',
+  'componentInstanceProperties',
+  'customMetadataTypeAccesses',
+  'flexiPageRegions',
+  'itemInstances',
+  'mappings',
+  'object',
+  'tabSettings',
+  'tabs',
+  'target',
+  'targetConfig'
+]);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  isArray: (name) => REPEATED.has(name)
+});
+
+const isNode = (value: unknown): value is Node =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (node: Node, name: string): string => {
+  const value = node[name];
+  return typeof value === 'string' ? value.trim() : '';
+};
+const children = (node: Node, name: string): Node[] => {
+  const value = node[name];
+  return Array.isArray(value) ? value.filter(isNode) : [];
+};
+const strings = (node: Node, name: string): string[] => {
+  const value = node[name];
+  return Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === 'string')
+    : [];
+};
+
+function readRoot(file: string, root: string): Node {
+  const doc = parser.parse(readFileSync(file, 'utf8')) as Node;
+  const node = doc[root];
+  return isNode(node) ? node : {};
+}
+
+/** Files `<name><suffix>` in every `<folder>` directory of the package, by name. */
+function filesIn(
+  packageDir: string,
+  folder: string,
+  suffix: string
+): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const dir of findDirectories(packageDir, folder)) {
+    for (const entry of readdirSync(dir)) {
+      if (entry.endsWith(suffix)) {
+        files.set(entry.slice(0, -suffix.length), join(dir, entry));
+      }
+    }
+  }
+  return files;
+}
+
+/** LWC bundles: `lwc/<name>/<name>.js-meta.xml`. */
+function componentFiles(packageDir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const dir of findDirectories(packageDir, 'lwc')) {
+    for (const name of readdirSync(dir)) {
+      // Anything else (jsconfig.json, .eslintrc) is not a bundle.
+      const file = join(dir, name, `${name}.js-meta.xml`);
+      if (existsSync(file)) files.set(name, file);
+    }
+  }
+  return files;
+}
+
+interface PackageIndex {
+  schema: PermissionSchema;
+  classes: Map<string, string>;
+  apps: Map<string, string>;
+  tabs: Map<string, string>;
+  flexipages: Map<string, string>;
+  components: Map<string, string>;
+}
+
+function tabProblem(tab: string, index: PackageIndex): string | null {
+  const standard = /^standard-(\w+)$/.exec(tab);
+  if (standard?.[1] !== undefined) {
+    const object = index.schema.object(standard[1]);
+    return 'problem' in object ? `tab ${tab}: ${object.problem}` : null;
+  }
+  return index.tabs.has(tab) ? null : `tab ${tab} is not defined in force-app`;
+}
+
+function permissionSetProblems(file: string, index: PackageIndex): string[] {
+  const set = readRoot(file, 'PermissionSet');
+  const problems: string[] = [];
+  for (const entry of children(set, 'classAccesses')) {
+    const name = text(entry, 'apexClass');
+    if (!index.classes.has(name)) {
+      problems.push(
+        `classAccesses name ${name}, which force-app does not define`
+      );
+    }
+  }
+  for (const entry of children(set, 'applicationVisibilities')) {
+    const name = text(entry, 'application');
+    if (!name.startsWith('standard__') && !index.apps.has(name)) {
+      problems.push(
+        `applicationVisibilities name ${name}, which force-app does not define`
+      );
+    }
+  }
+  for (const entry of children(set, 'tabSettings')) {
+    const problem = tabProblem(text(entry, 'tab'), index);
+    if (problem) problems.push(`tabSettings: ${problem}`);
+  }
+  for (const entry of children(set, 'customMetadataTypeAccesses')) {
+    const name = text(entry, 'name');
+    const object = index.schema.object(name);
+    if ('problem' in object || !object.found.customMetadata) {
+      problems.push(
+        `customMetadataTypeAccesses name ${name}, which is not a custom metadata type in force-app`
+      );
+    }
+  }
+  return problems;
+}
+
+function flexipageProblems(file: string, index: PackageIndex): string[] {
+  const page = readRoot(file, 'FlexiPage');
+  const objectName = text(page, 'sobjectType');
+  const problems: string[] = [];
+  if (objectName) {
+    const object = index.schema.object(objectName);
+    if ('problem' in object) problems.push(`sobjectType: ${object.problem}`);
+  }
+  const recordPage = text(page, 'type') === 'RecordPage';
+  for (const region of children(page, 'flexiPageRegions')) {
+    for (const item of children(region, 'itemInstances')) {
+      const instance = item.componentInstance;
+      if (!isNode(instance)) continue;
+      const name = text(instance, 'componentName');
+      // Namespaced names (force:, flexipage:, lightning:) are the platform's.
+      if (name.includes(':')) continue;
+      const bundle = index.components.get(name);
+      if (!bundle) {
+        problems.push(`component ${name} is not an LWC bundle in force-app`);
+        continue;
+      }
+      if (recordPage) {
+        problems.push(...recordPageTargetProblems(name, bundle, objectName));
+      }
+    }
+  }
+  return problems;
+}
+
+/** A component on a record page must be exposed to record pages of that object. */
+function recordPageTargetProblems(
+  name: string,
+  bundleFile: string,
+  objectName: string
+): string[] {
+  const bundle = readRoot(bundleFile, 'LightningComponentBundle');
+  const targets = isNode(bundle.targets)
+    ? strings(bundle.targets, 'target')
+    : [];
+  if (
+    text(bundle, 'isExposed') !== 'true' ||
+    !targets.includes('lightning__RecordPage')
+  ) {
+    return [`component ${name} is not exposed to lightning__RecordPage`];
+  }
+  const configs = isNode(bundle.targetConfigs)
+    ? children(bundle.targetConfigs, 'targetConfig')
+    : [];
+  const objects = configs
+    .filter((config) =>
+      text(config, '@_targets')
+        .split(',')
+        .map((target) => target.trim())
+        .includes('lightning__RecordPage')
+    )
+    .flatMap((config) =>
+      isNode(config.objects) ? strings(config.objects, 'object') : []
+    );
+  return objects.length > 0 && objectName && !objects.includes(objectName)
+    ? [
+        `component ${name} does not support ${objectName} record pages (its targetConfig lists ${objects.join(', ')})`
+      ]
+    : [];
+}
+
+function applicationProblems(file: string, index: PackageIndex): string[] {
+  const app = readRoot(file, 'CustomApplication');
+  const problems: string[] = [];
+  const tabs = strings(app, 'tabs');
+  for (const tab of tabs) {
+    const problem = tabProblem(tab, index);
+    if (problem) problems.push(problem);
+  }
+  const config = isNode(app.workspaceConfig) ? app.workspaceConfig : {};
+  for (const mapping of children(config, 'mappings')) {
+    const tab = text(mapping, 'tab');
+    if (!tabs.includes(tab)) {
+      problems.push(
+        `workspaceConfig maps tab ${tab}, which the app does not list in <tabs>`
+      );
+    }
+    const field = text(mapping, 'fieldName');
+    const objectName = /^standard-(\w+)$/.exec(tab)?.[1] ?? tab;
+    if (field) {
+      const lookup = index.schema.field(`${objectName}.${field}`);
+      if ('problem' in lookup)
+        problems.push(`workspaceConfig fieldName: ${lookup.problem}`);
+    }
+  }
+  for (const override of children(app, 'actionOverrides')) {
+    if (text(override, 'type') !== 'Flexipage') continue;
+    const content = text(override, 'content');
+    const objectName = text(override, 'pageOrSobjectType');
+    const pageFile = index.flexipages.get(content);
+    if (!pageFile) {
+      problems.push(
+        `actionOverrides name flexipage ${content}, which force-app does not define`
+      );
+      continue;
+    }
+    const page = readRoot(pageFile, 'FlexiPage');
+    if (
+      text(page, 'type') !== 'RecordPage' ||
+      text(page, 'sobjectType') !== objectName
+    ) {
+      problems.push(
+        `actionOverrides for ${objectName} use ${content}, which is not a record page of ${objectName}`
+      );
+    }
+  }
+  return problems;
+}
+
+/** A custom object tab needs its object in force-app. */
+function tabFileProblems(file: string, index: PackageIndex): string[] {
+  const tab = readRoot(file, 'CustomTab');
+  if (text(tab, 'customObject') !== 'true') return [];
+  const name = basename(file).replace(/\.tab-meta\.xml$/, '');
+  const object = index.schema.object(name);
+  return 'problem' in object ? [`custom object tab: ${object.problem}`] : [];
+}
+
+export function checkMetadataReferences(project: SfdxProject): Problem[] {
+  const problems: Problem[] = [];
+  for (const packageDir of project.packageDirs) {
+    const report = (file: string, message: string): void => {
+      problems.push({
+        check: CHECK,
+        file: displayPath(project, file),
+        message
+      });
+    };
+    let schema: PermissionSchema;
+    try {
+      schema = loadPermissionSchema(packageDir);
+    } catch (error) {
+      if (!(error instanceof ForceAppSourceError)) throw error;
+      report(error.file, error.message.slice(error.file.length + 2));
+      continue;
+    }
+    const index: PackageIndex = {
+      schema,
+      classes: filesIn(packageDir, 'classes', '.cls-meta.xml'),
+      apps: filesIn(packageDir, 'applications', '.app-meta.xml'),
+      tabs: filesIn(packageDir, 'tabs', '.tab-meta.xml'),
+      flexipages: filesIn(packageDir, 'flexipages', '.flexipage-meta.xml'),
+      components: componentFiles(packageDir)
+    };
+    const each = (
+      files: Map<string, string>,
+      check: (file: string, index: PackageIndex) => string[]
+    ): void => {
+      for (const file of [...files.values()].sort()) {
+        for (const message of check(file, index)) report(file, message);
+      }
+    };
+    each(
+      filesIn(packageDir, 'permissionsets', '.permissionset-meta.xml'),
+      permissionSetProblems
+    );
+    each(index.apps, applicationProblems);
+    each(index.flexipages, flexipageProblems);
+    each(index.tabs, tabFileProblems);
+  }
+  return problems;
+}
