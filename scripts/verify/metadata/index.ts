@@ -16,6 +16,7 @@ import { checkMetadataReferences } from './metadata-references.ts';
 import { checkPermissionCoverage } from './permission-coverage.ts';
 import { formatProblem, type Problem } from './problems.ts';
 import { ProjectError, readProject } from './project.ts';
+import { checkScratchDefinition } from './scratch-definition.ts';
 import { checkXmlStructure } from './xml-structure.ts';
 
 export const CHECK_NAMES = [
@@ -24,7 +25,8 @@ export const CHECK_NAMES = [
   'custom-metadata-values',
   'api-versions',
   'permission-coverage',
-  'metadata-references'
+  'metadata-references',
+  'scratch-definition'
 ] as const;
 
 /** Runs every metadata check on the project at root. */
@@ -39,7 +41,8 @@ export async function runMetadataChecks(
     ...checkCustomMetadataValues(project),
     ...checkApiVersions(project),
     ...checkPermissionCoverage(project),
-    ...checkMetadataReferences(project)
+    ...checkMetadataReferences(project),
+    ...checkScratchDefinition(project, elementData)
   ];
 }
 

@@ -13,6 +13,7 @@ import { checkMetadataReferences } from './metadata-references.ts';
 import { checkPermissionCoverage } from './permission-coverage.ts';
 import type { Problem } from './problems.ts';
 import { readProject } from './project.ts';
+import { scratchDefinitionProblems } from './scratch-definition.ts';
 import { checkXmlStructure, checkXmlText } from './xml-structure.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -232,6 +233,63 @@ void describe('metadata references', () => {
   });
 });
 
+void describe('scratch definition', () => {
+  const problems = (definition: unknown): string[] =>
+    scratchDefinitionProblems(JSON.stringify(definition), elementData);
+  const incidentManagement = { enableIncidentMgmt: true };
+
+  void it('accepts known settings with values of their types', () => {
+    assert.deepEqual(
+      problems({
+        edition: 'Enterprise',
+        features: ['ServiceCloud'],
+        settings: {
+          incidentMgmtSettings: incidentManagement,
+          entitlementSettings: { enableEntitlements: true },
+          // Settings types outside the reference data cannot be checked offline.
+          lightningExperienceSettings: { enableS1DesktopEnabled: true }
+        }
+      }),
+      []
+    );
+  });
+
+  void it('fails misspelled settings, wrong value types and a bad edition', () => {
+    assert.deepEqual(
+      problems({
+        edition: 'Enterprize',
+        features: 'ServiceCloud',
+        settings: {
+          incidentMgmtSettings: {
+            ...incidentManagement,
+            enableIncidentMgmnt: true,
+            enableEmailToIncident: 'yes'
+          }
+        }
+      }),
+      [
+        'edition must be one of Developer, Enterprise, Group, Professional, Partner Developer, Partner Enterprise, Partner Group, Partner Professional, found "Enterprize"',
+        'features must be a list of feature names',
+        'settings.incidentMgmtSettings.enableIncidentMgmnt is not a field of IncidentMgmtSettings (did you mean enableIncidentMgmt?)',
+        'settings.incidentMgmtSettings.enableEmailToIncident must be a boolean, found "yes"'
+      ]
+    );
+  });
+
+  void it('requires Customer Service Incident Management', () => {
+    assert.deepEqual(problems({ edition: 'Developer', settings: {} }), [
+      'settings.incidentMgmtSettings.enableIncidentMgmt must be true: Incident, Problem and ChangeRequest exist only with Customer Service Incident Management on'
+    ]);
+  });
+
+  void it('fails text that is not JSON', () => {
+    assert.match(
+      scratchDefinitionProblems('{ "edition": ', elementData)[0] ?? '',
+      /^not valid JSON/
+    );
+  });
+});
+
 void describe('metadata CLI', () => {
   const cli = join(here, 'index.ts');
   const run = (...args: string[]) =>
@@ -242,7 +300,7 @@ void describe('metadata CLI', () => {
   void it('exits 0 on a clean project', () => {
     const result = run('--root', fixture('clean'));
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /6 checks passed/);
+    assert.match(result.stdout, /7 checks passed/);
   });
 
   void it('exits 1 and prints each problem with its file', () => {
