@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'jsforce';
+import type { CustomMetadata } from 'jsforce/api/metadata';
 import { insertViaCollections } from './load.ts';
 import { raw, startTestOrg, type TestOrg } from './test-org.ts';
 
@@ -397,8 +398,13 @@ describe('local org with jsforce', () => {
         (r) => r.relationshipName === 'CaseRelatedIssues'
       )
     );
-    const one = (await conn.limits()).DailyApiRequests.Remaining;
-    const two = (await conn.limits()).DailyApiRequests.Remaining;
+    const remaining = async (): Promise<number> => {
+      const daily = (await conn.limits()).DailyApiRequests;
+      assert.ok(daily, 'limits() reports DailyApiRequests');
+      return daily.Remaining;
+    };
+    const one = await remaining();
+    const two = await remaining();
     assert.equal(one - two, 1);
   });
 
@@ -429,7 +435,7 @@ describe('local org with jsforce', () => {
   });
 
   it('upserts CustomMetadata through the Metadata API and queries it as X__mdt', async () => {
-    const saved = await conn.metadata.upsert('CustomMetadata', {
+    const record: CustomMetadata = {
       fullName: 'Incident_Sla_Policy.Severity_4',
       label: 'Severity 4',
       values: [
@@ -438,11 +444,10 @@ describe('local org with jsforce', () => {
         { field: 'Resolution_Minutes__c', value: 10080 },
         { field: 'Warning_Percent__c', value: 75 }
       ]
-    } as never);
-    assert.equal(
-      (saved as { success: boolean; created: boolean }).created,
-      true
-    );
+    };
+    const saved = await conn.metadata.upsert('CustomMetadata', record);
+    assert.equal(saved.success, true);
+    assert.equal(saved.created, true);
     const rows = await conn.query(
       'SELECT DeveloperName, Response_Minutes__c FROM Incident_Sla_Policy__mdt WHERE Severity__c = 4'
     );
