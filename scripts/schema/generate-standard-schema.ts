@@ -35,9 +35,12 @@ interface ReferenceObject {
 }
 
 /**
- * Real key prefixes. Those marked LOCAL are not published in the reference and could not be
- * confirmed; the local org uses a prefix from an unassigned range so ids never collide with a
- * real object's prefix.
+ * Key prefixes as a real org's global describe reports them. The Incident Management objects
+ * (Incident 0ny ... ProblemRelatedItem 0tB), Swarm and the broadcast objects are not in
+ * Salesforce's field reference; their prefixes come from the `keyPrefix` values that
+ * sf-explorer/sf-doc-to-json extracted from a globalDescribe
+ * (packages/salesforce-object-reference/src/doc/index.json, commit cd82757), which also
+ * agrees with the long-known prefixes listed here (001 Account, 500 Case, 01m BusinessHours...).
  */
 const KEY_PREFIXES: Record<string, string> = {
   Account: '001',
@@ -55,19 +58,18 @@ const KEY_PREFIXES: Record<string, string> = {
   Entitlement: '550',
   EmailMessage: '02s',
   FeedItem: '0D5',
-  // LOCAL: not confirmed against a real org (see README "What the local org does not emulate").
-  Incident: '9I0',
-  Problem: '9I1',
-  ChangeRequest: '9I2',
-  CaseRelatedIssue: '9I3',
-  ProblemIncident: '9I4',
-  ChangeRequestRelatedIssue: '9I5',
-  ChangeRequestRelatedItem: '9I6',
-  IncidentRelatedItem: '9I7',
-  ProblemRelatedItem: '9I8',
-  Swarm: '9I9',
-  BroadcastCommunication: '9IA',
-  BroadcastCommAudience: '9IB'
+  Incident: '0ny',
+  Problem: '0o2',
+  ChangeRequest: '0oW',
+  CaseRelatedIssue: '0oL',
+  ProblemIncident: '0oE',
+  ChangeRequestRelatedIssue: '0oK',
+  ChangeRequestRelatedItem: '0tC',
+  IncidentRelatedItem: '0tA',
+  ProblemRelatedItem: '0tB',
+  Swarm: '0sW',
+  BroadcastCommunication: '0oY',
+  BroadcastCommAudience: '0oS'
 };
 
 /** Objects the API cannot insert into (the platform provisions them). */
@@ -146,6 +148,113 @@ const WRITABLE_SUMMARY_FIELDS: Record<
   },
   'Case.AssetId': { refersTo: 'Asset', relationshipName: 'Asset' }
 };
+
+/**
+ * Lookup targets the reference leaves out (no "Refers To"), and that neither the field's name
+ * nor its description names as an object (see lookupTargets). Each comes from the field's own
+ * description or label in the reference, or, where marked (describe), from the `x-object(s)` of
+ * describe-derived data in sf-explorer/sf-doc-to-json (commit cd82757).
+ */
+const LOOKUP_TARGETS: Record<string, string[]> = {
+  'Account.DandbCompanyId': ['DandBCompany'], // label "D&B Company ID"; describe
+  'Asset.BindingInstanceTargetId': ['BindingInstanceTarget'], // label
+  'Asset.CurrentQuantityUnitId': ['UnitOfMeasure'], // label "Unit of Measure ID"
+  'Asset.LocationId': ['Location'], // describe; "The asset's location"
+  'Asset.RootAssetId': ['Asset'], // describe
+  'Case.AssetWarrantyId': ['AssetWarranty'], // describe
+  'Case.CommunityId': ['Community'], // "ID of the zone": Community is the zone object
+  'Case.QuestionId': ['Question'], // "The question in the answers zone"
+  'Case.SourceId': ['EmailMessage', 'MessagingSession', 'SocialPost'], // describe
+  'Contact.ActionCadenceAssigneeId': ['User'], // "ID of the sales rep"
+  'Contact.ActionCadenceId': ['ActionCadence'], // "the lead's assigned cadence"
+  'EmailMessage.ActionCadenceStepTrackerId': ['ActionCadenceStepTracker'], // label
+  'EmailMessage.ActivityId': ['Task'], // describe
+  'EmailMessage.FromId': ['Contact', 'Lead', 'User'], // "The contact, lead, or user who sent the email"
+  'Entitlement.AssetWarrantyId': ['AssetWarranty'], // describe
+  'Entitlement.SvcApptBookingWindowsId': ['OperatingHours'], // describe; "Operating Hours"
+  'FeedItem.ConnectionId': ['PartnerNetworkConnection'], // describe
+  'FeedItem.FeedPostId': ['FeedPost'], // "ID of the associated FeedPost"
+  'FeedItem.LastEditById': ['User'], // describe; "ID of the user who last edited"
+  'FeedItem.RelatedRecordId': [
+    'ContentVersion',
+    'ProfileSkillUser',
+    'WorkThanks'
+  ], // describe
+  'Group.QueueRoutingConfigId': ['QueueRoutingConfig'], // describe
+  'Organization.SelfServiceCaseSubmitRecordTypeId': ['RecordType'], // "ID of the record type"
+  'Organization.SelfServiceEmailUserOnCaseCreationTemplateId': [
+    'EmailTemplate'
+  ], // "ID of the email template"
+  'Organization.SelfServiceNewCommentTemplateId': ['EmailTemplate'],
+  'Organization.SelfServiceNewPassTemplateId': ['EmailTemplate'],
+  'Organization.SelfServiceNewUserTemplateId': ['EmailTemplate'],
+  'Organization.SelfServiceSolutionCategoryStartNodeId': ['CategoryNode'], // "top-level category"
+  'Organization.WebToCaseAssignedEmailTemplateId': ['EmailTemplate'], // describe
+  'Organization.WebToCaseCreatedEmailTemplateId': ['EmailTemplate'], // describe
+  'Organization.WebToCaseDefaultCreatorId': ['User'], // describe
+  'Product2.BasedOnId': ['ProductClassification'], // label "Product Classification ID"
+  'Product2.ExternalDataSourceId': ['ExternalDataSource'], // describe
+  'User.CallCenterId': ['CallCenter'], // describe
+  'User.DelegatedApproverId': ['Group', 'User'] // describe
+};
+
+/**
+ * Entries a reference page lists that are not fields of that object: BusinessHours' page
+ * repeats SlaProcess's lookup ("ID of the BusinessHours associated with the SlaProcess").
+ */
+const NOT_FIELDS_OF_OBJECT = new Set(['BusinessHours.BusinessHoursId']);
+
+/**
+ * The lookup's target objects: the reference's "Refers To"; else the table above; else the
+ * field's name without "Id" when that names an object of the reference (BusinessHoursId,
+ * RecordTypeId); else an object named in its description ("ID of the ServiceContract ...").
+ */
+export function lookupTargets(
+  objectName: string,
+  name: string,
+  refersTo: string | undefined,
+  description: string | undefined,
+  knownObjects: ReadonlySet<string>
+): string[] {
+  const listed = (refersTo ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => /^[A-Za-z0-9_]+$/.test(s));
+  if (listed.length > 0) return listed;
+  const table = LOOKUP_TARGETS[`${objectName}.${name}`];
+  if (table) return [...table];
+  const stem = name.replace(/Id$/, '');
+  if (stem !== name && knownObjects.has(stem)) return [stem];
+  const named = /\bID of (?:the|an associated) ([A-Z][A-Za-z0-9]*)\b/.exec(
+    description ?? ''
+  )?.[1];
+  return named ? [named] : [];
+}
+
+/** Standard lookups are named after their relationship: BusinessHoursId -> BusinessHours. */
+function relationshipNameFor(name: string): string | null {
+  return /.Id$/.test(name) ? name.slice(0, -2) : null;
+}
+
+/**
+ * The field's API name. The reference's prose spells a few lookups "XxxID" (Case and
+ * Entitlement AssetWarrantyID, Entitlement LocationID) where its own field table and the
+ * platform say "XxxId": the field table's spelling wins, and a lookup ending in "ID" is
+ * renamed to end in "Id", as every standard lookup does.
+ */
+export function apiName(
+  name: string,
+  type: FieldType,
+  tableNames: readonly string[]
+): string {
+  const inTable = tableNames.find(
+    (t) => t.toLowerCase() === name.toLowerCase()
+  );
+  if (inTable) return inTable;
+  return type === 'reference' && /[a-z]ID$/.test(name)
+    ? `${name.slice(0, -2)}Id`
+    : name;
+}
 
 const AUDIT_FIELDS = new Set(['CreatedById', 'LastModifiedById']);
 const SYSTEM_DATES = new Set([
@@ -397,7 +506,7 @@ function fieldFromReference(
   name: string,
   ref: ReferenceField,
   summary: ReferenceFieldSummary | undefined,
-  timeZones: string[]
+  context: BuildContext
 ): FieldSchema | undefined {
   const type = fieldType(summary?.type) ?? fieldType(ref.type);
   if (!type) return undefined;
@@ -430,11 +539,17 @@ function fieldFromReference(
     field.defaultValue = /default value is (true)/i.test(ref.description ?? '');
   }
   if (type === 'reference') {
-    field.referenceTo = (ref.refers_to ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => /^[A-Za-z0-9_]+$/.test(s));
-    field.relationshipName = ref.relationship_name?.trim() ?? null;
+    field.referenceTo = lookupTargets(
+      objectName,
+      name,
+      ref.refers_to,
+      ref.description,
+      context.knownObjects
+    );
+    if (!ref.refers_to?.trim())
+      context.derivedLookups.add(`${objectName}.${name}`);
+    field.relationshipName =
+      ref.relationship_name?.trim() ?? relationshipNameFor(name);
   }
   if (type === 'picklist' || type === 'multipicklist' || type === 'combobox') {
     const known = ORG_DEFAULT_PICKLISTS[`${objectName}.${name}`];
@@ -446,7 +561,7 @@ function fieldFromReference(
       field.defaultValue = parsed.defaultValue;
     } else if (name === 'TimeZoneSidKey' && objectName === 'BusinessHours') {
       // The business-hours calendar is the one time-zone field the product writes.
-      field.picklistValues = picklistValues(timeZones, null);
+      field.picklistValues = picklistValues(context.timeZones, null);
     }
   }
   return field;
@@ -455,7 +570,8 @@ function fieldFromReference(
 function summaryOnlyField(
   objectName: string,
   name: string,
-  summary: ReferenceFieldSummary
+  summary: ReferenceFieldSummary,
+  context: BuildContext
 ): FieldSchema | undefined {
   const type = fieldType(summary.type);
   if (!type) return undefined;
@@ -471,12 +587,25 @@ function summaryOnlyField(
     field.defaultedOnCreate = true;
     field.defaultValue = false;
   }
+  if (type === 'reference') {
+    if (!writable?.refersTo)
+      context.derivedLookups.add(`${objectName}.${name}`);
+    field.referenceTo = writable?.refersTo
+      ? [writable.refersTo]
+      : lookupTargets(
+          objectName,
+          name,
+          undefined,
+          undefined,
+          context.knownObjects
+        );
+    field.relationshipName =
+      writable?.relationshipName ?? relationshipNameFor(name);
+  }
   if (writable) {
     field.createable = true;
     field.updateable = true;
     field.groupable = true;
-    if (writable.refersTo) field.referenceTo = [writable.refersTo];
-    field.relationshipName = writable.relationshipName ?? null;
   }
   return field;
 }
@@ -490,24 +619,55 @@ function isOrgSpecific(name: string): boolean {
   );
 }
 
+interface BuildContext {
+  timeZones: string[];
+  /** Names of every object in the reference, for lookups named after their target. */
+  knownObjects: ReadonlySet<string>;
+  /** "Object.Field" of lookups whose target was derived, not read from "Refers To". */
+  derivedLookups: Set<string>;
+}
+
+/** The reference's prose lists a few relationships as fields too (SvcApptBookingWindows beside SvcApptBookingWindowsId). */
+function isRelationshipListedAsField(
+  name: string,
+  ref: ReferenceField,
+  allNames: readonly string[]
+): boolean {
+  return (
+    ref.type === 'reference' &&
+    !name.toLowerCase().endsWith('id') &&
+    allNames.some((n) => n.toLowerCase() === `${name.toLowerCase()}id`)
+  );
+}
+
 function buildObject(
   name: string,
   ref: ReferenceObject,
-  timeZones: string[]
+  context: BuildContext
 ): ObjectSchema {
   const summaries = ref.field_reference ?? {};
+  const tableNames = Object.keys(summaries);
+  const allNames = [...Object.keys(ref.fields), ...tableNames];
   const fields: FieldSchema[] = [];
   const seen = new Set<string>();
+  // SQLite column names are case-insensitive, as are the platform's: one field per spelling.
   const add = (f: FieldSchema | undefined): void => {
-    // The reference sometimes lists one field twice in different case (AssetWarrantyID/Id).
     if (f && !seen.has(f.name.toLowerCase())) {
       seen.add(f.name.toLowerCase());
       fields.push(f);
     }
   };
   add(systemField('Id', summaries.Id));
-  for (const [fieldName, fieldRef] of Object.entries(ref.fields)) {
-    if (isOrgSpecific(fieldName)) continue;
+  for (const [listedName, fieldRef] of Object.entries(ref.fields)) {
+    if (
+      isOrgSpecific(listedName) ||
+      NOT_FIELDS_OF_OBJECT.has(`${name}.${listedName}`) ||
+      isRelationshipListedAsField(listedName, fieldRef, allNames)
+    )
+      continue;
+    const type =
+      fieldType(summaries[listedName]?.type) ?? fieldType(fieldRef.type);
+    const fieldName = type ? apiName(listedName, type, tableNames) : listedName;
     add(
       systemField(fieldName, summaries[fieldName]) ??
         fieldFromReference(
@@ -515,7 +675,7 @@ function buildObject(
           fieldName,
           fieldRef,
           summaries[fieldName],
-          timeZones
+          context
         )
     );
   }
@@ -523,7 +683,7 @@ function buildObject(
     if (seen.has(fieldName.toLowerCase()) || isOrgSpecific(fieldName)) continue;
     add(
       systemField(fieldName, summary) ??
-        summaryOnlyField(name, fieldName, summary)
+        summaryOnlyField(name, fieldName, summary, context)
     );
   }
   for (const sys of [
@@ -535,6 +695,13 @@ function buildObject(
   ]) {
     add(systemField(sys, summaries[sys]));
   }
+  const untargeted = fields.filter(
+    (f) => f.type === 'reference' && f.referenceTo.length === 0
+  );
+  if (untargeted.length > 0)
+    throw new Error(
+      `${name}: no target object for lookups ${untargeted.map((f) => f.name).join(', ')}; add them to LOOKUP_TARGETS`
+    );
   const label = splitWords(name === 'Product2' ? 'Product' : name);
   const keyPrefix = KEY_PREFIXES[name];
   if (!keyPrefix)
@@ -564,7 +731,15 @@ const NO_CHILD_RELATIONSHIP = new Set([
   'MasterRecordId'
 ]);
 
-function addChildRelationships(objects: ObjectSchema[]): void {
+/**
+ * Child relationships, named by the plural of the child. A lookup whose target was derived
+ * (not in the reference) gets an unnamed one: its real name is unknown, and an invented name
+ * must not take one that a documented lookup owns.
+ */
+function addChildRelationships(
+  objects: ObjectSchema[],
+  derivedLookups: ReadonlySet<string>
+): void {
   const byName = new Map(objects.map((o) => [o.name, o]));
   for (const child of objects) {
     for (const field of child.fields) {
@@ -577,9 +752,9 @@ function addChildRelationships(objects: ObjectSchema[]): void {
           parentName === child.name
             ? `Child${plural(child.name)}`
             : plural(child.name);
-        const taken = parent.childRelationships.some(
-          (r) => r.relationshipName === wanted
-        );
+        const taken =
+          derivedLookups.has(`${child.name}.${field.name}`) ||
+          parent.childRelationships.some((r) => r.relationshipName === wanted);
         const rel: ChildRelationship = {
           childSObject: child.name,
           field: field.name,
@@ -593,17 +768,21 @@ function addChildRelationships(objects: ObjectSchema[]): void {
 }
 
 export function generateStandardSchema(referenceDir: string): ObjectSchema[] {
-  const timeZones = Intl.supportedValuesOf('timeZone');
   const files = readdirSync(referenceDir)
     .filter((f) => f.endsWith('.json'))
     .sort();
+  const context: BuildContext = {
+    timeZones: Intl.supportedValuesOf('timeZone'),
+    knownObjects: new Set(files.map((f) => f.replace(/\.json$/, ''))),
+    derivedLookups: new Set()
+  };
   const objects = files.map((file) => {
     const ref = JSON.parse(
       readFileSync(path.join(referenceDir, file), 'utf8')
     ) as ReferenceObject;
-    return buildObject(file.replace(/\.json$/, ''), ref, timeZones);
+    return buildObject(file.replace(/\.json$/, ''), ref, context);
   });
-  addChildRelationships(objects);
+  addChildRelationships(objects, context.derivedLookups);
   return objects;
 }
 
