@@ -101,7 +101,7 @@ const steps = [
   {
     name: 'metadata',
     title:
-      'Metadata: deploy package, XML structure, custom metadata values, API versions',
+      'Metadata: deploy package, XML structure, custom metadata values, API versions, permission coverage, cross-references, scratch definition',
     command: [
       process.execPath,
       '--import',
