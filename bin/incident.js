@@ -3,4 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../scripts/cli/incident.ts');
+const { main } = await import('../scripts/cli/incident.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,48 +1,147 @@
-/** The `incident` CLI entry: dispatches to thin commands. Exit codes: 0 ok, 1 failures, 2 bad usage. */
-import { messages } from './messages.ts';
-import { parseOrgStart, startAndRecord, UsageError } from './org.ts';
+/** The `incident` CLI: a table of thin commands, and the dispatcher that prints their results and sets the exit code. */
+import type {
+  Command,
+  CommandIo,
+  JsonFailure,
+  JsonSuccess,
+  Outcome
+} from './command.ts';
+import { orgDisplay } from './commands/org-display.ts';
+import { orgStart } from './commands/org-start.ts';
+import {
+  CliError,
+  ExitCode,
+  type ExitStatus,
+  type FailureStatus
+} from './errors.ts';
+import { wantsHelp, wantsJson } from './flags.ts';
+import { formatCommandHelp, formatUsage, messages } from './messages.ts';
 
-const out = (text: string): void => {
-  process.stdout.write(text);
-};
+export const commands: readonly Command[] = [orgStart, orgDisplay];
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, sub, ...rest] = argv;
-  try {
-    if (command === 'org' && sub === 'start') {
-      const org = await startAndRecord(parseOrgStart(rest), out);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          resolve();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await org.stop();
-      out(messages.orgStopped);
-      return 0;
-    }
-    if (command === undefined || command === '--help' || command === 'help') {
-      out(messages.usage);
-      return command === undefined ? 2 : 0;
-    }
-    process.stderr.write(
-      messages.unknownCommand([command, sub].filter(Boolean).join(' ')) +
-        messages.usage
-    );
-    return 2;
-  } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error instanceof TypeError &&
-        'code' in error &&
-        String(error.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      process.stderr.write(messages.badOption(error.message));
-      return 2;
-    }
-    throw error;
+/** The command named by the leading words of argv (ids are one or two words), and the rest. */
+export function findCommand(
+  argv: readonly string[]
+): { command: Command; args: string[] } | undefined {
+  for (const command of commands) {
+    const words = command.id.split(' ');
+    if (words.every((word, index) => argv[index] === word))
+      return { command, args: argv.slice(words.length) };
   }
+  return undefined;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+export function defaultIo(): CommandIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd()
+  };
+}
+
+export async function main(
+  argv: readonly string[],
+  io: CommandIo = defaultIo()
+): Promise<ExitStatus> {
+  const json = wantsJson(argv);
+  const first = argv[0];
+  if (first === undefined) {
+    io.stderr(formatUsage());
+    return ExitCode.usage;
+  }
+  if (first === 'help' || first === '--help' || first === '-h') {
+    io.stdout(formatUsage());
+    return ExitCode.ok;
+  }
+  const found = findCommand(argv);
+  if (!found) {
+    const words = argv.slice(0, 2).filter((word) => !word.startsWith('-'));
+    return fail(
+      io,
+      json,
+      new CliError(
+        messages.unknownCommand(words.join(' ')),
+        ExitCode.usage,
+        'UsageError'
+      ),
+      [],
+      () => {
+        io.stderr(`\n${formatUsage()}`);
+      }
+    );
+  }
+  if (wantsHelp(found.args)) {
+    io.stdout(formatCommandHelp(found.command.id));
+    return ExitCode.ok;
+  }
+  let outcome: Outcome<unknown>;
+  try {
+    outcome = await found.command.run(found.args, io);
+  } catch (error) {
+    return fail(io, json, error, []);
+  }
+  if (json) {
+    const output: JsonSuccess<unknown> = {
+      status: outcome.status,
+      result: outcome.result,
+      warnings: outcome.warnings
+    };
+    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  } else {
+    for (const warning of outcome.warnings)
+      io.stderr(messages.warning(warning));
+    io.stdout(outcome.human);
+  }
+  if (outcome.untilStopped) {
+    const note = await outcome.untilStopped();
+    // In --json mode stdout carries exactly one JSON document.
+    (json ? io.stderr : io.stdout)(note);
+  }
+  return outcome.status;
+}
+
+function fail(
+  io: CommandIo,
+  json: boolean,
+  error: unknown,
+  warnings: string[],
+  afterHuman?: () => void
+): FailureStatus {
+  const status = error instanceof CliError ? error.exitCode : ExitCode.failed;
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = messageWithCauses(error);
+  // Errors the CLI did not anticipate (API faults, network) still print as one line, with their name.
+  const text = error instanceof CliError ? message : `${name}: ${message}`;
+  if (json) {
+    const output: JsonFailure = {
+      status,
+      name,
+      message,
+      warnings
+    };
+    io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+  } else {
+    io.stderr(messages.error(text));
+    afterHuman?.();
+  }
+  return status;
+}
+
+/** Network failures say only "fetch failed"; the reason (ECONNREFUSED, a TLS error) is in the cause chain. */
+function messageWithCauses(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current !== undefined && parts.length < 4) {
+    if (current instanceof Error) {
+      parts.push(current.message);
+      current = current.cause;
+    } else {
+      parts.push(
+        typeof current === 'string' ? current : JSON.stringify(current)
+      );
+      current = undefined;
+    }
+  }
+  return parts.join(': ');
+}

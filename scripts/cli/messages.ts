@@ -1,20 +1,220 @@
 /** User-facing text of the incident CLI, kept apart from the logic. */
-export const messages = {
-  usage: `Usage: incident <command> [options]
 
-Commands:
-  org start [--port N] [--db PATH] [--force-app DIR]
-      Start the local org (an embedded Salesforce stand-in on SQLite). Prints the instance URL
-      and access token and records them in .local-org/auth.json, so other commands accept
-      --target-org local.
-`,
+export interface FlagHelp {
+  /** As typed, e.g. '-o, --target-org ORG'. */
+  syntax: string;
+  summary: string;
+}
+
+export interface CommandHelp {
+  summary: string;
+  usage: string;
+  flags: FlagHelp[];
+  examples: string[];
+}
+
+const jsonFlag: FlagHelp = {
+  syntax: '--json',
+  summary: 'Print the result as JSON: { status, result, warnings }.'
+};
+const helpFlag: FlagHelp = {
+  syntax: '-h, --help',
+  summary: 'Show this help.'
+};
+
+/** Flags of every command that talks to an org (scripts/cli/flags.ts orgFlags). */
+export const orgFlagHelp: FlagHelp[] = [
+  {
+    syntax: '-o, --target-org ORG',
+    summary:
+      "Alias or username of an org the sf CLI is logged in to, or 'local' for the local org started by `incident org start`. Default: the sf config's target-org."
+  },
+  {
+    syntax: '--instance-url URL',
+    summary:
+      'Instance URL of the org, used with --access-token instead of --target-org (env SF_INSTANCE_URL).'
+  },
+  {
+    syntax: '--access-token TOKEN',
+    summary:
+      'Session id or OAuth access token, used with --instance-url (env SF_ACCESS_TOKEN).'
+  },
+  {
+    syntax: '--api-version N',
+    summary: 'API version to call, e.g. 64.0 (default 64.0).'
+  }
+];
+
+export const commandHelp = {
+  'org start': {
+    summary:
+      'Start the local org: an embedded Salesforce stand-in on SQLite, on 127.0.0.1. Runs until Ctrl+C.',
+    usage:
+      'incident org start [--port N] [--db PATH] [--force-app DIR] [--json]',
+    flags: [
+      {
+        syntax: '--port N',
+        summary: 'Port to listen on; 0 (default) picks a free one.'
+      },
+      {
+        syntax: '--db PATH',
+        summary:
+          'SQLite file holding the org; default .local-org/org.db (kept between runs).'
+      },
+      {
+        syntax: '--force-app DIR',
+        summary:
+          "Source folder to deploy at start; default the project's force-app."
+      },
+      jsonFlag,
+      helpFlag
+    ],
+    examples: [
+      'incident org start',
+      'incident org start --port 8787 --db /tmp/demo.db'
+    ]
+  },
+  'org display': {
+    summary:
+      'Show the org a command would use: org id, user, instance URL, API version and daily API requests remaining.',
+    usage:
+      'incident org display [--target-org ORG | --instance-url URL --access-token TOKEN] [--api-version N] [--json]',
+    flags: [...orgFlagHelp, jsonFlag, helpFlag],
+    examples: [
+      'incident org display --target-org local',
+      'incident org display --target-org my-sandbox --json',
+      'SF_INSTANCE_URL=https://example.my.salesforce.com SF_ACCESS_TOKEN=00D... incident org display'
+    ]
+  }
+} satisfies Record<string, CommandHelp>;
+
+export type CommandId = keyof typeof commandHelp;
+
+function formatFlags(flags: readonly FlagHelp[]): string {
+  // Long-only flags line up under the long names of flags that also have a short form.
+  const shown = flags.map((flag) =>
+    flag.syntax.startsWith('--') ? `    ${flag.syntax}` : flag.syntax
+  );
+  const width = Math.max(...shown.map((syntax) => syntax.length));
+  return flags
+    .map(
+      (flag, index) =>
+        `  ${(shown[index] ?? '').padEnd(width)}  ${flag.summary}`
+    )
+    .join('\n');
+}
+
+export function formatCommandHelp(id: CommandId): string {
+  const help: CommandHelp = commandHelp[id];
+  return [
+    `incident ${id}: ${help.summary}`,
+    '',
+    `Usage: ${help.usage}`,
+    '',
+    'Flags:',
+    formatFlags(help.flags),
+    '',
+    'Examples:',
+    ...help.examples.map((example) => `  ${example}`),
+    ''
+  ].join('\n');
+}
+
+export function formatUsage(): string {
+  const ids = Object.keys(commandHelp) as CommandId[];
+  const width = Math.max(...ids.map((id) => id.length));
+  return [
+    'Usage: incident <command> [flags]',
+    '',
+    'Commands:',
+    ...ids.map((id) => `  ${id.padEnd(width)}  ${commandHelp[id].summary}`),
+    '',
+    "Run 'incident <command> --help' for a command's flags.",
+    'Exit codes: 0 success, 1 some records or the command failed, 2 bad usage or input.',
+    ''
+  ].join('\n');
+}
+
+export const messages = {
+  unknownCommand: (command: string): string =>
+    `Unknown command '${command}'. Run 'incident --help' for the list of commands.`,
+  missingCommand:
+    "Missing command. Run 'incident --help' for the list of commands.",
+
+  flagNeedsValue: (flag: string): string => `${flag} needs a value.`,
+  badPort: (value: string): string =>
+    `--port must be a whole number from 0 to 65535, got '${value}'.`,
+  badApiVersion: (value: string): string =>
+    `--api-version must look like 64.0, got '${value}'.`,
+  badInstanceUrl: (source: string, value: string): string =>
+    `${source} must be an http:// or https:// URL such as https://example.my.salesforce.com, got '${value}'.`,
+  conflictingTargets:
+    'Use either --target-org, or --instance-url with --access-token, not both.',
+  missingPair: (given: string, missing: string, envName: string): string =>
+    `${given} needs ${missing} too (or set ${envName}).`,
+  halfEnvironment: (set: string, unset: string): string =>
+    `${set} is set but ${unset} is not, so both are ignored.`,
+  noTargetOrg:
+    "No org given. Pass --target-org ORG (an sf alias or username, or 'local' for the local org), or --instance-url with --access-token, or set a default with `sf config set target-org ORG`.",
+  unknownTargetOrg: (name: string, fromConfig: boolean): string =>
+    fromConfig
+      ? `The sf config's target-org '${name}' has no authorization in the sf CLI. Log in with \`sf org login web --alias ${name}\` or change the default with \`sf config set target-org ORG\`.`
+      : `--target-org '${name}' is not an alias or username the sf CLI is logged in to. Run \`sf org list\` to see them, or log in with \`sf org login web --alias ${name}\`. For the local org use --target-org local.`,
+  sfAuthUnusable: (name: string, detail: string): string =>
+    `--target-org '${name}': the sf CLI's authorization could not be read: ${detail}`,
+  noLocalOrg: (file: string): string =>
+    `--target-org local: no local org is recorded in ${file}. Start one with \`incident org start\` (in this folder, or set INCIDENT_LOCAL_ORG_DIR to its .local-org folder).`,
+  localOrgDown: (file: string, instanceUrl: string): string =>
+    `--target-org local: the local org recorded in ${file} (${instanceUrl}) is not answering. Start it again with \`incident org start\`.`,
+  localAuthInvalid: (file: string, detail: string): string =>
+    `${file}: ${detail}. Start the local org again with \`incident org start\` to rewrite it.`,
+
   orgStarted: (
     instanceUrl: string,
     accessToken: string,
     authFile: string
   ): string =>
-    `Local org running.\n  Instance URL: ${instanceUrl}\n  Access token: ${accessToken}\n  Recorded in ${authFile} (use --target-org local)\nPress Ctrl+C to stop.\n`,
+    [
+      'Local org running.',
+      `  Instance URL: ${instanceUrl}`,
+      `  Access token: ${accessToken}`,
+      `  Recorded in:  ${authFile}`,
+      '',
+      'Use it from another terminal:',
+      '  incident org display --target-org local',
+      `  incident org display --instance-url ${instanceUrl} --access-token '${accessToken}'`,
+      '',
+      'Press Ctrl+C to stop.',
+      ''
+    ].join('\n'),
   orgStopped: 'Local org stopped.\n',
-  unknownCommand: (command: string): string => `Unknown command: ${command}\n`,
-  badOption: (detail: string): string => `Bad usage: ${detail}\n`
+
+  orgDisplay: (rows: readonly (readonly [string, string])[]): string => {
+    const width = Math.max(...rows.map(([label]) => label.length));
+    return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n')}\n`;
+  },
+  orgDisplayLabels: {
+    orgId: 'Org ID',
+    username: 'Username',
+    userId: 'User ID',
+    instanceUrl: 'Instance URL',
+    apiVersion: 'API version',
+    dailyApiRequests: 'Daily API requests',
+    connectedWith: 'Connected with'
+  },
+  apiRequestsLeft: (remaining: number, max: number): string =>
+    `${remaining.toLocaleString('en-US')} of ${max.toLocaleString('en-US')} remaining`,
+  noApiLimit: 'not reported by the org',
+  source: {
+    flags: '--instance-url and --access-token',
+    environment: 'SF_INSTANCE_URL and SF_ACCESS_TOKEN',
+    localOrg: (authFile: string): string => `--target-org local (${authFile})`,
+    sfAuth: (targetOrg: string, fromConfig: boolean): string =>
+      fromConfig
+        ? `the sf config's target-org '${targetOrg}'`
+        : `--target-org ${targetOrg} (sf CLI login)`
+  },
+
+  error: (message: string): string => `Error: ${message}\n`,
+  warning: (message: string): string => `Warning: ${message}\n`
 };
