@@ -27,6 +27,14 @@ import { nextSequence } from '../storage.ts';
 import { scalarText } from '../values.ts';
 import { runSoql } from './query.ts';
 
+/**
+ * Result CSVs quote every value, as Salesforce's do: jsforce splits unquoted lines on any of
+ * `, ; | ^ \`` and tab, so one unquoted semicolon in a value would garble the whole result.
+ */
+function toCsv(rows: unknown[][]): string {
+  return stringify(rows, { quoted: true });
+}
+
 const INGEST_OPERATIONS = new Set([
   'insert',
   'update',
@@ -257,9 +265,9 @@ function process(ctx: OrgContext, job: IngestJob): void {
       }
     }
   })();
-  job.successful = stringify([['sf__Id', 'sf__Created', ...header], ...ok]);
-  job.failed = stringify([['sf__Id', 'sf__Error', ...header], ...failed]);
-  job.unprocessed = stringify([header]);
+  job.successful = toCsv([['sf__Id', 'sf__Created', ...header], ...ok]);
+  job.failed = toCsv([['sf__Id', 'sf__Error', ...header], ...failed]);
+  job.unprocessed = toCsv([header]);
   Object.assign(job.info, {
     state: 'JobComplete',
     numberRecordsProcessed: rows.length,
@@ -417,7 +425,7 @@ export const queryResults: Handler = (ctx, req, [id = '']) => {
   return {
     status: 200,
     contentType: 'text/csv',
-    body: job.header.length === 0 ? '' : stringify([job.header, ...rows]),
+    body: job.header.length === 0 ? '' : toCsv([job.header, ...rows]),
     headers: {
       'Sforce-Locator': next < job.rows.length ? String(next) : 'null',
       'Sforce-NumberOfRecords': String(rows.length)
