@@ -1,0 +1,126 @@
+/** Test helpers: run the real `incident` CLI (bin/incident.js) and the real `sf` as child processes, in isolation. */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..'
+);
+export const INCIDENT_BIN = path.join(PROJECT_ROOT, 'bin', 'incident.js');
+export const SF_BIN = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'sf');
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temporary folder used as HOME (sf auth store, sf config) and working directory. */
+export interface Sandbox {
+  home: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  dispose(): void;
+}
+
+/**
+ * The parent's environment minus anything that would point a CLI at a real org or a real sf
+ * state (SF_*, SFDX_*, INCIDENT_*), with HOME in a temp folder and sf's background chores off.
+ */
+export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
+  const root = mkdtempSync(path.join(tmpdir(), 'incident-cli-'));
+  const home = path.join(root, 'home');
+  const cwd = path.join(root, 'work');
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env))
+    if (!/^(SF_|SFDX_|INCIDENT_)/.test(key)) env[key] = value;
+  Object.assign(env, {
+    HOME: home,
+    USERPROFILE: home,
+    // sf spawns `sf` from PATH for some chores; find ours, never a global one.
+    PATH: `${path.dirname(SF_BIN)}${path.delimiter}${process.env.PATH ?? ''}`,
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_HIDE_RELEASE_NOTES: 'true',
+    ...extra
+  });
+  mkdirSync(home);
+  mkdirSync(cwd);
+  return {
+    home,
+    cwd,
+    env,
+    dispose: () => {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+}
+
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv }
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function runIncident(
+  args: readonly string[],
+  sandbox: Pick<Sandbox, 'cwd' | 'env'>,
+  env: NodeJS.ProcessEnv = {}
+): Promise<RunResult> {
+  return run(process.execPath, [INCIDENT_BIN, ...args], {
+    cwd: sandbox.cwd,
+    env: { ...sandbox.env, ...env }
+  });
+}
+
+/** stdout parsed as the single JSON document `--json` promises. */
+export function jsonOf(result: RunResult): unknown {
+  try {
+    return JSON.parse(result.stdout);
+  } catch {
+    throw new Error(
+      `stdout is not JSON (exit ${String(result.code)}):\n${result.stdout}\nstderr:\n${result.stderr}`
+    );
+  }
+}
+
+/** A loopback port nothing listens on: one that was free a moment ago (bind to 0, note it, close). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string')
+    throw new Error('no TCP address');
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    })
+  );
+  return address.port;
+}
