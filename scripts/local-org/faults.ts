@@ -2,6 +2,10 @@
  * Fault injection for tests and drills. A rule matches calls to one endpoint (by route name,
  * e.g. 'sobject.create', or '*') and fails them either on given call numbers (1-based, per
  * endpoint) or at a rate drawn from a seeded generator, so a run is reproducible.
+ *
+ * A fault fails the whole call, except UNABLE_TO_LOCK_ROW with `records` on an sObject
+ * Collections write: as on the platform, the call then answers 200 and only the records at
+ * those positions fail (or, under allOrNone, roll the others back).
  */
 export type FaultKind =
   | 'SERVER_UNAVAILABLE'
@@ -16,7 +20,24 @@ export interface FaultRule {
   calls?: number[];
   /** Or fail this fraction of calls (0..1), drawn from the seeded generator. */
   rate?: number;
+  /**
+   * UNABLE_TO_LOCK_ROW on a collections write only: the 1-based positions in the batch of the
+   * records whose row lock fails, reported per record instead of failing the call.
+   */
+  records?: number[];
 }
+
+/** The endpoints whose batches report failures per record. */
+export const COLLECTION_WRITES: ReadonlySet<string> = new Set([
+  'collections.create',
+  'collections.update',
+  'collections.upsert',
+  'collections.delete'
+]);
+
+/** What a faulted call gets: a call-level failure, or the batch positions (0-based) that fail to lock. */
+export type Fault =
+  { kind: FaultKind } | { kind: 'UNABLE_TO_LOCK_ROW'; lockedRecords: number[] };
 
 export interface FaultOptions {
   seed?: number;
@@ -49,6 +70,7 @@ export class FaultInjector {
         throw new RangeError(
           `fault rate must be within 0..1, got ${String(rule.rate)}`
         );
+      if (rule.records !== undefined) checkRecordRule(rule);
     }
     this.rules = [...options.rules];
     this.random = generator(options.seed ?? 1);
@@ -59,15 +81,39 @@ export class FaultInjector {
   }
 
   /** The fault for this call of the endpoint, if any. `call` is the endpoint's 1-based call number. */
-  pick(endpoint: string, call: number): FaultKind | undefined {
+  pick(endpoint: string, call: number): Fault | undefined {
     for (const rule of this.rules) {
       if (rule.endpoint !== '*' && rule.endpoint !== endpoint) continue;
-      if (rule.calls?.includes(call)) return rule.kind;
-      if (rule.rate !== undefined && this.random() < rule.rate)
-        return rule.kind;
+      const hit =
+        rule.calls?.includes(call) === true ||
+        (rule.rate !== undefined && this.random() < rule.rate);
+      if (!hit) continue;
+      // A per-record rule matched by '*' still fails other endpoints' calls whole.
+      if (rule.records && COLLECTION_WRITES.has(endpoint))
+        return {
+          kind: 'UNABLE_TO_LOCK_ROW',
+          lockedRecords: rule.records.map((position) => position - 1)
+        };
+      return { kind: rule.kind };
     }
     return undefined;
   }
+}
+
+function checkRecordRule(rule: FaultRule): void {
+  if (rule.kind !== 'UNABLE_TO_LOCK_ROW')
+    throw new RangeError(
+      `fault rule for ${rule.endpoint}: records applies to UNABLE_TO_LOCK_ROW only, not ${rule.kind}`
+    );
+  if (rule.endpoint !== '*' && !COLLECTION_WRITES.has(rule.endpoint))
+    throw new RangeError(
+      `fault rule for ${rule.endpoint}: records applies to collection writes only (${[...COLLECTION_WRITES].join(', ')})`
+    );
+  const bad = rule.records?.find((p) => !Number.isInteger(p) || p < 1);
+  if (bad !== undefined)
+    throw new RangeError(
+      `fault rule for ${rule.endpoint}: records are 1-based batch positions, got ${String(bad)}`
+    );
 }
 
 /** Calls per endpoint since start, readable by tests and benchmarks. */

@@ -9,6 +9,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
+  /** Batch positions (0-based) whose row lock an injected fault makes fail (collections only). */
+  lockedRecords?: readonly number[];
 }
 
 export interface ApiResponse {

@@ -56,6 +56,8 @@ export interface LocalOrgOptions {
   now?: () => Date;
   /** DailyApiRequests allowance. */
   dailyApiRequests?: number;
+  /** Largest request body accepted; default 150 MB, the platform's Bulk API 2.0 upload limit. */
+  maxRequestBytes?: number;
 }
 
 export interface LocalOrg {
@@ -73,7 +75,7 @@ const PROJECT_FORCE_APP = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../force-app'
 );
-const MAX_BODY_BYTES = 150 * 1024 * 1024;
+const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 
 function openDatabase(dbPath: string): DatabaseType {
   if (dbPath !== ':memory:')
@@ -145,7 +147,8 @@ export async function startLocalOrg(
   const counters = new CallCounters();
   const faults = new FaultInjector(options.faults);
 
-  const handle = (req: ApiRequest): ApiResponse | 'drop' => {
+  const handle = (request: ApiRequest): ApiResponse | 'drop' => {
+    let req = request;
     const isSoap = /^\/services\/Soap\/m\/\d+\.\d\/?/.test(req.path);
     const found = isSoap ? undefined : match(routes, req.method, req.path);
     if (!isSoap && !found)
@@ -174,8 +177,10 @@ export async function startLocalOrg(
         );
       }
       const fault = faults.pick(name, call);
-      if (fault === 'DROP_CONNECTION') return 'drop';
-      if (fault) throw FAULT_RESPONSES[fault];
+      if (fault?.kind === 'DROP_CONNECTION') return 'drop';
+      if (fault && 'lockedRecords' in fault)
+        req = { ...req, lockedRecords: fault.lockedRecords };
+      else if (fault) throw FAULT_RESPONSES[fault.kind];
       if (!usage.take(now())) throw FAULT_RESPONSES.REQUEST_LIMIT_EXCEEDED;
     }
     if (isSoap) return metadataHandler(ctx, req);
@@ -189,7 +194,7 @@ export async function startLocalOrg(
   };
 
   const server = createServer((incoming, outgoing) => {
-    readBody(incoming)
+    readBody(incoming, options.maxRequestBytes ?? MAX_REQUEST_BYTES)
       .then((body) => {
         const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
         const request: ApiRequest = {
@@ -244,23 +249,23 @@ export async function startLocalOrg(
 }
 
 class BodyTooLarge extends ApiError {
-  constructor() {
+  constructor(limit: number) {
     super(
       413,
       'REQUEST_ENTITY_TOO_LARGE',
-      `Request body exceeds ${String(MAX_BODY_BYTES)} bytes`
+      `Request body exceeds ${String(limit)} bytes`
     );
   }
 }
 
-function readBody(incoming: IncomingMessage): Promise<string> {
+function readBody(incoming: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     incoming.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
+      if (size > limit) {
+        reject(new BodyTooLarge(limit));
         incoming.resume();
         return;
       }

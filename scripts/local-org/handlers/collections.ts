@@ -56,14 +56,25 @@ export function saveError(error: unknown): SaveError {
   throw error;
 }
 
+/** What the platform reports for a record whose row another transaction holds. */
+const lockFailed: SaveError = {
+  statusCode: 'UNABLE_TO_LOCK_ROW',
+  message: 'unable to obtain exclusive access to this record or 1 records',
+  fields: []
+};
+
 class Rollback extends Error {}
 
-/** Runs one write per item with the collection's atomicity; returns the per-record results. */
+/**
+ * Runs one write per item with the collection's atomicity; returns the per-record results.
+ * Items at `lockedRecords` (injected faults) fail to lock and are not written.
+ */
 export function runBatch<T>(
   ctx: OrgContext,
   items: T[],
   allOrNone: boolean,
-  write: (item: T) => SaveResult
+  write: (item: T) => SaveResult,
+  lockedRecords: readonly number[] = []
 ): SaveResult[] {
   if (items.length > MAX_RECORDS) {
     throw new ApiError(
@@ -73,7 +84,9 @@ export function runBatch<T>(
     );
   }
   const results: SaveResult[] = [];
-  const one = (item: T): SaveResult => {
+  const one = (item: T, index: number): SaveResult => {
+    if (lockedRecords.includes(index))
+      return { success: false, errors: [lockFailed] };
     try {
       return ctx.db.transaction(() => write(item))();
     } catch (error) {
@@ -81,12 +94,12 @@ export function runBatch<T>(
     }
   };
   if (!allOrNone) {
-    for (const item of items) results.push(one(item));
+    items.forEach((item, index) => results.push(one(item, index)));
     return results;
   }
   try {
     ctx.db.transaction(() => {
-      for (const item of items) results.push(one(item));
+      items.forEach((item, index) => results.push(one(item, index)));
       if (results.some((r) => !r.success)) throw new Rollback();
     })();
   } catch (error) {
@@ -138,11 +151,17 @@ export const createMany: Handler = (ctx, req) => {
   const { allOrNone, records } = recordsOf(req);
   return json(
     200,
-    runBatch(ctx, records, allOrNone, (record) => ({
-      id: createRecord(ctx, typeOf(record), record),
-      success: true,
-      errors: []
-    }))
+    runBatch(
+      ctx,
+      records,
+      allOrNone,
+      (record) => ({
+        id: createRecord(ctx, typeOf(record), record),
+        success: true,
+        errors: []
+      }),
+      req.lockedRecords
+    )
   );
 };
 
@@ -150,20 +169,26 @@ export const updateMany: Handler = (ctx, req) => {
   const { allOrNone, records } = recordsOf(req);
   return json(
     200,
-    runBatch(ctx, records, allOrNone, (record) => {
-      // Field names are case-insensitive: jsforce sends the key as "id".
-      const id = Object.entries(record).find(
-        ([name]) => name.toLowerCase() === 'id'
-      )?.[1];
-      if (typeof id !== 'string')
-        throw new RecordError(
-          'MISSING_ARGUMENT',
-          'Id not specified in an update call',
-          ['Id']
-        );
-      updateRecord(ctx, typeOf(record), id, record);
-      return { id: normalizeId(id) ?? id, success: true, errors: [] };
-    })
+    runBatch(
+      ctx,
+      records,
+      allOrNone,
+      (record) => {
+        // Field names are case-insensitive: jsforce sends the key as "id".
+        const id = Object.entries(record).find(
+          ([name]) => name.toLowerCase() === 'id'
+        )?.[1];
+        if (typeof id !== 'string')
+          throw new RecordError(
+            'MISSING_ARGUMENT',
+            'Id not specified in an update call',
+            ['Id']
+          );
+        updateRecord(ctx, typeOf(record), id, record);
+        return { id: normalizeId(id) ?? id, success: true, errors: [] };
+      },
+      req.lockedRecords
+    )
   );
 };
 
@@ -172,32 +197,38 @@ export const upsertMany: Handler = (ctx, req, [type = '', field = '']) => {
   const object = objectOrThrow(ctx, type);
   return json(
     200,
-    runBatch(ctx, records, allOrNone, (record) => {
-      try {
-        const outcome = upsertRecord(
-          ctx,
-          object.name,
-          field,
-          record[field],
-          record
-        );
-        return {
-          id: outcome.id,
-          success: true,
-          errors: [],
-          created: outcome.created
-        };
-      } catch (error) {
-        if (error instanceof MultipleChoices) {
-          throw new RecordError(
-            'DUPLICATE_EXTERNAL_ID',
-            `${field}: more than one record found for external id field: ${error.urls.join(', ')}`,
-            [field]
+    runBatch(
+      ctx,
+      records,
+      allOrNone,
+      (record) => {
+        try {
+          const outcome = upsertRecord(
+            ctx,
+            object.name,
+            field,
+            record[field],
+            record
           );
+          return {
+            id: outcome.id,
+            success: true,
+            errors: [],
+            created: outcome.created
+          };
+        } catch (error) {
+          if (error instanceof MultipleChoices) {
+            throw new RecordError(
+              'DUPLICATE_EXTERNAL_ID',
+              `${field}: more than one record found for external id field: ${error.urls.join(', ')}`,
+              [field]
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-    })
+      },
+      req.lockedRecords
+    )
   );
 };
 
@@ -212,10 +243,16 @@ export const deleteMany: Handler = (ctx, req) => {
   const allOrNone = req.query.get('allOrNone') === 'true';
   return json(
     200,
-    runBatch(ctx, ids, allOrNone, (id) => {
-      deleteRecord(ctx, id);
-      return { id: normalizeId(id) ?? id, success: true, errors: [] };
-    })
+    runBatch(
+      ctx,
+      ids,
+      allOrNone,
+      (id) => {
+        deleteRecord(ctx, id);
+        return { id: normalizeId(id) ?? id, success: true, errors: [] };
+      },
+      req.lockedRecords
+    )
   );
 };
 
