@@ -46,6 +46,8 @@ export function globalDescribeEntry(
 function fieldDescribe(field: FieldSchema): Record<string, unknown> {
   return {
     ...field,
+    // No dependent picklists here, so no value is limited by a controlling field.
+    picklistValues: field.picklistValues.map((p) => ({ ...p, validFor: null })),
     soapType: soapType(field),
     cascadeDelete: false,
     caseSensitive: false,

@@ -1,5 +1,5 @@
 /** Records as the REST API returns them: `attributes` first, then fields in schema order. */
-import type { ObjectSchema } from '../schema/types.ts';
+import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
 import { API_VERSION, type OrgContext } from './context.ts';
 import { RecordError } from './errors.ts';
 import type { Row } from './storage.ts';
@@ -23,7 +23,7 @@ export function recordJson(
   const fields = fieldNames
     ? fieldNames.map((name) => {
         const field = ctx.registry.field(object.name, name);
-        if (!field || !isStored(field))
+        if (!field || !(isStored(field) || field.type === 'address'))
           throw new RecordError(
             'INVALID_FIELD',
             `No such column '${name}' on entity '${object.name}'.`,
@@ -31,10 +31,47 @@ export function recordJson(
           );
         return field;
       })
-    : object.fields.filter(isStored);
+    : object.fields.filter((f) => isStored(f) || f.type === 'address');
   for (const field of fields)
-    out[field.name] = fromColumn(field, row[field.name]);
+    out[field.name] =
+      field.type === 'address'
+        ? addressValue(ctx, object, field, row)
+        : fromColumn(field, row[field.name]);
   return out;
+}
+
+/** Compound address components, by the suffix their fields share (BillingStreet -> street). */
+const ADDRESS_PARTS: Record<string, string> = {
+  City: 'city',
+  Country: 'country',
+  GeocodeAccuracy: 'geocodeAccuracy',
+  Latitude: 'latitude',
+  Longitude: 'longitude',
+  PostalCode: 'postalCode',
+  State: 'state',
+  Street: 'street'
+};
+
+/**
+ * A compound address (BillingAddress) read from its component fields (BillingStreet, ...), as
+ * the platform returns it: an object of the parts, or null when every part is null.
+ */
+function addressValue(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  address: FieldSchema,
+  row: Row
+): Record<string, unknown> | null {
+  const prefix = address.name.replace(/Address$/, '');
+  const value: Record<string, unknown> = {};
+  let empty = true;
+  for (const [suffix, key] of Object.entries(ADDRESS_PARTS)) {
+    const part = ctx.registry.field(object.name, `${prefix}${suffix}`);
+    if (!part || !isStored(part)) continue;
+    value[key] = fromColumn(part, row[part.name]);
+    if (value[key] !== null) empty = false;
+  }
+  return empty ? null : value;
 }
 
 export function parseFieldList(text: string | null): string[] | undefined {
