@@ -367,6 +367,12 @@ describe('local org API surface', () => {
       street: '1 Market St'
     });
     assert.equal(row.ShippingAddress, null);
+    const described = await conn.describe('Account');
+    const compound = (name: string): string | null | undefined =>
+      described.fields.find((f) => f.name === name)?.compoundFieldName;
+    assert.equal(compound('BillingCity'), 'BillingAddress');
+    assert.equal(compound('ShippingStreet'), 'ShippingAddress');
+    assert.equal(compound('Name'), null);
     const picked = await conn.request<Record<string, unknown>>(
       `${V}/sobjects/Account/${account.id ?? ''}?fields=BillingAddress`
     );

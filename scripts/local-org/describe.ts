@@ -1,6 +1,7 @@
 /** Describe results in the REST shapes jsforce and the sf CLI read. */
 import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
 import { API_VERSION } from './context.ts';
+import { ADDRESS_PARTS, addressPart } from './records.ts';
 
 const base = `/services/data/v${API_VERSION}/sobjects`;
 
@@ -43,7 +44,10 @@ export function globalDescribeEntry(
   };
 }
 
-function fieldDescribe(field: FieldSchema): Record<string, unknown> {
+function fieldDescribe(
+  field: FieldSchema,
+  compounds: ReadonlyMap<string, string>
+): Record<string, unknown> {
   return {
     ...field,
     // No dependent picklists here, so no value is limited by a controlling field.
@@ -60,7 +64,7 @@ function fieldDescribe(field: FieldSchema): Record<string, unknown> {
     aggregatable: true,
     digits: field.type === 'int' ? 9 : 0,
     byteLength: field.length * 3,
-    compoundFieldName: null,
+    compoundFieldName: compounds.get(field.name) ?? null,
     controllerName: null,
     deprecatedAndHidden: false,
     sortable: field.sortable
@@ -99,10 +103,20 @@ function soapType(field: FieldSchema): string {
   }
 }
 
+/** Component field name -> its compound address field (BillingCity -> BillingAddress). */
+function compoundsOf(object: ObjectSchema): Map<string, string> {
+  const compounds = new Map<string, string>();
+  for (const address of object.fields.filter((f) => f.type === 'address'))
+    for (const suffix of Object.keys(ADDRESS_PARTS))
+      compounds.set(addressPart(address, suffix), address.name);
+  return compounds;
+}
+
 export function objectDescribe(object: ObjectSchema): Record<string, unknown> {
+  const compounds = compoundsOf(object);
   return {
     ...globalDescribeEntry(object),
-    fields: object.fields.map(fieldDescribe),
+    fields: object.fields.map((f) => fieldDescribe(f, compounds)),
     childRelationships: object.childRelationships.map((r) => ({
       ...r,
       deprecatedAndHidden: false,

@@ -41,7 +41,7 @@ export function recordJson(
 }
 
 /** Compound address components, by the suffix their fields share (BillingStreet -> street). */
-const ADDRESS_PARTS: Record<string, string> = {
+export const ADDRESS_PARTS: Record<string, string> = {
   City: 'city',
   Country: 'country',
   GeocodeAccuracy: 'geocodeAccuracy',
@@ -51,6 +51,11 @@ const ADDRESS_PARTS: Record<string, string> = {
   State: 'state',
   Street: 'street'
 };
+
+/** The component field name of a compound address: BillingAddress + Street -> BillingStreet. */
+export function addressPart(address: FieldSchema, suffix: string): string {
+  return `${address.name.replace(/Address$/, '')}${suffix}`;
+}
 
 /**
  * A compound address (BillingAddress) read from its component fields (BillingStreet, ...), as
@@ -62,11 +67,10 @@ function addressValue(
   address: FieldSchema,
   row: Row
 ): Record<string, unknown> | null {
-  const prefix = address.name.replace(/Address$/, '');
   const value: Record<string, unknown> = {};
   let empty = true;
   for (const [suffix, key] of Object.entries(ADDRESS_PARTS)) {
-    const part = ctx.registry.field(object.name, `${prefix}${suffix}`);
+    const part = ctx.registry.field(object.name, addressPart(address, suffix));
     if (!part || !isStored(part)) continue;
     value[key] = fromColumn(part, row[part.name]);
     if (value[key] !== null) empty = false;
