@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import { Connection } from 'jsforce';
 import {
+  adaptRefresh,
   chooseTarget,
   DEFAULT_API_VERSION,
   resolveConnection
@@ -281,5 +283,42 @@ describe('resolveConnection --target-org local', () => {
       resolveConnection({ 'target-org': 'local' }, envFor('damaged'), dir),
       usageError(/damaged\/auth\.json: not valid JSON/)
     );
+  });
+});
+
+describe('adaptRefresh', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg({ forceAppDir: null });
+  });
+  after(async () => t.dispose());
+
+  it("lets jsforce retry a refused call with the token @salesforce/core's refresh returns", async () => {
+    let refreshes = 0;
+    const conn = new Connection({
+      instanceUrl: t.org.instanceUrl,
+      accessToken: 'expired-session',
+      version: '64.0',
+      refreshFn: adaptRefresh(async (_conn, callback) => {
+        refreshes += 1;
+        await callback(null, t.org.accessToken);
+      })
+    });
+    const limits = await conn.limits();
+    assert.equal(typeof limits.DailyApiRequests?.Remaining, 'number');
+    assert.equal(refreshes, 1);
+    assert.equal(conn.accessToken, t.org.accessToken);
+  });
+
+  it('passes a failed refresh on to the caller', async () => {
+    const conn = new Connection({
+      instanceUrl: t.org.instanceUrl,
+      accessToken: 'expired-session',
+      version: '64.0',
+      refreshFn: adaptRefresh(() =>
+        Promise.reject(new Error('refresh token revoked'))
+      )
+    });
+    await assert.rejects(conn.limits(), /refresh token revoked/);
   });
 });

@@ -15,6 +15,7 @@
  * class is not the `jsforce` one, so core only supplies credentials and, for OAuth logins,
  * its refresh function (which also saves the new token in the sf auth store).
  */
+import type { AuthInfo } from '@salesforce/core';
 import { Connection } from 'jsforce';
 import { UsageError } from './errors.ts';
 import {
@@ -164,8 +165,8 @@ export async function resolveConnection(
 }
 
 type JsforceRefresh = NonNullable<
-  ConstructorParameters<typeof Connection>[0]
->['refreshFn'];
+  NonNullable<ConstructorParameters<typeof Connection>[0]>['refreshFn']
+>;
 
 interface Credentials {
   instanceUrl: string;
@@ -273,24 +274,27 @@ async function sfCredentials(
     instanceUrl: trimSlashes(instanceUrl),
     accessToken,
     source: { kind: 'sf-auth', targetOrg, username, fromConfig },
-    ...(refreshFn
-      ? {
-          refreshFn: (_connection, callback) => {
-            // AuthInfo's refresh ignores its connection argument: it refreshes from its own fields.
-            refreshFn(
-              undefined as unknown as Parameters<typeof refreshFn>[0],
-              (error, token) => {
-                callback(error ?? undefined, token);
-                return Promise.resolve();
-              }
-            ).catch((error: unknown) => {
-              callback(
-                error instanceof Error ? error : new Error(String(error))
-              );
-            });
-          }
-        }
-      : {})
+    ...(refreshFn ? { refreshFn: adaptRefresh(refreshFn) } : {})
+  };
+}
+
+type CoreRefresh = NonNullable<
+  ReturnType<AuthInfo['getConnectionOptions']>['refreshFn']
+>;
+
+/** @salesforce/core's token refresh (which also saves the new token for sf) in jsforce's callback shape. */
+export function adaptRefresh(refresh: CoreRefresh): JsforceRefresh {
+  return (_connection, callback) => {
+    // AuthInfo's refresh ignores its connection argument: it refreshes from its own fields.
+    refresh(
+      undefined as unknown as Parameters<CoreRefresh>[0],
+      (error, token) => {
+        callback(error ?? undefined, token);
+        return Promise.resolve();
+      }
+    ).catch((error: unknown) => {
+      callback(error instanceof Error ? error : new Error(String(error)));
+    });
   };
 }
 
