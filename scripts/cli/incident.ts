@@ -12,7 +12,8 @@ import {
   CliError,
   ExitCode,
   type ExitStatus,
-  type FailureStatus
+  type FailureStatus,
+  UsageError
 } from './errors.ts';
 import { wantsHelp, wantsJson } from './flags.ts';
 import { formatCommandHelp, formatUsage, messages } from './messages.ts';
@@ -60,12 +61,7 @@ export async function main(
     return fail(
       io,
       json,
-      new CliError(
-        messages.unknownCommand(words.join(' ')),
-        ExitCode.usage,
-        'UsageError'
-      ),
-      [],
+      new UsageError(messages.unknownCommand(words.join(' '))),
       () => {
         io.stderr(`\n${formatUsage()}`);
       }
@@ -79,7 +75,7 @@ export async function main(
   try {
     outcome = await found.command.run(found.args, io);
   } catch (error) {
-    return fail(io, json, error, []);
+    return fail(io, json, error);
   }
   if (json) {
     const output: JsonSuccess<unknown> = {
@@ -105,7 +101,6 @@ function fail(
   io: CommandIo,
   json: boolean,
   error: unknown,
-  warnings: string[],
   afterHuman?: () => void
 ): FailureStatus {
   const status = error instanceof CliError ? error.exitCode : ExitCode.failed;
@@ -118,7 +113,7 @@ function fail(
       status,
       name,
       message,
-      warnings
+      warnings: []
     };
     io.stdout(`${JSON.stringify(output, null, 2)}\n`);
   } else {
