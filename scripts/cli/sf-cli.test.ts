@@ -137,37 +137,35 @@ describe(
       assert.equal(output.result.alias, ALIAS);
     });
 
-    // Each of these sends '//services/data/...' (see the login test); the local org answers such
-    // paths with 404 NOT_FOUND where Salesforce tolerates the doubled slash.
-    const doubledSlash =
-      "the local org does not yet accept sf's '//services/...' paths";
+    // Each of these sends '//services/data/...' (see the login test), as Salesforce tolerates.
+    it('sf org display reports the org as connected', async () => {
+      const output = sfJson(
+        await sf(['org', 'display', '--target-org', ALIAS, '--json'])
+      );
+      assert.equal(output.result.connectedStatus, 'Connected');
+    });
 
     it(
-      'sf org display reports the org as connected',
-      { todo: doubledSlash },
+      'sf data query reads accounts',
+      {
+        todo: "the local org does not yet answer the query endpoint's columns=true form"
+      },
       async () => {
-        const output = sfJson(
-          await sf(['org', 'display', '--target-org', ALIAS, '--json'])
-        );
-        assert.equal(output.result.connectedStatus, 'Connected');
+        await t.conn.sobject('Account').create({ Name: 'Queried by sf' });
+        const query = await sf([
+          'data',
+          'query',
+          '--query',
+          'SELECT Id, Name FROM Account',
+          '--target-org',
+          ALIAS,
+          '--json'
+        ]);
+        assert.equal(query.code, 0, query.stdout + query.stderr);
+        const output = sfJson(query);
+        const records = output.result.records as { Name: string }[];
+        assert.ok(records.some((record) => record.Name === 'Queried by sf'));
       }
     );
-
-    it('sf data query reads accounts', { todo: doubledSlash }, async () => {
-      await t.conn.sobject('Account').create({ Name: 'Queried by sf' });
-      const query = await sf([
-        'data',
-        'query',
-        '--query',
-        'SELECT Id, Name FROM Account',
-        '--target-org',
-        ALIAS,
-        '--json'
-      ]);
-      assert.equal(query.code, 0, query.stdout + query.stderr);
-      const output = sfJson(query);
-      const records = output.result.records as { Name: string }[];
-      assert.ok(records.some((record) => record.Name === 'Queried by sf'));
-    });
   }
 );

@@ -107,6 +107,17 @@ const FAULT_RESPONSES: Record<
   )
 };
 
+/**
+ * The sf CLI stores instance URLs with a trailing slash and so requests `//services/...`,
+ * which Salesforce serves; `new URL` would read `//services` as a host name.
+ */
+function collapseSlashes(requestUrl: string): string {
+  const queryAt = requestUrl.indexOf('?');
+  const pathPart = queryAt === -1 ? requestUrl : requestUrl.slice(0, queryAt);
+  const queryPart = queryAt === -1 ? '' : requestUrl.slice(queryAt);
+  return pathPart.replace(/\/{2,}/g, '/') + queryPart;
+}
+
 export async function startLocalOrg(
   options: LocalOrgOptions = {}
 ): Promise<LocalOrg> {
@@ -196,7 +207,10 @@ export async function startLocalOrg(
   const server = createServer((incoming, outgoing) => {
     readBody(incoming, options.maxRequestBytes ?? MAX_REQUEST_BYTES)
       .then((body) => {
-        const url = new URL(incoming.url ?? '/', 'http://127.0.0.1');
+        const url = new URL(
+          collapseSlashes(incoming.url ?? '/'),
+          'http://127.0.0.1'
+        );
         const request: ApiRequest = {
           method: (incoming.method ?? 'GET').toUpperCase(),
           path: url.pathname,
