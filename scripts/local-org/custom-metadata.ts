@@ -71,8 +71,10 @@ export function upsertCustomMetadata(
     if (!ctx.registry.field(object.name, name))
       Reflect.deleteProperty(row, name);
   }
-  const existing = ctx.db
-    .prepare(`SELECT "Id" FROM ${quote(object.name)} WHERE "DeveloperName" = ?`)
+  const existing = ctx.store
+    .prepared(
+      `SELECT "Id" FROM ${quote(object.name)} WHERE "DeveloperName" = ?`
+    )
     .get(input.developerName) as { Id: string } | undefined;
   if (existing) {
     ctx.store.update(object, existing.Id, row);

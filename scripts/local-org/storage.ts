@@ -31,33 +31,54 @@ function columnType(field: FieldSchema): string {
   }
 }
 
-/** Creates missing tables, columns and lookup indexes; never drops data (a restart keeps records). */
-export function ensureTables(db: Database, registry: SchemaRegistry): void {
-  db.exec(
-    `CREATE TABLE IF NOT EXISTS ${quote(META_TABLE)} ("key" TEXT PRIMARY KEY, "value" TEXT NOT NULL)`
+function needsIndex(field: FieldSchema): boolean {
+  return (
+    field.unique ||
+    field.externalId ||
+    field.idLookup ||
+    field.type === 'reference'
   );
-  for (const object of registry.objects()) {
-    const table = quote(object.name);
-    const fields = object.fields.filter((f) => isStored(f) && f.name !== 'Id');
-    db.exec(`CREATE TABLE IF NOT EXISTS ${table} ("Id" TEXT PRIMARY KEY)`);
-    const existing = new Set(
-      (
-        db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]
-      ).map((c) => c.name)
+}
+
+/**
+ * Creates missing tables, columns and lookup indexes; never drops data (a restart keeps
+ * records). A new table is created whole in one statement; ALTER TABLE only adds the columns
+ * an existing database lacks (a field deployed since). One transaction, so a file database
+ * commits (and syncs) once rather than once per statement.
+ */
+export function ensureTables(db: Database, registry: SchemaRegistry): void {
+  const tableExists = db.prepare(
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+  );
+  db.transaction(() => {
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${quote(META_TABLE)} ("key" TEXT PRIMARY KEY, "value" TEXT NOT NULL)`
     );
-    for (const field of fields) {
-      if (!existing.has(field.name))
+    for (const object of registry.objects()) {
+      const table = quote(object.name);
+      const fields = object.fields.filter(
+        (f) => isStored(f) && f.name !== 'Id'
+      );
+      const column = (field: FieldSchema): string =>
+        `${quote(field.name)} ${columnType(field)}`;
+      if (tableExists.get(object.name) === undefined) {
         db.exec(
-          `ALTER TABLE ${table} ADD COLUMN ${quote(field.name)} ${columnType(field)}`
+          `CREATE TABLE ${table} (${['"Id" TEXT PRIMARY KEY', ...fields.map(column)].join(', ')})`
         );
-    }
-    for (const field of fields) {
-      if (
-        field.unique ||
-        field.externalId ||
-        field.idLookup ||
-        field.type === 'reference'
-      ) {
+      } else {
+        const existing = new Set(
+          (
+            db.prepare(`PRAGMA table_info(${table})`).all() as {
+              name: string;
+            }[]
+          ).map((c) => c.name)
+        );
+        for (const field of fields) {
+          if (!existing.has(field.name))
+            db.exec(`ALTER TABLE ${table} ADD COLUMN ${column(field)}`);
+        }
+      }
+      for (const field of fields.filter(needsIndex)) {
         const index = quote(`${object.name}__${field.name}__idx`);
         const collate = field.type === 'reference' ? '' : ' COLLATE NOCASE';
         db.exec(
@@ -65,30 +86,54 @@ export function ensureTables(db: Database, registry: SchemaRegistry): void {
         );
       }
     }
-  }
+  })();
 }
 
 export type Row = Record<string, ColumnValue>;
 
+interface MetaStatements {
+  get: Statement<[string], { value: string }>;
+  set: Statement<[string, string]>;
+  next: Statement<[string, string], { value: string }>;
+}
+
+/** Prepared once per connection: the id sequences run these for every record written. */
+const metaStatements = new WeakMap<Database, MetaStatements>();
+
+function meta(db: Database): MetaStatements {
+  let statements = metaStatements.get(db);
+  if (!statements) {
+    const table = quote(META_TABLE);
+    statements = {
+      get: db.prepare(`SELECT "value" FROM ${table} WHERE "key" = ?`),
+      set: db.prepare(
+        `INSERT INTO ${table} ("key", "value") VALUES (?, ?) ON CONFLICT("key") DO UPDATE SET "value" = excluded."value"`
+      ),
+      next: db.prepare(
+        `INSERT INTO ${table} ("key", "value") VALUES (?, ?) ON CONFLICT("key") DO UPDATE SET "value" = CAST("value" AS INTEGER) + 1 RETURNING "value"`
+      )
+    };
+    metaStatements.set(db, statements);
+  }
+  return statements;
+}
+
 export function getMeta(db: Database, key: string): string | undefined {
-  const row = db
-    .prepare(`SELECT "value" FROM ${quote(META_TABLE)} WHERE "key" = ?`)
-    .get(key) as { value: string } | undefined;
-  return row?.value;
+  return meta(db).get.get(key)?.value;
 }
 
 export function setMeta(db: Database, key: string, value: string): void {
-  db.prepare(
-    `INSERT INTO ${quote(META_TABLE)} ("key", "value") VALUES (?, ?) ON CONFLICT("key") DO UPDATE SET "value" = excluded."value"`
-  ).run(key, value);
+  meta(db).set.run(key, value);
 }
 
-/** Next value of a named sequence; runs inside the caller's transaction, so a rollback returns it. */
+/**
+ * Next value of a named sequence. The counter lives only in the database and is advanced
+ * inside the caller's transaction, so a rollback returns the value and a restart continues
+ * from the last committed one.
+ */
 export function nextSequence(db: Database, name: string, start = 1): number {
-  const current = getMeta(db, `seq:${name}`);
-  const next = current === undefined ? start : Number(current) + 1;
-  setMeta(db, `seq:${name}`, String(next));
-  return next;
+  const row = meta(db).next.get(`seq:${name}`, String(start));
+  return Number(row?.value);
 }
 
 export class Store {
@@ -96,7 +141,8 @@ export class Store {
 
   constructor(readonly db: Database) {}
 
-  private prepare(sql: string): Statement {
+  /** The statement for this SQL, prepared on first use: preparing costs more than most runs. */
+  prepared(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       statement = this.db.prepare(sql);
@@ -106,14 +152,14 @@ export class Store {
   }
 
   get(object: ObjectSchema, id: string): Row | undefined {
-    return this.prepare(
+    return this.prepared(
       `SELECT * FROM ${quote(object.name)} WHERE "Id" = ?`
     ).get(id) as Row | undefined;
   }
 
   exists(object: ObjectSchema, id: string): boolean {
     return (
-      this.prepare(`SELECT 1 FROM ${quote(object.name)} WHERE "Id" = ?`).get(
+      this.prepared(`SELECT 1 FROM ${quote(object.name)} WHERE "Id" = ?`).get(
         id
       ) !== undefined
     );
@@ -121,7 +167,7 @@ export class Store {
 
   insert(object: ObjectSchema, row: Row): void {
     const names = Object.keys(row);
-    this.prepare(
+    this.prepared(
       `INSERT INTO ${quote(object.name)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
     ).run(...names.map((n) => row[n] ?? null));
   }
@@ -129,13 +175,13 @@ export class Store {
   update(object: ObjectSchema, id: string, changes: Row): void {
     const names = Object.keys(changes);
     if (names.length === 0) return;
-    this.prepare(
+    this.prepared(
       `UPDATE ${quote(object.name)} SET ${names.map((n) => `${quote(n)} = ?`).join(', ')} WHERE "Id" = ?`
     ).run(...names.map((n) => changes[n] ?? null), id);
   }
 
   delete(object: ObjectSchema, id: string): void {
-    this.prepare(`DELETE FROM ${quote(object.name)} WHERE "Id" = ?`).run(id);
+    this.prepared(`DELETE FROM ${quote(object.name)} WHERE "Id" = ?`).run(id);
   }
 
   /** Ids of records whose field equals the value (case-insensitive for text, like external ids). */
@@ -151,13 +197,13 @@ export class Store {
       typeof value === 'number'
         ? ''
         : ' COLLATE NOCASE';
-    const rows = this.prepare(
+    const rows = this.prepared(
       `SELECT "Id" FROM ${quote(object.name)} WHERE ${quote(field.name)} = ?${collate} LIMIT ${String(limit)}`
     ).all(value) as { Id: string }[];
     return rows.map((r) => r.Id);
   }
 
   all(object: ObjectSchema): Row[] {
-    return this.prepare(`SELECT * FROM ${quote(object.name)}`).all() as Row[];
+    return this.prepared(`SELECT * FROM ${quote(object.name)}`).all() as Row[];
   }
 }

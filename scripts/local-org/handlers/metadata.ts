@@ -208,8 +208,8 @@ function read(ctx: OrgContext, call: Record<string, unknown>): ApiResponse {
         return '';
       const object = ctx.registry.object(type);
       const row = object
-        ? (ctx.db
-            .prepare(
+        ? (ctx.store
+            .prepared(
               `SELECT * FROM ${quote(object.name)} WHERE "DeveloperName" = ?`
             )
             .get(fullName.slice(dot + 1)) as Row | undefined)
