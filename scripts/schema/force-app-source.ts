@@ -15,6 +15,7 @@ import type {
   ObjectSchema,
   PicklistValue
 } from './types.ts';
+import { defineField, type FieldOverrides } from './field.ts';
 
 export interface ForceAppSchema {
   objects: ObjectSchema[];
@@ -336,40 +337,20 @@ function declaredLength(
   return integer(field, 'length', file) ?? (autoNumber ? 30 : 0);
 }
 
+/** A field the platform adds and fills itself: required, read-only unless `extra` says otherwise. */
 function systemField(
   name: string,
   label: string,
   type: FieldType,
-  extra: Partial<FieldSchema> = {}
+  extra: FieldOverrides = {}
 ): FieldSchema {
-  return {
-    name,
+  return defineField(name, type, {
     label,
-    type,
-    length: type === 'id' || type === 'reference' ? 18 : 0,
-    precision: 0,
-    scale: 0,
-    createable: false,
-    updateable: false,
     nillable: false,
     defaultedOnCreate: true,
-    filterable: true,
-    sortable: true,
     groupable: GROUPABLE_TYPES.has(type),
-    unique: false,
-    externalId: false,
-    idLookup: false,
-    autoNumber: false,
-    calculated: false,
-    restrictedPicklist: false,
-    picklistValues: [],
-    defaultValue: null,
-    referenceTo: [],
-    relationshipName: null,
-    custom: false,
-    inlineHelpText: null,
     ...extra
-  };
+  });
 }
 
 function auditFields(): FieldSchema[] {

@@ -15,6 +15,7 @@ import type {
   ObjectSchema,
   PicklistValue
 } from './types.ts';
+import { defineField } from './field.ts';
 
 interface ReferenceField {
   type?: string;
@@ -424,10 +425,8 @@ function baseField(
     'phone',
     'url'
   ].includes(type);
-  return {
-    name,
+  return defineField(name, type, {
     label,
-    type,
     length:
       length ??
       (isText || type === 'id' || type === 'reference'
@@ -436,26 +435,8 @@ function baseField(
     precision:
       type === 'double' || type === 'currency' || type === 'percent' ? 18 : 0,
     scale: type === 'currency' ? 2 : 0,
-    createable: false,
-    updateable: false,
-    nillable: true,
-    defaultedOnCreate: false,
-    filterable: true,
-    sortable: type !== 'textarea' && type !== 'multipicklist',
-    groupable: false,
-    unique: false,
-    externalId: false,
-    idLookup: false,
-    autoNumber: false,
-    calculated: false,
-    restrictedPicklist: false,
-    picklistValues: [],
-    defaultValue: null,
-    referenceTo: [],
-    relationshipName: null,
-    custom: false,
-    inlineHelpText: null
-  };
+    sortable: type !== 'textarea' && type !== 'multipicklist'
+  });
 }
 
 function systemField(

@@ -13,41 +13,22 @@ import type {
   ObjectSchema,
   SchemaRegistry
 } from '../../schema/types.ts';
+import { defineField, type FieldOverrides } from '../../schema/field.ts';
 import { toId18 } from './literals.ts';
 
+/** Test fields are writable and groupable; every field but ids and lookups is 255 long. */
 export function field(
   name: string,
   type: FieldType,
-  extra: Partial<FieldSchema> = {}
+  extra: FieldOverrides = {}
 ): FieldSchema {
-  return {
-    name,
-    label: name,
-    type,
+  return defineField(name, type, {
     length: type === 'reference' || type === 'id' ? 18 : 255,
-    precision: 0,
-    scale: 0,
     createable: true,
     updateable: true,
-    nillable: true,
-    defaultedOnCreate: false,
-    filterable: true,
-    sortable: true,
     groupable: true,
-    unique: false,
-    externalId: false,
-    idLookup: false,
-    autoNumber: false,
-    calculated: false,
-    restrictedPicklist: false,
-    picklistValues: [],
-    defaultValue: null,
-    referenceTo: [],
-    relationshipName: null,
-    custom: name.endsWith('__c'),
-    inlineHelpText: null,
     ...extra
-  };
+  });
 }
 
 const severityRule: ObjectSchema = {

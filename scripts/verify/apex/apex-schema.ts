@@ -4,6 +4,7 @@
  * custom fields laid over them, as a deploy would. Lookups are case-insensitive, like Apex.
  */
 import { readFileSync } from 'node:fs';
+import { defineField } from '../../schema/field.ts';
 import { loadForceAppSchema } from '../../schema/force-app-source.ts';
 import { mergeFields } from '../../schema/registry.ts';
 import { loadStandardObjects } from '../../schema/standard.ts';
@@ -111,34 +112,17 @@ function referenceOnlyField(
   referenceTo: string[],
   relationshipName: string | null
 ): FieldSchema {
-  return {
+  return defineField(
     name,
-    label: name,
-    type:
-      name === 'Id' ? 'id' : referenceTo.length > 0 ? 'reference' : 'anyType',
-    length: 0,
-    precision: 0,
-    scale: 0,
-    createable: false,
-    updateable: false,
-    nillable: true,
-    defaultedOnCreate: false,
-    filterable: true,
-    sortable: true,
-    groupable: true,
-    unique: false,
-    externalId: false,
-    idLookup: name === 'Id',
-    autoNumber: false,
-    calculated: false,
-    restrictedPicklist: false,
-    picklistValues: [],
-    defaultValue: null,
-    referenceTo,
-    relationshipName,
-    custom: false,
-    inlineHelpText: null
-  };
+    name === 'Id' ? 'id' : referenceTo.length > 0 ? 'reference' : 'anyType',
+    {
+      length: 0,
+      groupable: true,
+      idLookup: name === 'Id',
+      referenceTo,
+      relationshipName
+    }
+  );
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

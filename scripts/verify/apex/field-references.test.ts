@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { defineField } from '../../schema/field.ts';
 import { parseApex } from './apex-parser.ts';
 import { indexSchema } from './apex-schema.ts';
 import { fieldReferenceProblems } from './field-references.ts';
@@ -13,33 +14,14 @@ function field(
   name: string,
   reference?: { to: string[]; relationship: string }
 ): FieldSchema {
-  return {
-    name,
-    label: name,
-    type: reference ? 'reference' : 'string',
+  return defineField(name, reference ? 'reference' : 'string', {
     length: 255,
-    precision: 0,
-    scale: 0,
     createable: true,
     updateable: true,
-    nillable: true,
-    defaultedOnCreate: false,
-    filterable: true,
-    sortable: true,
     groupable: true,
-    unique: false,
-    externalId: false,
-    idLookup: false,
-    autoNumber: false,
-    calculated: false,
-    restrictedPicklist: false,
-    picklistValues: [],
-    defaultValue: null,
     referenceTo: reference?.to ?? [],
-    relationshipName: reference?.relationship ?? null,
-    custom: name.endsWith('__c'),
-    inlineHelpText: null
-  };
+    relationshipName: reference?.relationship ?? null
+  });
 }
 
 function object(
