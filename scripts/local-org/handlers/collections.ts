@@ -88,7 +88,9 @@ export function runBatch<T>(
     if (lockedRecords.includes(index))
       return { success: false, errors: [lockFailed] };
     try {
-      return ctx.db.transaction(() => write(item))();
+      // Under allOrNone any failure rolls the whole call back, so a record needs no savepoint
+      // of its own; otherwise its savepoint undoes a failed record's partial writes alone.
+      return allOrNone ? write(item) : ctx.db.transaction(() => write(item))();
     } catch (error) {
       return { success: false, errors: [saveError(error)] };
     }

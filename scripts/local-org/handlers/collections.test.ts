@@ -1,0 +1,102 @@
+/**
+ * sObject Collections atomicity as the id and autonumber sequences show it: a record that
+ * fails (or a call rolled back under allOrNone) gives its numbers back, so committed records
+ * number without gaps or reuse, across a restart too.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Connection } from 'jsforce';
+import { makeId } from '../ids.ts';
+import { startTestOrg, type TestOrg } from '../test-org.ts';
+
+interface SaveResult {
+  id?: string | null;
+  success: boolean;
+  errors: { statusCode: string }[];
+}
+
+/** An Account id of the right shape that no record has: fails the lookup check after numbering. */
+const MISSING_ACCOUNT = makeId('001', 999_999);
+
+async function createCases(
+  conn: Connection,
+  subjects: (string | null)[],
+  allOrNone: boolean
+): Promise<SaveResult[]> {
+  const records = subjects.map((subject) =>
+    subject === null
+      ? {
+          attributes: { type: 'Case' },
+          Subject: 'bad',
+          AccountId: MISSING_ACCOUNT
+        }
+      : { attributes: { type: 'Case' }, Subject: subject }
+  );
+  return conn.request<SaveResult[]>({
+    method: 'POST',
+    url: '/services/data/v64.0/composite/sobjects',
+    body: JSON.stringify({ allOrNone, records }),
+    headers: { 'content-type': 'application/json' }
+  });
+}
+
+async function caseNumber(conn: Connection, id: string): Promise<number> {
+  const row = await conn.sobject('Case').retrieve(id);
+  return Number(row.CaseNumber);
+}
+
+function idsOf(results: SaveResult[]): string[] {
+  return results.flatMap((r) => (typeof r.id === 'string' ? [r.id] : []));
+}
+
+describe('sObject Collections and the id sequences', () => {
+  let t: TestOrg;
+  let restarted: TestOrg | undefined;
+  before(async () => {
+    t = await startTestOrg();
+  });
+  after(async () => {
+    await restarted?.dispose();
+    await t.dispose().catch(() => undefined);
+  });
+
+  it('numbers committed cases without gaps or reuse around rolled-back records and a restart', async () => {
+    const [first] = idsOf(await createCases(t.conn, ['first'], true));
+    assert.ok(first);
+    const start = await caseNumber(t.conn, first);
+
+    const rolledBack = await createCases(t.conn, ['a', null, 'b'], true);
+    assert.deepEqual(
+      rolledBack.map((r) => r.errors[0]?.statusCode),
+      [
+        'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+        'INVALID_CROSS_REFERENCE_KEY',
+        'ALL_OR_NONE_OPERATION_ROLLED_BACK'
+      ]
+    );
+    assert.deepEqual(idsOf(rolledBack), []);
+
+    // Without allOrNone the failed record is undone alone: its neighbours commit, and the
+    // numbers it drew before failing are given to the next record.
+    const partial = await createCases(t.conn, ['c', null, 'd'], false);
+    assert.deepEqual(
+      partial.map((r) => r.success),
+      [true, false, true]
+    );
+    const [c, d] = idsOf(partial);
+    assert.ok(c && d);
+    assert.equal(await caseNumber(t.conn, c), start + 1);
+    assert.equal(await caseNumber(t.conn, d), start + 2);
+
+    await t.org.stop();
+    restarted = await startTestOrg({ dbPath: t.dbPath });
+    const [e] = idsOf(await createCases(restarted.conn, ['e'], true));
+    assert.ok(e);
+    assert.equal(await caseNumber(restarted.conn, e), start + 3);
+    assert.equal(new Set([first, c, d, e]).size, 4);
+    assert.equal(
+      (await restarted.conn.query('SELECT COUNT() FROM Case')).totalSize,
+      4
+    );
+  });
+});
