@@ -8,29 +8,22 @@
 import {
   priorityFor,
   severityFor,
-  slaTargets
+  slaTargets,
+  toLevel,
+  validatePolicy,
+  validateRules
 } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
 import type { ObjectSchema, SchemaRegistry } from '../schema/types.ts';
+import { calendarFor, defaultBusinessHoursId } from './business-hours.ts';
 import { RecordError } from './errors.ts';
 import { quote, type Row, type Store } from './storage.ts';
 
-type Calendar = NonNullable<Parameters<typeof slaTargets>[3]>;
 type SeverityRule = Parameters<typeof severityFor>[0][number];
 type SlaPolicyRow = Parameters<typeof slaTargets>[0][number];
 
 const RULE_TABLE = 'Incident_Severity_Rule__mdt';
 const POLICY_TABLE = 'Incident_Sla_Policy__mdt';
-const LEVELS: Record<string, number> = { High: 1, Medium: 2, Low: 3 };
 const RESOLVED = new Set(['Resolved', 'Completed']);
-const DAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday'
-] as const;
 
 export interface AutomationContext {
   store: Store;
@@ -82,10 +75,14 @@ function incident(
   if (!has('Severity__c')) return; // the project's fields are not deployed: plain platform behaviour
   const nowIso = ctx.now.toISOString();
   if (changed(row, before, 'Urgency') || changed(row, before, 'Impact')) {
-    const urgency = LEVELS[String(merged(row, before, 'Urgency'))];
-    const impact = LEVELS[String(merged(row, before, 'Impact'))];
+    const urgency = levelOf(merged(row, before, 'Urgency'));
+    const impact = levelOf(merged(row, before, 'Impact'));
     const rules = readTable(ctx, RULE_TABLE) as unknown as SeverityRule[];
     if (urgency !== undefined && impact !== undefined && rules.length > 0) {
+      invalidMetadata(
+        validateRules(rules),
+        `The severity matrix (custom metadata ${RULE_TABLE}) is invalid, so severity cannot be computed`
+      );
       const severity = severityFor(rules, urgency, impact);
       row.Severity__c = severity;
       row.Priority = priorityFor(severity);
@@ -105,6 +102,11 @@ function incident(
         nowIso
     );
     const policy = readTable(ctx, POLICY_TABLE) as unknown as SlaPolicyRow[];
+    if (typeof severity === 'number' && policy.length > 0)
+      invalidMetadata(
+        validatePolicy(policy),
+        `The SLA policy (custom metadata ${POLICY_TABLE}) is invalid, so SLA due times cannot be computed`
+      );
     const calendar = calendarFor(ctx, merged(row, before, 'BusinessHoursId'));
     const targets =
       typeof severity === 'number' && policy.length > 0
@@ -134,65 +136,32 @@ function incident(
   }
 }
 
+/** The matrix level of an urgency or impact, or undefined for a value outside the matrix (no severity, as before). */
+function levelOf(value: Row[string]): 1 | 2 | 3 | undefined {
+  if (value === null) return undefined;
+  try {
+    return toLevel(value);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/** A record error naming the custom metadata to fix, as the Apex services add one to the record. */
+function invalidMetadata(
+  problems: readonly { message: string }[],
+  what: string
+): void {
+  if (problems.length === 0) return;
+  throw new RecordError(
+    'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+    `${what}: ${problems.map((p) => p.message).join('; ')}. Fix the records in Setup > Custom Metadata Types.`
+  );
+}
+
 function readTable(ctx: AutomationContext, name: string): Row[] {
   const object = ctx.registry.object(name);
   return object ? ctx.store.all(object) : [];
-}
-
-function defaultBusinessHoursId(ctx: AutomationContext): string | null {
-  const row = ctx.store.db
-    .prepare(
-      `SELECT "Id" FROM ${quote('BusinessHours')} WHERE "IsDefault" = 1 LIMIT 1`
-    )
-    .get() as { Id: string } | undefined;
-  return row?.Id ?? null;
-}
-
-/** The record's business hours, or the org default; null (24x7) when open around the clock with no holidays. */
-export function calendarFor(
-  ctx: AutomationContext,
-  businessHoursId: Row[string]
-): Calendar | null {
-  const hoursObject = ctx.registry.object('BusinessHours');
-  if (!hoursObject) return null;
-  const hours =
-    typeof businessHoursId === 'string'
-      ? ctx.store.get(hoursObject, businessHoursId)
-      : (ctx.store.db
-          .prepare(
-            `SELECT * FROM ${quote('BusinessHours')} WHERE "IsDefault" = 1 LIMIT 1`
-          )
-          .get() as Row | undefined);
-  if (!hours) return null;
-  const weekly: Calendar['weekly'] = {};
-  let allDay = true;
-  for (const day of DAYS) {
-    const prefix = day.charAt(0).toUpperCase() + day.slice(1);
-    const start = hours[`${prefix}StartTime`];
-    const end = hours[`${prefix}EndTime`];
-    if (typeof start === 'string' && typeof end === 'string') {
-      weekly[day] = { start: start.slice(0, 5), end: end.slice(0, 5) };
-      if (!start.startsWith('00:00') || !end.startsWith('00:00'))
-        allDay = false;
-    } else {
-      weekly[day] = null;
-      allDay = false;
-    }
-  }
-  const holidayObject = ctx.registry.object('Holiday');
-  const holidays = (holidayObject ? ctx.store.all(holidayObject) : [])
-    .filter((h) => typeof h.ActivityDate === 'string')
-    .map((h) =>
-      h.IsAllDay === 1 || typeof h.StartTimeInMinutes !== 'number'
-        ? { date: String(h.ActivityDate) }
-        : {
-            date: String(h.ActivityDate),
-            startMinutes: h.StartTimeInMinutes,
-            endMinutes: Number(h.EndTimeInMinutes ?? 1440)
-          }
-    );
-  if (allDay && holidays.length === 0) return null;
-  return { timeZone: String(hours.TimeZoneSidKey ?? 'UTC'), weekly, holidays };
 }
 
 /** The junctions' issue field and the parent field that, with it, must be unique. */
@@ -224,8 +193,8 @@ function relatedIssue(
   // The platform keys the pair itself; callers never set it.
   if (ctx.registry.field(object.name, 'UniqueKeyIndex'))
     row.UniqueKeyIndex = `${parentId}${issueId}`;
-  const duplicate = ctx.store.db
-    .prepare(
+  const duplicate = ctx.store
+    .prepared(
       `SELECT "Id" FROM ${quote(object.name)} WHERE ${quote(junction.parent)} = ? AND ${quote(junction.issue)} = ? AND "Id" IS NOT ?`
     )
     .get(parentId, issueId, row.Id ?? before?.Id ?? null) as

@@ -4,6 +4,7 @@
  * Inserted once, on a fresh database.
  */
 import type { OrgContext } from './context.ts';
+import { weekdayFields } from './business-hours.ts';
 import { objectOrThrow } from './dml.ts';
 import { makeId } from './ids.ts';
 import { getMeta, nextSequence, setMeta, type Row } from './storage.ts';
@@ -76,20 +77,12 @@ export function seedNewOrg(ctx: OrgContext): boolean {
     LanguageLocaleKey: 'en_US',
     EmailEncodingKey: 'UTF-8'
   });
-  const allDay: Record<string, string> = {};
-  for (const day of [
-    'Monday',
-    'Tuesday',
-    'Wednesday',
-    'Thursday',
-    'Friday',
-    'Saturday',
-    'Sunday'
-  ]) {
-    allDay[`${day}StartTime`] = '00:00:00.000Z';
-    allDay[`${day}EndTime`] = '00:00:00.000Z';
-  }
   const hours = objectOrThrow(ctx, 'BusinessHours');
+  const allDay: Record<string, string> = {};
+  for (const { start, end } of weekdayFields(hours)) {
+    allDay[start] = '00:00:00.000Z';
+    allDay[end] = '00:00:00.000Z';
+  }
   provision(
     ctx,
     'BusinessHours',
