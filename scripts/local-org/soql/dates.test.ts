@@ -105,6 +105,13 @@ void describe('date literal ranges ([start, end) in days)', () => {
     );
   });
 
+  void it('names an org time zone Intl does not know', () => {
+    assert.throws(() => dateLiteralRange('TODAY', now, 'Mars/Olympus_Mons'), {
+      name: 'RangeError',
+      message: "Time zone 'Mars/Olympus_Mons' is not a known IANA time zone"
+    });
+  });
+
   void it('rejects literals it does not know', () => {
     assert.throws(
       () => dateLiteralRange('LAST_N_FORTNIGHTS:2', now, 'UTC'),

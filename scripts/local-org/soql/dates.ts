@@ -4,6 +4,7 @@
  * correctly as text. Relative literals (TODAY, LAST_N_DAYS:n, ...) denote a range of whole
  * days [start, end) in the org time zone, as Salesforce evaluates them.
  */
+import { wallClockMillis } from '../../../force-app/main/default/lwc/incidentRules/incidentRules.js';
 import { malformed, unsupported } from './errors.ts';
 
 /** A calendar day, independent of any time zone. */
@@ -49,53 +50,16 @@ function addMonths(date: CivilDate, months: number): CivilDate {
   return fromUtcMillis(Date.UTC(date.year, date.month - 1 + months, date.day));
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric'
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** Wall-clock fields of an instant in a time zone, as UTC milliseconds of that wall clock. */
-function wallClockMillis(instant: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const get = (name: string): number => parts[name] ?? 0;
-  return Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second')
-  );
-}
-
 export function civilDateIn(instant: Date, timeZone: string): CivilDate {
-  return fromUtcMillis(wallClockMillis(instant.getTime(), timeZone));
+  return fromUtcMillis(wallClockMillis(timeZone, instant.getTime()));
 }
 
 /** The UTC instant at which the given day starts in the time zone. */
 export function startOfDayUtc(date: CivilDate, timeZone: string): Date {
   const wall = civilMillis(date);
-  let guess = wall - (wallClockMillis(wall, timeZone) - wall);
+  let guess = wall - (wallClockMillis(timeZone, wall) - wall);
   // A second pass corrects guesses that land on the other side of a DST change.
-  guess = wall - (wallClockMillis(guess, timeZone) - guess);
+  guess = wall - (wallClockMillis(timeZone, guess) - guess);
   return new Date(guess);
 }
 

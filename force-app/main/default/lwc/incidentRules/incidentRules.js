@@ -703,7 +703,13 @@ function compileCalendar(calendar) {
       `Calendar timeZone must be an IANA time zone name, got ${describe(timeZone)}`
     );
   }
-  formatterFor(timeZone);
+  try {
+    formatterFor(timeZone);
+  } catch {
+    throw new RangeError(
+      `Calendar timeZone '${timeZone}' is not a known IANA time zone`
+    );
+  }
   if (!isPlainRecord(weekly)) {
     throw new TypeError(
       `Calendar weekly must be an object of weekday hours, got ${describe(weekly)}`
@@ -866,7 +872,7 @@ function formatterFor(timeZone) {
       });
     } catch {
       throw new RangeError(
-        `Calendar timeZone '${timeZone}' is not a known IANA time zone`
+        `Time zone '${timeZone}' is not a known IANA time zone`
       );
     }
     formatters.set(timeZone, formatter);
@@ -875,12 +881,13 @@ function formatterFor(timeZone) {
 }
 
 /**
- * The wall-clock time of an instant in a time zone, as if that wall time were UTC.
- * @param {string} timeZone
- * @param {number} ms
- * @returns {number}
+ * The wall-clock time of an instant in a time zone, as if that wall time were UTC. Exported
+ * for the local org's SOQL date literals, which count days in the org's time zone.
+ * @param {string} timeZone IANA name; an unknown one throws a RangeError naming it.
+ * @param {number} ms epoch milliseconds.
+ * @returns {number} the wall clock as epoch milliseconds of the same reading in UTC.
  */
-function wallClockMillis(timeZone, ms) {
+export function wallClockMillis(timeZone, ms) {
   const fields = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const { type, value } of formatterFor(timeZone).formatToParts(
     new Date(ms)

@@ -11,7 +11,8 @@ import {
   toLevel,
   validateCalendar,
   validatePolicy,
-  validateRules
+  validateRules,
+  wallClockMillis
 } from 'c/incidentRules';
 import vectors from '../../../staticresources/incidentRulesVectors.json';
 
@@ -51,7 +52,8 @@ describe('contract', () => {
       'businessMinutesBetween',
       'isBusinessTime',
       'slaTargets',
-      'slaState'
+      'slaState',
+      'wallClockMillis'
     ]) {
       expect(typeof incidentRules[name]).toBe('function');
     }
@@ -546,6 +548,32 @@ describe('daylight-saving edge cases', () => {
         '2025-04-01T00:00:00Z'
       )
     ).toBe(480);
+  });
+});
+
+describe('wallClockMillis', () => {
+  it('reads the local wall clock, milliseconds included, on both sides of a DST change', () => {
+    expect(
+      wallClockMillis(
+        'America/New_York',
+        Date.parse('2025-03-09T06:59:59.250Z')
+      )
+    ).toBe(Date.parse('2025-03-09T01:59:59.250Z'));
+    expect(
+      wallClockMillis(
+        'America/New_York',
+        Date.parse('2025-03-09T07:00:00.000Z')
+      )
+    ).toBe(Date.parse('2025-03-09T03:00:00.000Z'));
+    expect(
+      wallClockMillis('Asia/Kolkata', Date.parse('2025-12-31T18:30:00.000Z'))
+    ).toBe(Date.parse('2026-01-01T00:00:00.000Z'));
+  });
+
+  it('names an unknown time zone without assuming it came from a calendar', () => {
+    expect(() => wallClockMillis('Mars/Olympus_Mons', 0)).toThrow(
+      "Time zone 'Mars/Olympus_Mons' is not a known IANA time zone"
+    );
   });
 });
 
