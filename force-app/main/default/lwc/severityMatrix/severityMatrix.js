@@ -18,6 +18,20 @@ import {
   proposeLevel
 } from './assessmentCriteria';
 
+/** The two halves of the assessment; each raises its own level (see proposeLevel). */
+const ASSESSMENT_GROUPS = [
+  {
+    key: 'urgency',
+    legend: 'Urgent if any of these apply',
+    criteria: URGENCY_CRITERIA
+  },
+  {
+    key: 'impact',
+    legend: 'High impact if any of these apply',
+    criteria: IMPACT_CRITERIA
+  }
+];
+
 function levelOrNull(value) {
   try {
     return toLevel(value);
@@ -46,8 +60,8 @@ export default class SeverityMatrix extends LightningElement {
 
   saving = false;
   saveError;
-  tickedUrgency = new Set();
-  tickedImpact = new Set();
+  /** Ids of the ticked criteria, by assessment group key. */
+  ticked = { urgency: new Set(), impact: new Set() };
 
   get ruleRecords() {
     return toSeverityRules(this.rules);
@@ -98,26 +112,22 @@ export default class SeverityMatrix extends LightningElement {
     }));
   }
 
-  get urgencyCriteria() {
-    return URGENCY_CRITERIA.map((criterion) => ({
-      ...criterion,
-      checked: this.tickedUrgency.has(criterion.id)
-    }));
-  }
-
-  get impactCriteria() {
-    return IMPACT_CRITERIA.map((criterion) => ({
-      ...criterion,
-      checked: this.tickedImpact.has(criterion.id)
+  get assessmentGroups() {
+    return ASSESSMENT_GROUPS.map((group) => ({
+      ...group,
+      criteria: group.criteria.map((criterion) => ({
+        ...criterion,
+        checked: this.ticked[group.key].has(criterion.id)
+      }))
     }));
   }
 
   get proposedUrgency() {
-    return proposeLevel(this.tickedUrgency, this.urgency);
+    return proposeLevel(this.ticked.urgency, this.urgency);
   }
 
   get proposedImpact() {
-    return proposeLevel(this.tickedImpact, this.impact);
+    return proposeLevel(this.ticked.impact, this.impact);
   }
 
   get proposedSeverity() {
@@ -151,20 +161,14 @@ export default class SeverityMatrix extends LightningElement {
 
   handleCriterionChange(event) {
     const { group, id } = event.target.dataset;
-    const ticked = new Set(
-      group === 'urgency' ? this.tickedUrgency : this.tickedImpact
-    );
+    const ticked = new Set(this.ticked[group]);
     if (event.target.checked) {
       ticked.add(id);
     } else {
       ticked.delete(id);
     }
-    // A new Set (not a mutation) so the template re-renders.
-    if (group === 'urgency') {
-      this.tickedUrgency = ticked;
-    } else {
-      this.tickedImpact = ticked;
-    }
+    // A new object (not a mutation) so the template re-renders.
+    this.ticked = { ...this.ticked, [group]: ticked };
   }
 
   handleCellClick(event) {

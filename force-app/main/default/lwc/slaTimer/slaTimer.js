@@ -53,6 +53,22 @@ function detailText(state, result) {
 }
 
 /**
+ * The times shown under a clock, all in one format: its target and, once completed, when.
+ * Each key is also the class tests and styles find the time by.
+ */
+function clockTimes(clock, completed) {
+  const times = [{ key: 'due', label: 'Target: ', value: clock.due }];
+  if (completed) {
+    times.push({
+      key: 'completed-at',
+      label: ' · Completed: ',
+      value: clock.completedAt
+    });
+  }
+  return times.map((time) => ({ ...time, labelKey: `${time.key}-label` }));
+}
+
+/**
  * Response and resolution clocks of one incident, counting down in business time.
  *
  * Due times come from the record (the Apex trigger computes them); when a record has none
@@ -147,6 +163,7 @@ export default class SlaTimer extends LightningElement {
       badgeClass: `slds-badge ${STATE_THEMES[result.state]} sla-state`,
       detail: detailText(result.state, result),
       completed,
+      times: clockTimes(clock, completed),
       paused: !completed && !result.running,
       elapsedPercent: Math.min(
         100,

@@ -217,6 +217,27 @@ describe('c-severity-matrix', () => {
       ]);
     });
 
+    it('groups each set of criteria in a fieldset under its own legend', () => {
+      const element = mount();
+      const fieldsets = [...element.shadowRoot.querySelectorAll('fieldset')];
+
+      expect(
+        fieldsets.map((fieldset) => ({
+          legend: fieldset.querySelector('legend').textContent.trim(),
+          groups: [
+            ...new Set(
+              [...fieldset.querySelectorAll('lightning-input')].map(
+                (input) => input.dataset.group
+              )
+            )
+          ]
+        }))
+      ).toEqual([
+        { legend: 'Urgent if any of these apply', groups: ['urgency'] },
+        { legend: 'High impact if any of these apply', groups: ['impact'] }
+      ]);
+    });
+
     it('keeps the current values until a criterion is ticked, then proposes High', async () => {
       const element = mount({ urgency: 'Medium', impact: 'Low' });
       const proposal = () =>

@@ -41,6 +41,11 @@ async function advance(ms) {
 describe('c-sla-timer', () => {
   let visibility = 'visible';
 
+  function setVisibility(state) {
+    visibility = state;
+    document.dispatchEvent(new CustomEvent('visibilitychange'));
+  }
+
   beforeAll(() => {
     Object.defineProperty(document, 'visibilityState', {
       configurable: true,
@@ -91,6 +96,28 @@ describe('c-sla-timer', () => {
     expect(
       resolution.item.querySelector('lightning-formatted-date-time.due').value
     ).toBe('2025-03-04T20:00:00.000Z');
+  });
+
+  it('labels the target under every clock and the completion time only once completed', async () => {
+    jest.setSystemTime(new Date('2025-03-05T10:00:00.000Z'));
+    const times = (element, key) =>
+      [
+        ...clock(element, key).item.querySelectorAll(
+          'lightning-formatted-date-time'
+        )
+      ].map((time) => [time.previousElementSibling.textContent, time.value]);
+
+    const running = mount(severity1Open);
+    const completed = mount(severity1Completed);
+    await rendered();
+
+    expect(times(running, 'response')).toEqual([
+      ['Target: ', '2025-03-04T16:30:00.000Z']
+    ]);
+    expect(times(completed, 'response')).toEqual([
+      ['Target: ', '2025-03-04T16:30:00.000Z'],
+      [' · Completed: ', '2025-03-04T16:20:00.000Z']
+    ]);
   });
 
   it('shows met and missed with the completion time once the clocks have stopped', async () => {
@@ -210,14 +237,12 @@ describe('c-sla-timer', () => {
     const element = mount(severity1Open);
     await rendered();
 
-    visibility = 'hidden';
-    document.dispatchEvent(new CustomEvent('visibilitychange'));
+    setVisibility('hidden');
     expect(jest.getTimerCount()).toBe(0);
     await advance(15 * MINUTE); // now 16:25, but nothing ticked
     expect(clock(element, 'response').detail).toBe('20 min left');
 
-    visibility = 'visible';
-    document.dispatchEvent(new CustomEvent('visibilitychange'));
+    setVisibility('visible');
     await rendered();
     expect(clock(element, 'response').state).toBe('warning');
     expect(clock(element, 'response').detail).toBe('5 min left');
