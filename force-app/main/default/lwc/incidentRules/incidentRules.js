@@ -154,81 +154,62 @@ export function priorityFor(severity) {
  * @returns {Problem[]} empty when the matrix is valid.
  */
 export function validateRules(rules) {
-  /** @type {Problem[]} */
-  const problems = [];
-  if (!Array.isArray(rules)) {
-    return [
-      {
-        code: 'not-a-list',
-        message: `Severity rules must be a list of records, got ${describe(rules)}`
-      }
-    ];
-  }
+  const label = 'Severity rule';
   /** @type {Map<string, number>} cell key → index of the record that defines it */
   const cells = new Map();
-  rules.forEach((rule, index) => {
-    if (!isPlainRecord(rule)) {
-      problems.push({
-        code: 'not-a-record',
-        message: `Severity rule ${index}: expected a record, got ${describe(rule)}`,
-        record: index
-      });
-      return;
-    }
-    const urgency = checkIntegerField(
-      problems,
-      'Severity rule',
-      rule,
-      index,
-      'Urgency__c',
-      1,
-      3
-    );
-    const impact = checkIntegerField(
-      problems,
-      'Severity rule',
-      rule,
-      index,
-      'Impact__c',
-      1,
-      3
-    );
-    checkIntegerField(
-      problems,
-      'Severity rule',
-      rule,
-      index,
-      'Severity__c',
-      1,
-      5
-    );
-    if (urgency === undefined || impact === undefined) {
-      return;
-    }
-    const key = `${urgency}:${impact}`;
-    const first = cells.get(key);
-    if (first === undefined) {
-      cells.set(key, index);
-    } else {
-      problems.push({
-        code: 'duplicate-cell',
-        message: `Severity rule ${index}: urgency ${urgency} × impact ${impact} is already defined by rule ${first}`,
-        record: index,
-        field: 'Urgency__c'
-      });
-    }
-  });
-  for (const urgency of LEVELS) {
-    for (const impact of LEVELS) {
-      if (!cells.has(`${urgency}:${impact}`)) {
+  return validateRecords(
+    rules,
+    'Severity rules',
+    label,
+    (rule, index, problems) => {
+      const urgency = checkIntegerField(
+        problems,
+        label,
+        rule,
+        index,
+        'Urgency__c',
+        1,
+        3
+      );
+      const impact = checkIntegerField(
+        problems,
+        label,
+        rule,
+        index,
+        'Impact__c',
+        1,
+        3
+      );
+      checkIntegerField(problems, label, rule, index, 'Severity__c', 1, 5);
+      if (urgency === undefined || impact === undefined) {
+        return;
+      }
+      const key = `${urgency}:${impact}`;
+      const first = cells.get(key);
+      if (first === undefined) {
+        cells.set(key, index);
+      } else {
         problems.push({
-          code: 'missing-cell',
-          message: `Severity rules: no rule for urgency ${urgency} (${LABEL_BY_LEVEL[urgency]}) × impact ${impact} (${LABEL_BY_LEVEL[impact]})`
+          code: 'duplicate-cell',
+          message: `${label} ${index}: urgency ${urgency} × impact ${impact} is already defined by rule ${first}`,
+          record: index,
+          field: 'Urgency__c'
         });
       }
+    },
+    (problems) => {
+      for (const urgency of LEVELS) {
+        for (const impact of LEVELS) {
+          if (!cells.has(`${urgency}:${impact}`)) {
+            problems.push({
+              code: 'missing-cell',
+              message: `Severity rules: no rule for urgency ${urgency} (${LABEL_BY_LEVEL[urgency]}) × impact ${impact} (${LABEL_BY_LEVEL[impact]})`
+            });
+          }
+        }
+      }
     }
-  }
-  return problems;
+  );
 }
 
 /**
@@ -264,82 +245,106 @@ export function severityFor(rules, urgency, impact) {
  * @returns {Problem[]} empty when the policy is valid.
  */
 export function validatePolicy(policy) {
-  /** @type {Problem[]} */
-  const problems = [];
-  if (!Array.isArray(policy)) {
+  const label = 'SLA policy row';
+  /** @type {Map<number, number>} severity → index of the first row */
+  const seen = new Map();
+  return validateRecords(
+    policy,
+    'SLA policy',
+    label,
+    (row, index, problems) => {
+      const severity = checkIntegerField(
+        problems,
+        label,
+        row,
+        index,
+        'Severity__c',
+        1,
+        5
+      );
+      const response = checkIntegerField(
+        problems,
+        label,
+        row,
+        index,
+        'Response_Minutes__c',
+        1,
+        Number.MAX_SAFE_INTEGER
+      );
+      const resolution = checkIntegerField(
+        problems,
+        label,
+        row,
+        index,
+        'Resolution_Minutes__c',
+        1,
+        Number.MAX_SAFE_INTEGER
+      );
+      checkPercentField(problems, label, row, index, 'Warning_Percent__c');
+      if (
+        response !== undefined &&
+        resolution !== undefined &&
+        response >= resolution
+      ) {
+        problems.push({
+          code: 'response-not-shorter',
+          message: `${label} ${index}: Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
+          record: index,
+          field: 'Response_Minutes__c'
+        });
+      }
+      if (severity !== undefined) {
+        const first = seen.get(severity);
+        if (first === undefined) {
+          seen.set(severity, index);
+        } else {
+          problems.push({
+            code: 'duplicate-severity',
+            message: `${label} ${index}: severity ${severity} already has a row (row ${first})`,
+            record: index,
+            field: 'Severity__c'
+          });
+        }
+      }
+    }
+  );
+}
+
+/**
+ * What every list of custom metadata records must be: a list, each entry a record. Each record
+ * goes to checkRecord in list order, so the problems of one record stay together.
+ * @param {unknown} value the records.
+ * @param {string} listName names the list in messages, e.g. 'Severity rules'.
+ * @param {string} recordName names one record in messages, e.g. 'Severity rule'.
+ * @param {(record: Record<string, unknown>, index: number, problems: Problem[]) => void} checkRecord
+ *   pushes the problems of one record.
+ * @param {(problems: Problem[]) => void} [checkList] pushes problems of the list as a whole,
+ *   after the records; not called when value is not a list.
+ * @returns {Problem[]} empty when the records are valid.
+ */
+function validateRecords(value, listName, recordName, checkRecord, checkList) {
+  if (!Array.isArray(value)) {
     return [
       {
         code: 'not-a-list',
-        message: `SLA policy must be a list of records, got ${describe(policy)}`
+        message: `${listName} must be a list of records, got ${describe(value)}`
       }
     ];
   }
-  /** @type {Map<number, number>} severity → index of the first row */
-  const seen = new Map();
-  policy.forEach((row, index) => {
-    if (!isPlainRecord(row)) {
+  /** @type {Problem[]} */
+  const problems = [];
+  value.forEach((entry, index) => {
+    if (isPlainRecord(entry)) {
+      checkRecord(entry, index, problems);
+    } else {
       problems.push({
         code: 'not-a-record',
-        message: `SLA policy row ${index}: expected a record, got ${describe(row)}`,
+        message: `${recordName} ${index}: expected a record, got ${describe(entry)}`,
         record: index
       });
-      return;
-    }
-    const label = 'SLA policy row';
-    const severity = checkIntegerField(
-      problems,
-      label,
-      row,
-      index,
-      'Severity__c',
-      1,
-      5
-    );
-    const response = checkIntegerField(
-      problems,
-      label,
-      row,
-      index,
-      'Response_Minutes__c',
-      1,
-      Number.MAX_SAFE_INTEGER
-    );
-    const resolution = checkIntegerField(
-      problems,
-      label,
-      row,
-      index,
-      'Resolution_Minutes__c',
-      1,
-      Number.MAX_SAFE_INTEGER
-    );
-    checkPercentField(problems, label, row, index, 'Warning_Percent__c');
-    if (
-      response !== undefined &&
-      resolution !== undefined &&
-      response >= resolution
-    ) {
-      problems.push({
-        code: 'response-not-shorter',
-        message: `${label} ${index}: Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
-        record: index,
-        field: 'Response_Minutes__c'
-      });
-    }
-    if (severity !== undefined) {
-      const first = seen.get(severity);
-      if (first === undefined) {
-        seen.set(severity, index);
-      } else {
-        problems.push({
-          code: 'duplicate-severity',
-          message: `${label} ${index}: severity ${severity} already has a row (row ${first})`,
-          record: index,
-          field: 'Severity__c'
-        });
-      }
     }
   });
+  checkList?.(problems);
   return problems;
 }
 
