@@ -136,8 +136,22 @@ export function nextSequence(db: Database, name: string, start = 1): number {
   return Number(row?.value);
 }
 
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
+
 export class Store {
   private readonly statements = new Map<string, Statement>();
+  /**
+   * Statements by object and purpose, found without building their SQL text: on a bulk load
+   * the text (and hashing it for the lookup) cost as much as running the statement.
+   */
+  private readonly byObject = new Map<string, Map<string, Statement>>();
+  /** The last INSERT per object: every insert of a record writes the same columns. */
+  private readonly inserts = new Map<
+    string,
+    { names: string[]; statement: Statement }
+  >();
 
   constructor(readonly db: Database) {}
 
@@ -151,25 +165,55 @@ export class Store {
     return statement;
   }
 
+  private forObject(
+    object: ObjectSchema,
+    purpose: string,
+    sql: () => string
+  ): Statement {
+    let statements = this.byObject.get(object.name);
+    if (!statements) {
+      statements = new Map();
+      this.byObject.set(object.name, statements);
+    }
+    let statement = statements.get(purpose);
+    if (!statement) {
+      statement = this.prepared(sql());
+      statements.set(purpose, statement);
+    }
+    return statement;
+  }
+
   get(object: ObjectSchema, id: string): Row | undefined {
-    return this.prepared(
-      `SELECT * FROM ${quote(object.name)} WHERE "Id" = ?`
+    return this.forObject(
+      object,
+      'get',
+      () => `SELECT * FROM ${quote(object.name)} WHERE "Id" = ?`
     ).get(id) as Row | undefined;
   }
 
   exists(object: ObjectSchema, id: string): boolean {
     return (
-      this.prepared(`SELECT 1 FROM ${quote(object.name)} WHERE "Id" = ?`).get(
-        id
-      ) !== undefined
+      this.forObject(
+        object,
+        'exists',
+        () => `SELECT 1 FROM ${quote(object.name)} WHERE "Id" = ?`
+      ).get(id) !== undefined
     );
   }
 
   insert(object: ObjectSchema, row: Row): void {
     const names = Object.keys(row);
-    this.prepared(
-      `INSERT INTO ${quote(object.name)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
-    ).run(...names.map((n) => row[n] ?? null));
+    let last = this.inserts.get(object.name);
+    if (!last || !sameNames(last.names, names)) {
+      last = {
+        names,
+        statement: this.prepared(
+          `INSERT INTO ${quote(object.name)} (${names.map(quote).join(', ')}) VALUES (${names.map(() => '?').join(', ')})`
+        )
+      };
+      this.inserts.set(object.name, last);
+    }
+    last.statement.run(...names.map((n) => row[n] ?? null));
   }
 
   update(object: ObjectSchema, id: string, changes: Row): void {
@@ -181,7 +225,11 @@ export class Store {
   }
 
   delete(object: ObjectSchema, id: string): void {
-    this.prepared(`DELETE FROM ${quote(object.name)} WHERE "Id" = ?`).run(id);
+    this.forObject(
+      object,
+      'delete',
+      () => `DELETE FROM ${quote(object.name)} WHERE "Id" = ?`
+    ).run(id);
   }
 
   /** Ids of records whose field equals the value (case-insensitive for text, like external ids). */
@@ -197,13 +245,20 @@ export class Store {
       typeof value === 'number'
         ? ''
         : ' COLLATE NOCASE';
-    const rows = this.prepared(
-      `SELECT "Id" FROM ${quote(object.name)} WHERE ${quote(field.name)} = ?${collate} LIMIT ${String(limit)}`
+    const rows = this.forObject(
+      object,
+      `findBy ${field.name}${collate} ${String(limit)}`,
+      () =>
+        `SELECT "Id" FROM ${quote(object.name)} WHERE ${quote(field.name)} = ?${collate} LIMIT ${String(limit)}`
     ).all(value) as { Id: string }[];
     return rows.map((r) => r.Id);
   }
 
   all(object: ObjectSchema): Row[] {
-    return this.prepared(`SELECT * FROM ${quote(object.name)}`).all() as Row[];
+    return this.forObject(
+      object,
+      'all',
+      () => `SELECT * FROM ${quote(object.name)}`
+    ).all() as Row[];
   }
 }
