@@ -1,7 +1,13 @@
-/** Bulk API 2.0 result files must survive values that jsforce's CSV reader treats as separators. */
+/**
+ * Bulk API 2.0: result files survive values that jsforce's CSV reader treats as separators;
+ * large uploads parse; a failed row is undone alone.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ApiError } from '../errors.ts';
+import { makeId } from '../ids.ts';
 import { startTestOrg, type TestOrg } from '../test-org.ts';
+import { uploadedRows } from './bulk2.ts';
 
 // csv-stringify quotes a value with a comma or a quote on its own; these have neither.
 const AWKWARD = [
@@ -52,5 +58,65 @@ describe('Bulk API 2.0 result CSVs', () => {
       rows.map((row) => row.Description),
       AWKWARD
     );
+  });
+});
+
+describe('Bulk API 2.0 uploads', () => {
+  it('reads every row of uploads larger than a spread argument list can hold', () => {
+    const rows = 130_000;
+    const upload = (from: number): string =>
+      `Subject,Origin\n${Array.from({ length: rows }, (_, i) => `Case ${String(from + i)},Web`).join('\n')}\n`;
+    const read = uploadedRows([upload(0), upload(rows)]);
+    assert.deepEqual(read.header, ['Subject', 'Origin']);
+    assert.equal(read.rows.length, 2 * rows);
+    assert.deepEqual(read.rows.at(-1), [`Case ${String(2 * rows - 1)}`, 'Web']);
+  });
+
+  it('rejects uploads whose headers differ', () => {
+    assert.throws(
+      () => uploadedRows(['Subject\nA\n', 'Origin\nWeb\n']),
+      (error: unknown) =>
+        error instanceof ApiError && error.errorCode === 'INVALIDBATCH'
+    );
+  });
+});
+
+describe('Bulk API 2.0 ingest atomicity', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg({ dbPath: ':memory:' });
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  it('undoes a failed row alone: its neighbours load, and it leaves no gap in the case numbers', async () => {
+    const results = await t.conn.bulk2.loadAndWaitForResults({
+      object: 'Case',
+      operation: 'insert',
+      // jsforce takes the CSV header from the first record; an empty cell leaves a field unset.
+      input: [
+        { Subject: 'before', AccountId: '' },
+        // A well-formed id of no account: fails after the row drew its numbers.
+        { Subject: 'bad', AccountId: makeId('001', 999_999) },
+        { Subject: 'after', AccountId: '' }
+      ],
+      pollInterval: 20,
+      pollTimeout: 10000
+    });
+    assert.equal(results.failedResults.length, 1);
+    assert.match(
+      String(results.failedResults[0]?.sf__Error),
+      /^INVALID_CROSS_REFERENCE_KEY/
+    );
+    const cases = await t.conn.query<{ Subject: string; CaseNumber: string }>(
+      'SELECT Subject, CaseNumber FROM Case ORDER BY CaseNumber'
+    );
+    assert.deepEqual(
+      cases.records.map((r) => r.Subject),
+      ['before', 'after']
+    );
+    const [first, second] = cases.records.map((r) => Number(r.CaseNumber));
+    assert.equal(second, (first ?? 0) + 1);
   });
 });
