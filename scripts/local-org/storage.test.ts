@@ -1,4 +1,4 @@
-/** SQLite storage: table creation on new and existing databases, and id sequences. */
+/** SQLite storage: table creation on new and existing databases, id sequences, and the record store. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { buildRegistry, mergeFields } from '../schema/registry.ts';
 import { loadStandardObjects } from '../schema/standard.ts';
 import type { FieldSchema } from '../schema/types.ts';
-import { ensureTables, nextSequence } from './storage.ts';
+import { ensureTables, nextSequence, Store } from './storage.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'local-org-storage-'));
 after(() => {
@@ -148,5 +148,42 @@ describe('nextSequence', () => {
     const reopened = new Database(file);
     assert.equal(nextSequence(reopened, 'id:500'), 3);
     reopened.close();
+  });
+});
+
+describe('Store', () => {
+  it('writes each insert with its own columns when one object is inserted with different column sets', () => {
+    const db = new Database(':memory:');
+    const registry = buildRegistry(standard);
+    ensureTables(db, registry);
+    const store = new Store(db);
+    const object = registry.object('Account');
+    assert.ok(object);
+    store.insert(object, { Id: '001000000000001AAA', Name: 'One' });
+    store.insert(object, {
+      Id: '001000000000002AAA',
+      Name: 'Two',
+      Phone: '555-0102'
+    });
+    store.insert(object, { Name: 'Three', Id: '001000000000003AAA' });
+    assert.deepEqual(
+      db
+        .prepare('SELECT "Id", "Name", "Phone" FROM "Account" ORDER BY "Id"')
+        .all(),
+      [
+        { Id: '001000000000001AAA', Name: 'One', Phone: null },
+        { Id: '001000000000002AAA', Name: 'Two', Phone: '555-0102' },
+        { Id: '001000000000003AAA', Name: 'Three', Phone: null }
+      ]
+    );
+    const name = registry.field('Account', 'Name');
+    assert.ok(name);
+    assert.deepEqual(store.findBy(object, name, 'two'), ['001000000000002AAA']);
+    assert.equal(store.exists(object, '001000000000003AAA'), true);
+    store.delete(object, '001000000000003AAA');
+    assert.equal(store.exists(object, '001000000000003AAA'), false);
+    assert.equal(store.get(object, '001000000000001AAA')?.Name, 'One');
+    assert.equal(store.all(object).length, 2);
+    db.close();
   });
 });
