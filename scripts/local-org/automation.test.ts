@@ -7,27 +7,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { calendarFor } from './business-hours.ts';
 import { quote } from './storage.ts';
-import { startTestOrg, type TestOrg } from './test-org.ts';
-
-interface SaveResult {
-  id?: string | null;
-  success: boolean;
-  errors: { statusCode: string; message: string }[];
-}
+import {
+  createViaCollections,
+  startTestOrg,
+  type CollectionSaveResult,
+  type TestOrg
+} from './test-org.ts';
 
 async function createIncident(
   t: TestOrg,
   fields: Record<string, unknown>
-): Promise<SaveResult> {
-  const [result] = await t.conn.request<SaveResult[]>({
-    method: 'POST',
-    url: '/services/data/v64.0/composite/sobjects',
-    body: JSON.stringify({
-      allOrNone: false,
-      records: [{ attributes: { type: 'Incident' }, ...fields }]
-    }),
-    headers: { 'content-type': 'application/json' }
-  });
+): Promise<CollectionSaveResult> {
+  const [result] = await createViaCollections(
+    t.conn,
+    'Incident',
+    [fields],
+    false
+  );
   assert.ok(result);
   return result;
 }
@@ -140,14 +136,16 @@ describe('incident automation', () => {
 
   it('fails the record with the custom metadata to fix when the matrix or the policy is invalid', async () => {
     const db = t.org.db;
+    const createCritical = (): Promise<CollectionSaveResult> =>
+      createIncident(t, {
+        Subject: 'critical',
+        Urgency: 'High',
+        Impact: 'High'
+      });
     db.prepare(
       `UPDATE ${quote('Incident_Sla_Policy__mdt')} SET "Response_Minutes__c" = 9999 WHERE "Severity__c" = 1`
     ).run();
-    const badPolicy = await createIncident(t, {
-      Subject: 'bad policy',
-      Urgency: 'High',
-      Impact: 'High'
-    });
+    const badPolicy = await createCritical();
     assert.equal(badPolicy.success, false);
     assert.equal(
       badPolicy.errors[0]?.statusCode,
@@ -161,11 +159,7 @@ describe('incident automation', () => {
     db.prepare(
       `DELETE FROM ${quote('Incident_Severity_Rule__mdt')} WHERE "Urgency__c" = 3 AND "Impact__c" = 3`
     ).run();
-    const badMatrix = await createIncident(t, {
-      Subject: 'bad matrix',
-      Urgency: 'High',
-      Impact: 'High'
-    });
+    const badMatrix = await createCritical();
     assert.equal(badMatrix.success, false);
     assert.match(
       badMatrix.errors[0]?.message ?? '',

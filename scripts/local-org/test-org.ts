@@ -60,3 +60,28 @@ export async function raw(
   }
   return { status: response.status, body: parsed };
 }
+
+/** A record's result from sObject Collections, as the org sends it. */
+export interface CollectionSaveResult {
+  id?: string | null;
+  success: boolean;
+  errors: { statusCode: string; message: string }[];
+}
+
+/** Creates records of one type in one sObject Collections call, returning each record's result. */
+export async function createViaCollections(
+  conn: Connection,
+  type: string,
+  records: Record<string, unknown>[],
+  allOrNone: boolean
+): Promise<CollectionSaveResult[]> {
+  return conn.request<CollectionSaveResult[]>({
+    method: 'POST',
+    url: `/services/data/v${conn.version}/composite/sobjects`,
+    body: JSON.stringify({
+      allOrNone,
+      records: records.map((r) => ({ attributes: { type }, ...r }))
+    }),
+    headers: { 'content-type': 'application/json' }
+  });
+}

@@ -7,37 +7,31 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'jsforce';
 import { makeId } from '../ids.ts';
-import { startTestOrg, type TestOrg } from '../test-org.ts';
-
-interface SaveResult {
-  id?: string | null;
-  success: boolean;
-  errors: { statusCode: string }[];
-}
+import {
+  createViaCollections,
+  startTestOrg,
+  type CollectionSaveResult,
+  type TestOrg
+} from '../test-org.ts';
 
 /** An Account id of the right shape that no record has: fails the lookup check after numbering. */
 const MISSING_ACCOUNT = makeId('001', 999_999);
 
-async function createCases(
+function createCases(
   conn: Connection,
   subjects: (string | null)[],
   allOrNone: boolean
-): Promise<SaveResult[]> {
-  const records = subjects.map((subject) =>
-    subject === null
-      ? {
-          attributes: { type: 'Case' },
-          Subject: 'bad',
-          AccountId: MISSING_ACCOUNT
-        }
-      : { attributes: { type: 'Case' }, Subject: subject }
+): Promise<CollectionSaveResult[]> {
+  return createViaCollections(
+    conn,
+    'Case',
+    subjects.map((subject) =>
+      subject === null
+        ? { Subject: 'bad', AccountId: MISSING_ACCOUNT }
+        : { Subject: subject }
+    ),
+    allOrNone
   );
-  return conn.request<SaveResult[]>({
-    method: 'POST',
-    url: '/services/data/v64.0/composite/sobjects',
-    body: JSON.stringify({ allOrNone, records }),
-    headers: { 'content-type': 'application/json' }
-  });
 }
 
 async function caseNumber(conn: Connection, id: string): Promise<number> {
@@ -45,7 +39,7 @@ async function caseNumber(conn: Connection, id: string): Promise<number> {
   return Number(row.CaseNumber);
 }
 
-function idsOf(results: SaveResult[]): string[] {
+function idsOf(results: CollectionSaveResult[]): string[] {
   return results.flatMap((r) => (typeof r.id === 'string' ? [r.id] : []));
 }
 
