@@ -38,9 +38,10 @@ export interface SourceField {
 export class ForceAppSourceError extends Error {
   constructor(
     readonly file: string,
-    message: string
+    /** What is wrong, without the file (the message leads with it). */
+    readonly detail: string
   ) {
-    super(`${file}: ${message}`);
+    super(`${file}: ${detail}`);
     this.name = 'ForceAppSourceError';
   }
 }

@@ -4,7 +4,6 @@
  * text within its length, and every required field set. The org rejects the deploy otherwise.
  */
 import {
-  ForceAppSourceError,
   findDirectories,
   readCustomMetadataFile,
   readCustomMetadataTypeFields,
@@ -13,8 +12,8 @@ import {
 } from '../../schema/force-app-source.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from './problems.ts';
-import { displayPath, type SfdxProject } from './project.ts';
+import { readSource, reportInto, type Problem } from './problems.ts';
+import type { SfdxProject } from './project.ts';
 
 const CHECK = 'custom-metadata-values';
 
@@ -151,34 +150,23 @@ function recordProblems(
 
 export function checkCustomMetadataValues(project: SfdxProject): Problem[] {
   const problems: Problem[] = [];
+  const report = reportInto(problems, project, CHECK);
   for (const packageDir of project.packageDirs) {
-    const report = (file: string, message: string): void => {
-      problems.push({
-        check: CHECK,
-        file: displayPath(project, file),
-        message
-      });
-    };
-    let fieldsByType: Map<string, SourceField[]>;
-    try {
-      fieldsByType = readCustomMetadataTypeFields(packageDir);
-    } catch (error) {
-      if (!(error instanceof ForceAppSourceError)) throw error;
-      report(error.file, error.message.slice(error.file.length + 2));
-      continue;
-    }
+    const fieldsByType = readSource(
+      () => readCustomMetadataTypeFields(packageDir),
+      report
+    );
+    if (fieldsByType === undefined) continue;
     for (const dir of findDirectories(packageDir, 'customMetadata')) {
       for (const name of readdirSync(dir).filter((entry) =>
         entry.endsWith('.md-meta.xml')
       )) {
         const file = join(dir, name);
-        try {
-          for (const message of recordProblems(file, fieldsByType))
-            report(file, message);
-        } catch (error) {
-          if (!(error instanceof ForceAppSourceError)) throw error;
-          report(file, error.message.slice(error.file.length + 2));
-        }
+        const messages = readSource(
+          () => recordProblems(file, fieldsByType),
+          report
+        );
+        for (const message of messages ?? []) report(file, message);
       }
     }
   }

@@ -7,16 +7,13 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import {
-  ForceAppSourceError,
-  findDirectories
-} from '../../schema/force-app-source.ts';
+import { findDirectories } from '../../schema/force-app-source.ts';
 import {
   loadPermissionSchema,
   type PermissionSchema
 } from './permission-schema.ts';
-import type { Problem } from './problems.ts';
-import { displayPath, type SfdxProject } from './project.ts';
+import { readSource, reportInto, type Problem } from './problems.ts';
+import type { SfdxProject } from './project.ts';
 
 const CHECK = 'metadata-references';
 
@@ -275,22 +272,10 @@ function tabFileProblems(file: string, index: PackageIndex): string[] {
 
 export function checkMetadataReferences(project: SfdxProject): Problem[] {
   const problems: Problem[] = [];
+  const report = reportInto(problems, project, CHECK);
   for (const packageDir of project.packageDirs) {
-    const report = (file: string, message: string): void => {
-      problems.push({
-        check: CHECK,
-        file: displayPath(project, file),
-        message
-      });
-    };
-    let schema: PermissionSchema;
-    try {
-      schema = loadPermissionSchema(packageDir);
-    } catch (error) {
-      if (!(error instanceof ForceAppSourceError)) throw error;
-      report(error.file, error.message.slice(error.file.length + 2));
-      continue;
-    }
+    const schema = readSource(() => loadPermissionSchema(packageDir), report);
+    if (schema === undefined) continue;
     const index: PackageIndex = {
       schema,
       classes: filesIn(packageDir, 'classes', '.cls-meta.xml'),

@@ -10,10 +10,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  ForceAppSourceError,
-  findDirectories
-} from '../../schema/force-app-source.ts';
+import { findDirectories } from '../../schema/force-app-source.ts';
 import {
   INCIDENT_CONSOLE_ACCESS,
   type ConsoleAccess
@@ -29,8 +26,8 @@ import {
   loadPermissionSchema,
   type PermissionSchema
 } from './permission-schema.ts';
-import type { Problem } from './problems.ts';
-import { displayPath, type SfdxProject } from './project.ts';
+import { readSource, reportInto, type Problem } from './problems.ts';
+import type { SfdxProject } from './project.ts';
 
 const CHECK = 'permission-coverage';
 
@@ -273,22 +270,10 @@ export function checkPermissionCoverage(
 ): Problem[] {
   const effective = { ...DEFAULT_RULES, ...rules };
   const problems: Problem[] = [];
+  const report = reportInto(problems, project, CHECK);
   for (const packageDir of project.packageDirs) {
-    const report = (file: string, message: string): void => {
-      problems.push({
-        check: CHECK,
-        file: displayPath(project, file),
-        message
-      });
-    };
-    let schema: PermissionSchema;
-    try {
-      schema = loadPermissionSchema(packageDir);
-    } catch (error) {
-      if (!(error instanceof ForceAppSourceError)) throw error;
-      report(error.file, error.message.slice(error.file.length + 2));
-      continue;
-    }
+    const schema = readSource(() => loadPermissionSchema(packageDir), report);
+    if (schema === undefined) continue;
     for (const dir of findDirectories(packageDir, 'permissionsets')) {
       for (const name of readdirSync(dir)
         .filter((entry) => entry.endsWith('.permissionset-meta.xml'))
