@@ -154,47 +154,29 @@ export function priorityFor(severity) {
  * @returns {Problem[]} empty when the matrix is valid.
  */
 export function validateRules(rules) {
-  const label = 'Severity rule';
   /** @type {Map<string, number>} cell key → index of the record that defines it */
   const cells = new Map();
   return validateRecords(
     rules,
     'Severity rules',
-    label,
-    (rule, index, problems) => {
-      const urgency = checkIntegerField(
-        problems,
-        label,
-        rule,
-        index,
-        'Urgency__c',
-        1,
-        3
-      );
-      const impact = checkIntegerField(
-        problems,
-        label,
-        rule,
-        index,
-        'Impact__c',
-        1,
-        3
-      );
-      checkIntegerField(problems, label, rule, index, 'Severity__c', 1, 5);
+    'Severity rule',
+    (check) => {
+      const urgency = check.integer('Urgency__c', 1, 3);
+      const impact = check.integer('Impact__c', 1, 3);
+      check.integer('Severity__c', 1, 5);
       if (urgency === undefined || impact === undefined) {
         return;
       }
       const key = `${urgency}:${impact}`;
       const first = cells.get(key);
       if (first === undefined) {
-        cells.set(key, index);
+        cells.set(key, check.index);
       } else {
-        problems.push({
-          code: 'duplicate-cell',
-          message: `${label} ${index}: urgency ${urgency} × impact ${impact} is already defined by rule ${first}`,
-          record: index,
-          field: 'Urgency__c'
-        });
+        check.problem(
+          'duplicate-cell',
+          `urgency ${urgency} × impact ${impact} is already defined by rule ${first}`,
+          'Urgency__c'
+        );
       }
     },
     (problems) => {
@@ -245,70 +227,55 @@ export function severityFor(rules, urgency, impact) {
  * @returns {Problem[]} empty when the policy is valid.
  */
 export function validatePolicy(policy) {
-  const label = 'SLA policy row';
   /** @type {Map<number, number>} severity → index of the first row */
   const seen = new Map();
-  return validateRecords(
-    policy,
-    'SLA policy',
-    label,
-    (row, index, problems) => {
-      const severity = checkIntegerField(
-        problems,
-        label,
-        row,
-        index,
-        'Severity__c',
-        1,
-        5
+  return validateRecords(policy, 'SLA policy', 'SLA policy row', (check) => {
+    const severity = check.integer('Severity__c', 1, 5);
+    const response = check.integer(
+      'Response_Minutes__c',
+      1,
+      Number.MAX_SAFE_INTEGER
+    );
+    const resolution = check.integer(
+      'Resolution_Minutes__c',
+      1,
+      Number.MAX_SAFE_INTEGER
+    );
+    check.percent('Warning_Percent__c');
+    if (
+      response !== undefined &&
+      resolution !== undefined &&
+      response >= resolution
+    ) {
+      check.problem(
+        'response-not-shorter',
+        `Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
+        'Response_Minutes__c'
       );
-      const response = checkIntegerField(
-        problems,
-        label,
-        row,
-        index,
-        'Response_Minutes__c',
-        1,
-        Number.MAX_SAFE_INTEGER
-      );
-      const resolution = checkIntegerField(
-        problems,
-        label,
-        row,
-        index,
-        'Resolution_Minutes__c',
-        1,
-        Number.MAX_SAFE_INTEGER
-      );
-      checkPercentField(problems, label, row, index, 'Warning_Percent__c');
-      if (
-        response !== undefined &&
-        resolution !== undefined &&
-        response >= resolution
-      ) {
-        problems.push({
-          code: 'response-not-shorter',
-          message: `${label} ${index}: Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
-          record: index,
-          field: 'Response_Minutes__c'
-        });
-      }
-      if (severity !== undefined) {
-        const first = seen.get(severity);
-        if (first === undefined) {
-          seen.set(severity, index);
-        } else {
-          problems.push({
-            code: 'duplicate-severity',
-            message: `${label} ${index}: severity ${severity} already has a row (row ${first})`,
-            record: index,
-            field: 'Severity__c'
-          });
-        }
+    }
+    if (severity !== undefined) {
+      const first = seen.get(severity);
+      if (first === undefined) {
+        seen.set(severity, check.index);
+      } else {
+        check.problem(
+          'duplicate-severity',
+          `severity ${severity} already has a row (row ${first})`,
+          'Severity__c'
+        );
       }
     }
-  );
+  });
 }
+
+/**
+ * One record under validation. Its problems name the record ('Severity rule 3: ...') and
+ * carry its index and, when given, the field.
+ * @typedef {{ index: number,
+ *   problem: (code: string, detail: string, field?: string) => void,
+ *   integer: (field: string, min: number, max: number) => number | undefined,
+ *   percent: (field: string) => void }} RecordCheck
+ */
 
 /**
  * What every list of custom metadata records must be: a list, each entry a record. Each record
@@ -316,8 +283,7 @@ export function validatePolicy(policy) {
  * @param {unknown} value the records.
  * @param {string} listName names the list in messages, e.g. 'Severity rules'.
  * @param {string} recordName names one record in messages, e.g. 'Severity rule'.
- * @param {(record: Record<string, unknown>, index: number, problems: Problem[]) => void} checkRecord
- *   pushes the problems of one record.
+ * @param {(check: RecordCheck) => void} checkRecord checks one record.
  * @param {(problems: Problem[]) => void} [checkList] pushes problems of the list as a whole,
  *   after the records; not called when value is not a list.
  * @returns {Problem[]} empty when the records are valid.
@@ -333,103 +299,94 @@ function validateRecords(value, listName, recordName, checkRecord, checkList) {
   }
   /** @type {Problem[]} */
   const problems = [];
-  value.forEach((entry, index) => {
-    if (isPlainRecord(entry)) {
-      checkRecord(entry, index, problems);
-    } else {
+  value.forEach((record, index) => {
+    if (!isPlainRecord(record)) {
       problems.push({
         code: 'not-a-record',
-        message: `${recordName} ${index}: expected a record, got ${describe(entry)}`,
+        message: `${recordName} ${index}: expected a record, got ${describe(record)}`,
         record: index
       });
+      return;
     }
+    /** @type {RecordCheck['problem']} */
+    const problem = (code, detail, field) => {
+      problems.push({
+        code,
+        message: `${recordName} ${index}: ${detail}`,
+        record: index,
+        ...(field === undefined ? {} : { field })
+      });
+    };
+    checkRecord({
+      index,
+      problem,
+      integer: (field, min, max) =>
+        checkIntegerField(problem, record, field, min, max),
+      percent: (field) => checkPercentField(problem, record, field)
+    });
   });
   checkList?.(problems);
   return problems;
 }
 
 /**
- * @param {Problem[]} problems receives the problem, if any.
- * @param {string} label e.g. 'Severity rule'.
+ * @param {RecordCheck['problem']} problem receives the problem, if any.
  * @param {Record<string, unknown>} record
- * @param {number} index
  * @param {string} field
  * @param {number} min
  * @param {number} max
  * @returns {number | undefined} the value when valid.
  */
-function checkIntegerField(problems, label, record, index, field, min, max) {
+function checkIntegerField(problem, record, field, min, max) {
   const value = record[field];
-  const where = `${label} ${index}: ${field}`;
   if (value === undefined || value === null) {
-    problems.push({
-      code: 'missing-field',
-      message: `${where} is missing`,
-      record: index,
-      field
-    });
+    problem('missing-field', `${field} is missing`, field);
     return undefined;
   }
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    problems.push({
-      code: 'not-integer',
-      message: `${where} must be a whole number, got ${describe(value)}`,
-      record: index,
+    problem(
+      'not-integer',
+      `${field} must be a whole number, got ${describe(value)}`,
       field
-    });
+    );
     return undefined;
   }
   if (value < min || value > max) {
-    const code =
-      min === 1 && max === Number.MAX_SAFE_INTEGER
-        ? 'not-positive'
-        : 'out-of-range';
-    const range =
-      code === 'not-positive'
-        ? 'must be positive'
-        : `must be from ${min} to ${max}`;
-    problems.push({
-      code,
-      message: `${where} ${range}, got ${value}`,
-      record: index,
-      field
-    });
+    if (min === 1 && max === Number.MAX_SAFE_INTEGER) {
+      problem('not-positive', `${field} must be positive, got ${value}`, field);
+    } else {
+      problem(
+        'out-of-range',
+        `${field} must be from ${min} to ${max}, got ${value}`,
+        field
+      );
+    }
     return undefined;
   }
   return value;
 }
 
 /**
- * @param {Problem[]} problems
- * @param {string} label
+ * @param {RecordCheck['problem']} problem receives the problem, if any.
  * @param {Record<string, unknown>} record
- * @param {number} index
  * @param {string} field
  */
-function checkPercentField(problems, label, record, index, field) {
+function checkPercentField(problem, record, field) {
   const value = record[field];
-  const where = `${label} ${index}: ${field}`;
   if (value === undefined || value === null) {
-    problems.push({
-      code: 'missing-field',
-      message: `${where} is missing`,
-      record: index,
-      field
-    });
+    problem('missing-field', `${field} is missing`, field);
   } else if (typeof value !== 'number' || !Number.isFinite(value)) {
-    problems.push({
-      code: 'not-a-number',
-      message: `${where} must be a number, got ${describe(value)}`,
-      record: index,
+    problem(
+      'not-a-number',
+      `${field} must be a number, got ${describe(value)}`,
       field
-    });
+    );
   } else if (value < 1 || value > 99) {
-    problems.push({
-      code: 'out-of-range',
-      message: `${where} must be from 1 to 99, got ${value}`,
-      record: index,
+    problem(
+      'out-of-range',
+      `${field} must be from 1 to 99, got ${value}`,
       field
-    });
+    );
   }
 }
 
