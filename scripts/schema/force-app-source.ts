@@ -128,24 +128,20 @@ function integer(
   return Number(value);
 }
 
-function nodes(node: XmlNode, name: string): XmlNode[] {
+/** An element's occurrences: the parser gives one as a value, several as an array. */
+function occurrences(node: XmlNode, name: string): unknown[] {
   const value = node[name];
-  const list: unknown[] = Array.isArray(value)
-    ? value
-    : value === undefined
-      ? []
-      : [value];
-  return list.filter(isNode);
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
+}
+
+function nodes(node: XmlNode, name: string): XmlNode[] {
+  return occurrences(node, name).filter(isNode);
 }
 
 function strings(node: XmlNode, name: string): string[] {
-  const value = node[name];
-  const list: unknown[] = Array.isArray(value)
-    ? value
-    : value === undefined
-      ? []
-      : [value];
-  return list.filter((item): item is string => typeof item === 'string');
+  return occurrences(node, name).filter(
+    (item): item is string => typeof item === 'string'
+  );
 }
 
 /** How each CustomField `<type>` appears in a REST describe, with its fixed length. */
