@@ -1,4 +1,5 @@
 /** Decoding of SOQL string literals and Salesforce record ids. */
+import { checksumSuffix } from '../ids.ts';
 import { invalidOperator, malformed } from './errors.ts';
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -56,23 +57,15 @@ function escapeForLike(text: string, forLike: boolean): string {
   return forLike && text === '\\' ? '\\\\' : text;
 }
 
-const ID_SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
-/** The 18-character form of a 15- or 18-character id (the suffix encodes the letter case). */
+/**
+ * The 18-character form of a 15- or 18-character id (the suffix encodes the letter case). An
+ * 18-character id gets the suffix its first 15 characters encode, whatever suffix it had.
+ */
 export function toId18(id: string): string {
   if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id))
     throw invalidOperator(`invalid ID field: ${id}`);
   const base = id.slice(0, 15);
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const ch = base.charAt(chunk * 5 + i);
-      if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
-    }
-    suffix += ID_SUFFIX_ALPHABET.charAt(bits);
-  }
-  return base + suffix;
+  return base + checksumSuffix(base);
 }
 
 /** Case folding used for Salesforce's case-insensitive text comparisons. */
