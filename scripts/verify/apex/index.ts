@@ -11,7 +11,7 @@
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listApexFiles } from './apex-files.ts';
-import { ApexParserUnavailableError, parseApexFiles } from './apex-parser.ts';
+import { parseApexFiles } from './apex-parser.ts';
 import { loadProjectSchema } from './apex-schema.ts';
 import { fieldReferenceProblems, indexMethods } from './field-references.ts';
 import { syntaxProblems } from './parse-check.ts';
@@ -180,10 +180,8 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     outcomes = await runApexChecks(options);
   } catch (error) {
-    if (error instanceof ApexParserUnavailableError) {
-      console.error(error.message);
-      return 2;
-    }
+    // Whatever stops the checks from running (the Apex parser missing, unreadable source) is a
+    // setup problem, not a finding: exit 2.
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
   }
