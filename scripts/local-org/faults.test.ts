@@ -52,7 +52,7 @@ describe('FaultInjector', () => {
             }
           ]
         }),
-      /records applies to UNABLE_TO_LOCK_ROW only/
+      /rules\[0\]\.records: applies to UNABLE_TO_LOCK_ROW only/
     );
     assert.throws(
       () =>
@@ -65,7 +65,7 @@ describe('FaultInjector', () => {
             }
           ]
         }),
-      /collection writes only/
+      /rules\[0\]\.records: applies to collection writes only/
     );
     assert.throws(
       () =>
@@ -78,7 +78,7 @@ describe('FaultInjector', () => {
             }
           ]
         }),
-      /1-based/
+      /rules\[0\]\.records\[0\]: must be a whole number of 1 or more \(1-based batch positions\)/
     );
   });
 });
