@@ -6,18 +6,18 @@ import type { QueryResult } from './index.ts';
 import { createDb, idFor, insert, testRegistry } from './test-db.ts';
 
 export const ids = {
-  acme: idFor('001', 1),
-  globex: idFor('001', 2),
-  unicode: idFor('001', 3),
-  ada: idFor('005', 1),
-  queue: idFor('00G', 1),
-  outage: idFor('9I0', 1),
-  latency: idFor('9I0', 2),
-  case1: idFor('500', 1),
-  case2: idFor('500', 2),
-  case3: idFor('500', 3),
-  case4: idFor('500', 4),
-  case5: idFor('500', 5)
+  acme: idFor('Account', 1),
+  globex: idFor('Account', 2),
+  unicode: idFor('Account', 3),
+  ada: idFor('User', 1),
+  queue: idFor('Group', 1),
+  outage: idFor('Incident', 1),
+  latency: idFor('Incident', 2),
+  case1: idFor('Case', 1),
+  case2: idFor('Case', 2),
+  case3: idFor('Case', 3),
+  case4: idFor('Case', 4),
+  case5: idFor('Case', 5)
 };
 
 /** 2026-03-11 is a Wednesday. */
@@ -158,19 +158,19 @@ export function seededOrg(): Org {
   ]);
   insert(db, 'CaseRelatedIssue', [
     {
-      Id: idFor('9I3', 1),
+      Id: idFor('CaseRelatedIssue', 1),
       CaseId: ids.case1,
       RelatedIssueId: ids.outage,
       Name: 'L1'
     },
     {
-      Id: idFor('9I3', 2),
+      Id: idFor('CaseRelatedIssue', 2),
       CaseId: ids.case2,
       RelatedIssueId: ids.outage,
       Name: 'L2'
     },
     {
-      Id: idFor('9I3', 3),
+      Id: idFor('CaseRelatedIssue', 3),
       CaseId: ids.case3,
       RelatedIssueId: ids.latency,
       Name: 'L3'
@@ -178,7 +178,7 @@ export function seededOrg(): Org {
   ]);
   insert(db, 'Incident_Severity_Rule__mdt', [
     {
-      Id: idFor('m01', 1),
+      Id: idFor('Incident_Severity_Rule__mdt', 1),
       DeveloperName: 'U1_I1',
       MasterLabel: 'U1 I1',
       Urgency__c: 1,
@@ -186,7 +186,7 @@ export function seededOrg(): Org {
       Severity__c: 1
     },
     {
-      Id: idFor('m01', 2),
+      Id: idFor('Incident_Severity_Rule__mdt', 2),
       DeveloperName: 'U1_I2',
       MasterLabel: 'U1 I2',
       Urgency__c: 1,

@@ -10,7 +10,9 @@ void describe('large results', () => {
   void it('returns 100,000 rows in order with parents, which page into 2,000-record slices exactly', () => {
     const registry = testRegistry();
     const db = createDb(registry);
-    const accounts = Array.from({ length: 10 }, (_, i) => idFor('001', i + 1));
+    const accounts = Array.from({ length: 10 }, (_, i) =>
+      idFor('Account', i + 1)
+    );
     const insertAccount = db.prepare(
       'INSERT INTO "Account" ("Id", "Name") VALUES (?, ?)'
     );
@@ -21,7 +23,7 @@ void describe('large results', () => {
       accounts.forEach((id, i) => insertAccount.run(id, `Account ${i}`));
       for (let n = 1; n <= ROWS; n++) {
         insertCase.run(
-          idFor('500', n),
+          idFor('Case', n),
           String(n).padStart(8, '0'),
           accounts[n % 10],
           n / 2,

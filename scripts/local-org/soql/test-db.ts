@@ -99,8 +99,18 @@ export function createDb(registry: SchemaRegistry): Db {
   return db;
 }
 
-/** A valid 18-character id with the object's key prefix. */
-export function idFor(keyPrefix: string, n: number): string {
+let keyPrefixes: ReadonlyMap<string, string> | undefined;
+
+/** A valid 18-character id of record number n of the object, with the object's key prefix. */
+export function idFor(objectName: string, n: number): string {
+  keyPrefixes ??= new Map(
+    testRegistry()
+      .objects()
+      .map((object) => [object.name, object.keyPrefix])
+  );
+  const keyPrefix = keyPrefixes.get(objectName);
+  if (keyPrefix === undefined)
+    throw new Error(`idFor: ${objectName} is not in the test schema`);
   return toId18(`${keyPrefix}${String(n).padStart(12, '0')}`);
 }
 
