@@ -17,7 +17,7 @@ jest.mock(
   { virtual: true }
 );
 
-const RECORD_ID = '0iF000000000001AAA';
+const RECORD_ID = '0ny000000000001AAA';
 
 function mount() {
   const element = createElement('c-incident-cases', { is: IncidentCases });

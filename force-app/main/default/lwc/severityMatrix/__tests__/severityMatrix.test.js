@@ -5,7 +5,7 @@ import { updateRecord } from 'lightning/uiRecordApi';
 const severityRules = require('./data/severityRules.json');
 const updateFailure = require('./data/updateRecordFailure.json');
 
-const RECORD_ID = '0iF000000000001AAA';
+const RECORD_ID = '0ny000000000001AAA';
 
 function mount(props = {}) {
   const element = createElement('c-severity-matrix', { is: SeverityMatrix });
