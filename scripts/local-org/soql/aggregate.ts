@@ -19,6 +19,7 @@ import type { Operand } from './operand.ts';
 import { fieldPath } from './records.ts';
 import type { QueryResult } from './records.ts';
 import { Scope } from './scope.ts';
+import type { ResolvedField } from './scope.ts';
 import { converterFor } from './shape.ts';
 import type { Row, SObjectRecord } from './shape.ts';
 import { toBoolExpr } from './where.ts';
@@ -61,7 +62,7 @@ export function isCountQuery(query: Query): boolean {
   return countAll;
 }
 
-function aggregateOperand(scope: Scope, fn: FunctionExp): Operand {
+export function aggregateOperand(scope: Scope, fn: FunctionExp): Operand {
   const name = (fn.functionName ?? '').toUpperCase();
   if (!isAggregateFunction(name))
     throw unsupported(`The function ${fn.functionName ?? fn.rawValue ?? ''}()`);
@@ -102,9 +103,86 @@ function aggregateOperand(scope: Scope, fn: FunctionExp): Operand {
   return { sql, type, label: field.label, field: null };
 }
 
-interface OutputColumn {
+/** All GROUP BY fields, resolved, each checked to be groupable. */
+export function groupByFields(scope: Scope, query: Query): ResolvedField[] {
+  const clauses =
+    query.groupBy === undefined
+      ? []
+      : Array.isArray(query.groupBy)
+        ? query.groupBy
+        : [query.groupBy];
+  return clauses.map((clause) => {
+    if (!('field' in clause))
+      throw unsupported(`GROUP BY ${clause.fn.functionName ?? 'a function'}()`);
+    const field = scope.resolve(clause.field);
+    if (field.field !== null && !field.field.groupable) {
+      throw new SoqlError(
+        'INVALID_FIELD',
+        `field '${field.label}' can not be grouped in a query call`
+      );
+    }
+    return field;
+  });
+}
+
+/** A plain field in an aggregate query's SELECT, HAVING or ORDER BY must be one it groups by. */
+export function requireGrouped(
+  groups: readonly Operand[],
+  operand: Operand
+): Operand {
+  if (!groups.some((g) => g.sql === operand.sql))
+    throw malformed(`Field must be grouped or aggregated: ${operand.label}`);
+  return operand;
+}
+
+export interface AggregateColumn {
+  /** The key of the value in each AggregateResult: the alias, the field name or exprN. */
   key: string;
-  convert: (value: unknown) => unknown;
+  operand: Operand;
+  /** The aggregate function, null for a grouped field. */
+  fn: FunctionExp | null;
+}
+
+/** The SELECT list of an aggregate query, in order, keyed as AggregateResult records are. */
+export function aggregateColumns(
+  scope: Scope,
+  query: Query,
+  groups: readonly Operand[]
+): AggregateColumn[] {
+  const columns: AggregateColumn[] = [];
+  let unnamed = 0;
+  for (const item of query.fields ?? []) {
+    const path = fieldPath(item);
+    let column: AggregateColumn;
+    if (path !== null) {
+      const operand = requireGrouped(groups, scope.resolve(path));
+      column = {
+        key:
+          'alias' in item && item.alias !== undefined
+            ? item.alias
+            : operand.label,
+        operand,
+        fn: null
+      };
+    } else if (item.type === 'FieldFunctionExpression') {
+      column = {
+        key: item.alias ?? `expr${unnamed++}`,
+        operand: aggregateOperand(scope, item),
+        fn: item
+      };
+    } else {
+      throw unsupported(
+        item.type === 'FieldSubquery'
+          ? 'A child subquery in an aggregate query'
+          : 'TYPEOF'
+      );
+    }
+    const key = column.key.toLowerCase();
+    if (columns.some((c) => c.key.toLowerCase() === key))
+      throw malformed(`duplicate alias: ${column.key}`);
+    columns.push(column);
+  }
+  return columns;
 }
 
 export function runAggregateQuery(
@@ -119,59 +197,17 @@ export function runAggregateQuery(
     ctx.aliases,
     query.sObjectAlias
   );
-
-  const groups = (
-    query.groupBy === undefined
-      ? []
-      : Array.isArray(query.groupBy)
-        ? query.groupBy
-        : [query.groupBy]
-  ).map((clause) => {
-    if (!('field' in clause))
-      throw unsupported(`GROUP BY ${clause.fn.functionName ?? 'a function'}()`);
-    const field = scope.resolve(clause.field);
-    if (field.field !== null && !field.field.groupable) {
-      throw new SoqlError(
-        'INVALID_FIELD',
-        `field '${field.label}' can not be grouped in a query call`
-      );
-    }
-    return field;
-  });
-  const grouped = (operand: Operand): Operand => {
-    if (!groups.some((g) => g.sql === operand.sql))
-      throw malformed(`Field must be grouped or aggregated: ${operand.label}`);
-    return operand;
-  };
-
-  const expressions: string[] = [];
-  const outputs: OutputColumn[] = [];
-  let unnamed = 0;
-  for (const item of countOnly ? [] : (query.fields ?? [])) {
-    const path = fieldPath(item);
-    let operand: Operand;
-    let key: string;
-    if (path !== null) {
-      operand = grouped(scope.resolve(path));
-      key =
-        'alias' in item && item.alias !== undefined
-          ? item.alias
-          : operand.label;
-    } else if (item.type === 'FieldFunctionExpression') {
-      operand = aggregateOperand(scope, item);
-      key = item.alias ?? `expr${unnamed++}`;
-    } else {
-      throw unsupported(
-        item.type === 'FieldSubquery'
-          ? 'A child subquery in an aggregate query'
-          : 'TYPEOF'
-      );
-    }
-    if (outputs.some((o) => o.key.toLowerCase() === key.toLowerCase()))
-      throw malformed(`duplicate alias: ${key}`);
-    expressions.push(`${operand.sql} AS c${outputs.length}`);
-    outputs.push({ key, convert: converterFor(operand.type) });
-  }
+  const groups = groupByFields(scope, query);
+  const grouped = (operand: Operand): Operand =>
+    requireGrouped(groups, operand);
+  const columns = countOnly ? [] : aggregateColumns(scope, query, groups);
+  const expressions = columns.map(
+    (column, i) => `${column.operand.sql} AS c${i}`
+  );
+  const outputs = columns.map((column) => ({
+    key: column.key,
+    convert: converterFor(column.operand.type)
+  }));
 
   const params: unknown[] = [];
   const where = whereClause(ctx, scope, query.where, params);

@@ -5,7 +5,11 @@ import type {
   QueryBase,
   Subquery
 } from '@jetstreamapp/soql-parser-js';
-import type { FieldSchema, ObjectSchema } from '../../schema/types.ts';
+import type {
+  FieldSchema,
+  ObjectSchema,
+  SchemaRegistry
+} from '../../schema/types.ts';
 import {
   whereClause,
   limitClause,
@@ -18,6 +22,7 @@ import { malformed, unknownChildRelationship, unsupported } from './errors.ts';
 import { quoteIdent } from './operand.ts';
 import { rejectUnsupportedClauses } from './parse.ts';
 import { Scope } from './scope.ts';
+import type { ResolvedField } from './scope.ts';
 import { ColumnList, RecordShape } from './shape.ts';
 import type { Row, SObjectRecord } from './shape.ts';
 
@@ -78,11 +83,21 @@ export function fieldPath(item: SoqlFieldType): string | null {
   return null;
 }
 
-function childRelationship(
-  ctx: EngineContext,
+export interface ChildSubquery {
+  child: ObjectSchema;
+  /** The child's lookup to the parent. */
+  field: FieldSchema;
+  /** Relationship name in schema casing, the key of the nested result. */
+  key: string;
+}
+
+/** The child object a subquery's FROM names (a relationship of the parent). */
+export function resolveChildSubquery(
+  registry: SchemaRegistry,
   parent: ObjectSchema,
-  name: string
-): { child: ObjectSchema; field: FieldSchema; key: string } {
+  subquery: Subquery
+): ChildSubquery {
+  const name = subquery.relationshipName;
   const lower = name.toLowerCase();
   const relationship = parent.childRelationships.find(
     (r) => r.relationshipName?.toLowerCase() === lower
@@ -90,7 +105,7 @@ function childRelationship(
   const child =
     relationship === undefined
       ? undefined
-      : ctx.registry.object(relationship.childSObject);
+      : registry.object(relationship.childSObject);
   const field = child?.fields.find(
     (f) => f.name.toLowerCase() === relationship?.field.toLowerCase()
   );
@@ -100,7 +115,53 @@ function childRelationship(
     field === undefined
   )
     throw unknownChildRelationship(name);
+  if (subquery.offset !== undefined)
+    throw unsupported('OFFSET in a child subquery');
   return { child, field, key: relationship.relationshipName };
+}
+
+/** Clauses a record query (top level or child subquery) can not have. */
+export function rejectRecordQueryClauses(query: QueryBase): void {
+  rejectUnsupportedClauses(query);
+  if (query.groupBy !== undefined || query.having !== undefined)
+    throw malformed('GROUP BY is not allowed in a child subquery');
+}
+
+export interface SelectVisitor {
+  field(field: ResolvedField): void;
+  subquery(subquery: Subquery): void;
+}
+
+/**
+ * Walks a record query's SELECT list in order, resolving each field path and expanding
+ * FIELDS(); the query compiler and the columns=true description both read the list this way.
+ */
+export function visitSelectList(
+  scope: Scope,
+  query: QueryBase,
+  inSubquery: boolean,
+  visitor: SelectVisitor
+): void {
+  for (const item of query.fields ?? []) {
+    const path = fieldPath(item);
+    if (path !== null) {
+      visitor.field(scope.resolve(path));
+    } else if (item.type === 'FieldFunctionExpression') {
+      if (item.functionName.toUpperCase() !== 'FIELDS')
+        throw unsupported(`The function ${item.functionName}()`);
+      const argument = item.parameters[0];
+      if (typeof argument !== 'string')
+        throw malformed('FIELDS() takes ALL, STANDARD or CUSTOM');
+      for (const name of expandFieldsFunction(scope.object, argument, query))
+        visitor.field(scope.resolve(name));
+    } else if (item.type === 'FieldSubquery') {
+      if (inSubquery)
+        throw unsupported('A child subquery nested in a child subquery');
+      visitor.subquery(item.subquery);
+    } else {
+      throw unsupported('TYPEOF');
+    }
+  }
 }
 
 function compileRecordPlan(
@@ -109,9 +170,7 @@ function compileRecordPlan(
   query: QueryBase,
   parentLink: FieldSchema | null
 ): RecordPlan & { parentColumn: number } {
-  rejectUnsupportedClauses(query);
-  if (query.groupBy !== undefined || query.having !== undefined)
-    throw malformed('GROUP BY is not allowed in a child subquery');
+  rejectRecordQueryClauses(query);
   const scope = new Scope(
     ctx.registry,
     object,
@@ -127,32 +186,16 @@ function compileRecordPlan(
   const shape = new RecordShape(columns, ctx.urlBase, object.name, idColumn);
   const children: ChildPlan[] = [];
 
-  const addPath = (path: string): void => {
-    const field = scope.resolve(path);
-    shape.addField(field.join, field.name, field.sql, field.type);
-  };
-  for (const item of query.fields ?? []) {
-    const path = fieldPath(item);
-    if (path !== null) {
-      addPath(path);
-    } else if (item.type === 'FieldFunctionExpression') {
-      if (item.functionName.toUpperCase() !== 'FIELDS')
-        throw unsupported(`The function ${item.functionName}()`);
-      const argument = item.parameters[0];
-      if (typeof argument !== 'string')
-        throw malformed('FIELDS() takes ALL, STANDARD or CUSTOM');
-      for (const name of expandFieldsFunction(object, argument, query))
-        addPath(name);
-    } else if (item.type === 'FieldSubquery') {
-      if (parentLink !== null)
-        throw unsupported('A child subquery nested in a child subquery');
-      const plan = compileChildPlan(ctx, object, item.subquery);
+  visitSelectList(scope, query, parentLink !== null, {
+    field: (field) => {
+      shape.addField(field.join, field.name, field.sql, field.type);
+    },
+    subquery: (subquery) => {
+      const plan = compileChildPlan(ctx, object, subquery);
       shape.addSlot(plan.key);
       children.push(plan);
-    } else {
-      throw unsupported('TYPEOF');
     }
-  }
+  });
 
   const params: unknown[] = [];
   // A child subquery reads the children of all parent rows at once: its first parameter is
@@ -187,13 +230,11 @@ function compileChildPlan(
   parent: ObjectSchema,
   subquery: Subquery
 ): ChildPlan {
-  const { child, field, key } = childRelationship(
-    ctx,
+  const { child, field, key } = resolveChildSubquery(
+    ctx.registry,
     parent,
-    subquery.relationshipName
+    subquery
   );
-  if (subquery.offset !== undefined)
-    throw unsupported('OFFSET in a child subquery');
   const plan = compileRecordPlan(ctx, child, subquery, field);
   return {
     key,

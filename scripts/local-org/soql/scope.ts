@@ -21,6 +21,8 @@ export interface JoinTarget {
 export interface JoinNode {
   /** Relationship name in schema casing, the key of the nested output object. */
   relationshipName: string;
+  /** The lookup field the relationship follows, e.g. Case.AccountId for Account. */
+  via: FieldSchema;
   polymorphic: boolean;
   targets: JoinTarget[];
   parent: JoinNode | null;
@@ -208,6 +210,7 @@ export class Scope {
     if (targets.length === 0) throw unknownRelationship(segment);
     const node: JoinNode = {
       relationshipName,
+      via: field,
       polymorphic: field.referenceTo.length > 1,
       targets,
       parent,
