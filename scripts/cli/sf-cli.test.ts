@@ -145,27 +145,21 @@ describe(
       assert.equal(output.result.connectedStatus, 'Connected');
     });
 
-    it(
-      'sf data query reads accounts',
-      {
-        todo: "the local org does not yet answer the query endpoint's columns=true form"
-      },
-      async () => {
-        await t.conn.sobject('Account').create({ Name: 'Queried by sf' });
-        const query = await sf([
-          'data',
-          'query',
-          '--query',
-          'SELECT Id, Name FROM Account',
-          '--target-org',
-          ALIAS,
-          '--json'
-        ]);
-        assert.equal(query.code, 0, query.stdout + query.stderr);
-        const output = sfJson(query);
-        const records = output.result.records as { Name: string }[];
-        assert.ok(records.some((record) => record.Name === 'Queried by sf'));
-      }
-    );
+    it('sf data query reads accounts', async () => {
+      await t.conn.sobject('Account').create({ Name: 'Queried by sf' });
+      const query = await sf([
+        'data',
+        'query',
+        '--query',
+        'SELECT Id, Name FROM Account',
+        '--target-org',
+        ALIAS,
+        '--json'
+      ]);
+      assert.equal(query.code, 0, query.stdout + query.stderr);
+      const output = sfJson(query);
+      const records = output.result.records as { Name: string }[];
+      assert.ok(records.some((record) => record.Name === 'Queried by sf'));
+    });
   }
 );

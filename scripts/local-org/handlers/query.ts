@@ -1,9 +1,10 @@
 /**
  * /query and /queryAll: the SOQL engine returns the full result; the server pages it 2,000
  * records at a time behind nextRecordsUrl cursors (/query/<locator>), as the platform does.
- * Deletes are hard deletes here, so queryAll returns what query returns.
+ * Deletes are hard deletes here, so queryAll returns what query returns. With columns=true
+ * the query is described, not run (sf data query asks for it to lay out its table).
  */
-import { executeSoql, SoqlError } from '../soql/index.ts';
+import { describeQueryColumns, executeSoql, SoqlError } from '../soql/index.ts';
 import { API_VERSION, type OrgContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { json, type Handler } from '../http-types.ts';
@@ -29,22 +30,29 @@ function cursorsOf(ctx: OrgContext): Map<string, Cursor> {
   return map;
 }
 
-/** Runs SOQL through the engine, mapping its errors to the platform's 400 body. */
-export function runSoql(
-  ctx: OrgContext,
-  soql: string
-): { totalSize: number; records: Record<string, unknown>[] } {
+/** Maps the SOQL engine's errors to the platform's 400 body. */
+function withApiErrors<T>(call: () => T): T {
   try {
-    return executeSoql(ctx.db, ctx.registry, soql, {
-      apiVersion: API_VERSION,
-      now: ctx.now(),
-      timeZone: ctx.timeZone
-    });
+    return call();
   } catch (error) {
     if (error instanceof SoqlError)
       throw new ApiError(400, error.errorCode, error.message);
     throw error;
   }
+}
+
+/** Runs SOQL through the engine. */
+export function runSoql(
+  ctx: OrgContext,
+  soql: string
+): { totalSize: number; records: Record<string, unknown>[] } {
+  return withApiErrors(() =>
+    executeSoql(ctx.db, ctx.registry, soql, {
+      apiVersion: API_VERSION,
+      now: ctx.now(),
+      timeZone: ctx.timeZone
+    })
+  );
 }
 
 function page(
@@ -76,6 +84,12 @@ export const query: Handler = (ctx, req) => {
       400,
       'MALFORMED_QUERY',
       'A query string has to be specified'
+    );
+  }
+  if (req.query.get('columns') === 'true') {
+    return json(
+      200,
+      withApiErrors(() => describeQueryColumns(ctx.registry, soql))
     );
   }
   const result = runSoql(ctx, soql);

@@ -17,6 +17,8 @@ import type { QueryResult } from './records.ts';
 import { AliasSequence } from './scope.ts';
 import { registerSqlFunctions } from './sql-functions.ts';
 
+export { describeQueryColumns } from './columns.ts';
+export type { QueryColumn, QueryColumnsDescription } from './columns.ts';
 export { SoqlError } from './errors.ts';
 export type { SoqlErrorCode } from './errors.ts';
 export type { QueryResult } from './records.ts';
