@@ -17,8 +17,14 @@ export interface Outcome<R> {
   warnings: string[];
   /** The result for people. */
   human: string;
-  /** Long-running commands (a server) keep going after their result is printed; resolves with a closing note. */
-  untilStopped?: () => Promise<string>;
+  /** Long-running commands (a server) keep going after their result is printed; resolves when they stop. */
+  untilStopped?: () => Promise<Stopped<unknown>>;
+}
+
+/** What a long-running command reports when it stops: a closing note for people, a result for --json. */
+export interface Stopped<S> {
+  human: string;
+  result: S;
 }
 
 export interface Command {

@@ -90,9 +90,17 @@ export async function main(
     io.stdout(outcome.human);
   }
   if (outcome.untilStopped) {
-    const note = await outcome.untilStopped();
-    // In --json mode stdout carries exactly one JSON document.
-    (json ? io.stderr : io.stdout)(note);
+    const stopped = await outcome.untilStopped();
+    // --json: a second document of the same shape, so a reader takes the start result as soon
+    // as it arrives and the stop result (a drill's call counts) at exit.
+    if (json) {
+      const output: JsonSuccess<unknown> = {
+        status: outcome.status,
+        result: stopped.result,
+        warnings: []
+      };
+      io.stdout(`${JSON.stringify(output, null, 2)}\n`);
+    } else io.stdout(stopped.human);
   }
   return outcome.status;
 }

@@ -50,7 +50,7 @@ export const commandHelp = {
     summary:
       'Start the local org: an embedded Salesforce stand-in on SQLite, on 127.0.0.1. Runs until Ctrl+C.',
     usage:
-      'incident org start [--port N] [--db PATH] [--force-app DIR] [--json]',
+      'incident org start [--port N] [--db PATH] [--force-app DIR] [--faults FILE] [--json]',
     flags: [
       {
         syntax: '--port N',
@@ -66,12 +66,18 @@ export const commandHelp = {
         summary:
           "Source folder to deploy at start; default the project's force-app."
       },
+      {
+        syntax: '--faults FILE',
+        summary:
+          'Inject faults for a drill, from a JSON file { "seed": 42, "rules": [{ "endpoint", "kind", "calls" or "rate" }] } (see config/local-org-faults.example.json). On stop, prints the calls per endpoint and the faults injected.'
+      },
       jsonFlag,
       helpFlag
     ],
     examples: [
       'incident org start',
-      'incident org start --port 8787 --db /tmp/demo.db'
+      'incident org start --port 8787 --db /tmp/demo.db',
+      'incident org start --db /tmp/drill.db --faults config/local-org-faults.example.json'
     ]
   },
   'org display': {
@@ -169,16 +175,29 @@ export const messages = {
   localAuthInvalid: (file: string, detail: string): string =>
     `${file}: ${detail}. Start the local org again with \`incident org start\` to rewrite it.`,
 
+  faultsUnreadable: (file: string, reason: string): string =>
+    `--faults ${file}: the file cannot be read: ${reason}.`,
+  faultsNotJson: (file: string, reason: string): string =>
+    `--faults ${file}: not valid JSON: ${reason}.`,
+  faultsInvalid: (file: string, jsonPath: string, problem: string): string =>
+    `--faults ${file}: ${jsonPath}: ${problem}.`,
+
   orgStarted: (
     instanceUrl: string,
     accessToken: string,
-    authFile: string
+    authFile: string,
+    faults?: { file: string; rules: number; seed: number | undefined }
   ): string =>
     [
       'Local org running.',
       `  Instance URL: ${instanceUrl}`,
       `  Access token: ${accessToken}`,
       `  Recorded in:  ${authFile}`,
+      ...(faults
+        ? [
+            `  Faults:       ${String(faults.rules)} rule${faults.rules === 1 ? '' : 's'} from ${faults.file}${faults.seed === undefined ? '' : `, seed ${String(faults.seed)}`}`
+          ]
+        : []),
       '',
       'Use it from another terminal:',
       '  incident org display --target-org local',
@@ -187,7 +206,37 @@ export const messages = {
       'Press Ctrl+C to stop.',
       ''
     ].join('\n'),
-  orgStopped: 'Local org stopped.\n',
+  orgStopped: (
+    calls: Readonly<Record<string, number>>,
+    faults: Readonly<Record<string, Readonly<Record<string, number>>>>
+  ): string => {
+    const endpoints = Object.keys(calls);
+    const total = (counts: Readonly<Record<string, number>>): number =>
+      Object.values(counts).reduce((sum, count) => sum + count, 0);
+    const injected = Object.values(faults).reduce(
+      (sum, kinds) => sum + total(kinds),
+      0
+    );
+    const width = Math.max(0, ...endpoints.map((name) => name.length));
+    const countWidth = Math.max(
+      0,
+      ...Object.values(calls).map((count) => String(count).length)
+    );
+    const rows = endpoints.map((endpoint) => {
+      const kinds = Object.entries(faults[endpoint] ?? {});
+      const note = kinds.length
+        ? `  faults: ${kinds.map(([kind, count]) => `${String(count)} ${kind}`).join(', ')}`
+        : '';
+      return `  ${endpoint.padEnd(width)}  ${String(calls[endpoint] ?? 0).padStart(countWidth)}${note}`;
+    });
+    return [
+      'Local org stopped.',
+      endpoints.length ? 'Calls per endpoint:' : 'Calls per endpoint: none.',
+      ...rows,
+      `Faults injected: ${String(injected)} in ${String(total(calls))} calls.`,
+      ''
+    ].join('\n');
+  },
 
   orgDisplay: (rows: readonly (readonly [string, string])[]): string => {
     const width = Math.max(...rows.map(([label]) => label.length));

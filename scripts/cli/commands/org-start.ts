@@ -1,8 +1,14 @@
 /** `incident org start`: runs the local org in the foreground until interrupted, and records it for --target-org local. */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import {
+  type FaultKind,
+  type FaultOptions,
+  FaultOptionsError,
+  parseFaultOptions
+} from '../../local-org/faults.ts';
 import { startLocalOrg } from '../../local-org/server.ts';
-import type { Command, CommandIo, Outcome } from '../command.ts';
+import type { Command, CommandIo, Outcome, Stopped } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { parseFlags } from '../flags.ts';
 import {
@@ -16,13 +22,15 @@ import { messages } from '../messages.ts';
 const flags = {
   port: { type: 'string' },
   db: { type: 'string' },
-  'force-app': { type: 'string' }
+  'force-app': { type: 'string' },
+  faults: { type: 'string' }
 } as const;
 
 export interface OrgStartOptions {
   port: number;
   dbPath: string;
   forceAppDir?: string;
+  faults?: { file: string; options: FaultOptions };
 }
 
 export interface OrgStartResult {
@@ -30,6 +38,18 @@ export interface OrgStartResult {
   accessToken: string;
   authFile: string;
   dbPath: string;
+  /** The --faults file, resolved; null without one. */
+  faultsFile: string | null;
+}
+
+/** What a drill ends with: calls per endpoint since start, and the faults injected into them. */
+export interface OrgStopResult {
+  instanceUrl: string;
+  calls: Record<string, number>;
+  faultsInjected: {
+    total: number;
+    byEndpoint: Record<string, Partial<Record<FaultKind, number>>>;
+  };
 }
 
 export function parseOrgStart(
@@ -49,6 +69,12 @@ export function parseOrgStart(
     throw new UsageError(messages.flagNeedsValue('--db'));
   if (values['force-app']?.trim() === '')
     throw new UsageError(messages.flagNeedsValue('--force-app'));
+  if (values.faults?.trim() === '')
+    throw new UsageError(messages.flagNeedsValue('--faults'));
+  const faultsFile =
+    values.faults === undefined
+      ? undefined
+      : path.resolve(io.cwd, values.faults);
   return {
     port,
     dbPath: path.resolve(
@@ -57,8 +83,42 @@ export function parseOrgStart(
     ),
     ...(values['force-app']
       ? { forceAppDir: path.resolve(io.cwd, values['force-app']) }
+      : {}),
+    ...(faultsFile
+      ? { faults: { file: faultsFile, options: readFaultsFile(faultsFile) } }
       : {})
   };
+}
+
+/** A drill's fault file, checked by the local org's own rules before anything starts. */
+function readFaultsFile(file: string): FaultOptions {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(messages.faultsUnreadable(file, reasonOf(error)));
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(messages.faultsNotJson(file, reasonOf(error)));
+  }
+  try {
+    return parseFaultOptions(value, file);
+  } catch (error) {
+    if (error instanceof FaultOptionsError)
+      throw new UsageError(
+        messages.faultsInvalid(error.source, error.path, error.problem)
+      );
+    throw error;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT')
+    return 'no such file';
+  return error instanceof Error ? error.message : String(error);
 }
 
 export const orgStart: Command = {
@@ -68,7 +128,8 @@ export const orgStart: Command = {
     const org = await startLocalOrg({
       port: options.port,
       dbPath: options.dbPath,
-      ...(options.forceAppDir ? { forceAppDir: options.forceAppDir } : {})
+      ...(options.forceAppDir ? { forceAppDir: options.forceAppDir } : {}),
+      ...(options.faults ? { faults: options.faults.options } : {})
     });
     const authFile = authFilePath(io.env, io.cwd);
     writeLocalAuth(
@@ -86,18 +147,37 @@ export const orgStart: Command = {
         instanceUrl: org.instanceUrl,
         accessToken: org.accessToken,
         authFile,
-        dbPath: options.dbPath
+        dbPath: options.dbPath,
+        faultsFile: options.faults?.file ?? null
       },
       warnings: [],
-      human: messages.orgStarted(org.instanceUrl, org.accessToken, authFile),
-      untilStopped: async () => {
+      human: messages.orgStarted(
+        org.instanceUrl,
+        org.accessToken,
+        authFile,
+        options.faults && {
+          file: options.faults.file,
+          rules: options.faults.options.rules.length,
+          seed: options.faults.options.seed
+        }
+      ),
+      untilStopped: async (): Promise<Stopped<OrgStopResult>> => {
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
         await org.stop();
         forgetIfOurs(authFile, org.instanceUrl);
-        return messages.orgStopped;
+        const calls = org.counters.snapshot();
+        const byEndpoint = org.faults.injectedSnapshot();
+        return {
+          human: messages.orgStopped(calls, byEndpoint),
+          result: {
+            instanceUrl: org.instanceUrl,
+            calls,
+            faultsInjected: { total: org.faults.injectedCount(), byEndpoint }
+          }
+        };
       }
     };
   }
