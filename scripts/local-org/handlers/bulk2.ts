@@ -247,6 +247,11 @@ function process(ctx: OrgContext, job: IngestJob): void {
     typeof job.info.externalIdFieldName === 'string'
       ? job.info.externalIdFieldName
       : '';
+  // Each row is a savepoint, so a failed row is undone alone. The savepoint's function is
+  // made once: better-sqlite3 builds a new wrapper for every transaction() call.
+  const writeIsolated = ctx.db.transaction((record: Record<string, unknown>) =>
+    writeRow(ctx, job.info.object, operation, extField, record)
+  );
   ctx.db.transaction(() => {
     for (const cells of rows) {
       const record: Record<string, unknown> = {};
@@ -255,16 +260,8 @@ function process(ctx: OrgContext, job: IngestJob): void {
         if (cell !== '') record[name] = cell === '#N/A' ? null : cell;
       });
       try {
-        ctx.db.transaction(() => {
-          const result = writeRow(
-            ctx,
-            job.info.object,
-            operation,
-            extField,
-            record
-          );
-          ok.push([result.id, result.created ? 'true' : 'false', ...cells]);
-        })();
+        const result = writeIsolated(record);
+        ok.push([result.id, result.created ? 'true' : 'false', ...cells]);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         const fields =

@@ -84,13 +84,14 @@ export function runBatch<T>(
     );
   }
   const results: SaveResult[] = [];
+  const isolated = ctx.db.transaction(write);
   const one = (item: T, index: number): SaveResult => {
     if (lockedRecords.includes(index))
       return { success: false, errors: [lockFailed] };
     try {
       // Under allOrNone any failure rolls the whole call back, so a record needs no savepoint
       // of its own; otherwise its savepoint undoes a failed record's partial writes alone.
-      return allOrNone ? write(item) : ctx.db.transaction(() => write(item))();
+      return allOrNone ? write(item) : isolated(item);
     } catch (error) {
       return { success: false, errors: [saveError(error)] };
     }
