@@ -75,6 +75,9 @@ describe('local org API surface', () => {
     assert.equal(resources.queryAll, `${V}/queryAll`);
     assert.equal(resources.composite, `${V}/composite`);
     assert.equal(resources.limits, `${V}/limits`);
+    const identity = await conn.identity();
+    assert.equal(identity.user_id, t.org.ctx.userId);
+    assert.equal(identity.organization_id, t.org.ctx.orgId);
   });
 
   it('answers queryAll like query (deletes are hard here)', async () => {

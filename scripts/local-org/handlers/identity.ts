@@ -22,7 +22,7 @@ export const versions: Handler = () =>
     }))
   );
 
-export const resources: Handler = () => {
+export const resources: Handler = (ctx) => {
   const base = `/services/data/v${API_VERSION}`;
   return json(200, {
     sobjects: `${base}/sobjects`,
@@ -31,7 +31,8 @@ export const resources: Handler = () => {
     composite: `${base}/composite`,
     limits: `${base}/limits`,
     jobs: `${base}/jobs`,
-    identity: `/id`
+    // The platform answers with the session user's full identity URL; jsforce's identity() follows it.
+    identity: identityUrl(ctx)
   });
 };
 
@@ -56,10 +57,14 @@ export function limitsHandler(usage: ApiUsage): Handler {
   };
 }
 
+function identityUrl(ctx: OrgContext): string {
+  return `${ctx.instanceUrl}/id/${ctx.orgId}/${ctx.userId}`;
+}
+
 function identity(ctx: OrgContext): Record<string, unknown> {
   const base = `${ctx.instanceUrl}/services/data/v{version}`;
   return {
-    id: `${ctx.instanceUrl}/id/${ctx.orgId}/${ctx.userId}`,
+    id: identityUrl(ctx),
     asserted_user: true,
     user_id: ctx.userId,
     organization_id: ctx.orgId,
