@@ -3,7 +3,7 @@
  * rules, run through the very same incidentRules module the console uses, reading the severity
  * matrix and SLA policy from the custom metadata tables and the calendar from BusinessHours and
  * Holiday records. Also the platform's own behaviour on CaseRelatedIssue (one link per
- * case/issue pair, RelatedEntityType from the issue id) and Case.IsClosed.
+ * case/issue pair, RelatedEntityType from the issue id), Case.IsClosed and a person's Name.
  */
 import {
   priorityFor,
@@ -38,6 +38,7 @@ export function beforeWrite(
   row: Row,
   before: Row | undefined
 ): void {
+  personName(ctx, object, row, before);
   switch (object.name) {
     case 'Incident':
       incident(ctx, row, before);
@@ -54,6 +55,57 @@ export function beforeWrite(
       relatedIssue(ctx, object, row, before);
       break;
     default:
+  }
+}
+
+/** The parts the platform joins, in this order, into a person's Name (User, Contact). */
+const NAME_PARTS = ['FirstName', 'MiddleName', 'LastName', 'Suffix'];
+
+/** A person's Name is read-only and derived from its parts; Account's Name is the caller's own. */
+function hasDerivedName(
+  registry: SchemaRegistry,
+  object: ObjectSchema
+): boolean {
+  const name = registry.field(object.name, 'Name');
+  return (
+    name !== undefined &&
+    !name.createable &&
+    registry.field(object.name, 'LastName') !== undefined
+  );
+}
+
+function personName(
+  ctx: AutomationContext,
+  object: ObjectSchema,
+  row: Row,
+  before: Row | undefined
+): void {
+  if (!hasDerivedName(ctx.registry, object)) return;
+  const parts = NAME_PARTS.filter((part) =>
+    ctx.registry.field(object.name, part)
+  );
+  if (before && !parts.some((part) => part in row)) return;
+  const name = parts
+    .map((part) => merged(row, before, part))
+    .filter((value) => value !== null && value !== '')
+    .join(' ');
+  row.Name = name === '' ? null : name;
+}
+
+/**
+ * Derives the Name of people stored without one: a database written before the local org
+ * derived names keeps its rows across restarts, and the admin user would stay nameless.
+ */
+export function fillMissingNames(ctx: AutomationContext): void {
+  for (const object of ctx.registry.objects()) {
+    if (!hasDerivedName(ctx.registry, object)) continue;
+    const nameless = ctx.store
+      .prepared(`SELECT * FROM ${quote(object.name)} WHERE "Name" IS NULL`)
+      .all() as Row[];
+    for (const row of nameless) {
+      personName(ctx, object, row, undefined);
+      ctx.store.update(object, String(row.Id), { Name: row.Name ?? null });
+    }
   }
 }
 

@@ -3,6 +3,7 @@
  * the token logs in as, and the default business hours (24x7, like a new org's "Default").
  * Inserted once, on a fresh database.
  */
+import { beforeWrite } from './automation.ts';
 import type { OrgContext } from './context.ts';
 import { weekdayFields } from './business-hours.ts';
 import { objectOrThrow } from './dml.ts';
@@ -10,8 +11,12 @@ import { makeId } from './ids.ts';
 import { getMeta, nextSequence, setMeta, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
 
-/** Inserts a platform-provisioned record without API validation (its lookups, like ProfileId, point at setup objects the local org does not model). */
-function provision(
+/**
+ * Inserts a platform-provisioned record without API validation (its lookups, like ProfileId,
+ * point at setup objects the local org does not model), with the fields the platform derives
+ * (a user's Name).
+ */
+export function provision(
   ctx: OrgContext,
   type: string,
   id: string,
@@ -31,6 +36,12 @@ function provision(
     const field = ctx.registry.field(object.name, name);
     if (field) row[field.name] = toColumn(field, value);
   }
+  beforeWrite(
+    { store: ctx.store, registry: ctx.registry, now: ctx.now() },
+    object,
+    row,
+    undefined
+  );
   ctx.store.insert(object, row);
 }
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Database as DatabaseType } from 'better-sqlite3';
+import { fillMissingNames } from './automation.ts';
 import type { OrgContext } from './context.ts';
 import {
   customMetadataInput,
@@ -146,6 +147,7 @@ export async function startLocalOrg(
   };
   db.transaction(() => {
     const fresh = seedNewOrg(ctx);
+    fillMissingNames({ store: ctx.store, registry: ctx.registry, now: now() });
     for (const record of schema.customMetadataRecords)
       upsertCustomMetadata(ctx, customMetadataInput(record));
     if (fresh && options.seed) options.seed(ctx);
