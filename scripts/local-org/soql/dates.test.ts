@@ -9,6 +9,8 @@ import {
   toApiDateTime
 } from './dates.ts';
 import { SoqlError } from './errors.ts';
+import { executeSoql } from './index.ts';
+import { createDb, idFor, insert, testRegistry } from './test-db.ts';
 
 /** Wednesday 2026-03-11, 15:30 UTC. */
 const now = new Date('2026-03-11T15:30:00.000Z');
@@ -105,6 +107,25 @@ void describe('date literal ranges ([start, end) in days)', () => {
     );
   });
 
+  void it('starts a day whose midnight a DST change skips at the first wall time after the gap', () => {
+    // Santiago moves from -04:00 to -03:00 at 2024-09-08 00:00 local (04:00Z): clocks jump to 01:00.
+    assert.equal(
+      startOfDayUtc(
+        { year: 2024, month: 9, day: 8 },
+        'America/Santiago'
+      ).toISOString(),
+      '2024-09-08T04:00:00.000Z'
+    );
+    // Back from -03:00 to -04:00 at 2024-04-07 00:00 local (03:00Z): 23:00 on the 6th repeats.
+    assert.equal(
+      startOfDayUtc(
+        { year: 2024, month: 4, day: 7 },
+        'America/Santiago'
+      ).toISOString(),
+      '2024-04-07T04:00:00.000Z'
+    );
+  });
+
   void it('names an org time zone Intl does not know', () => {
     assert.throws(() => dateLiteralRange('TODAY', now, 'Mars/Olympus_Mons'), {
       name: 'RangeError',
@@ -149,5 +170,56 @@ void describe('datetime literals', () => {
       toApiDateTime('2026-01-01T00:00:00.000Z'),
       '2026-01-01T00:00:00.000+0000'
     );
+  });
+});
+
+void describe('date literals in queries on a day without midnight', () => {
+  void it('counts CreatedDate = TODAY from the first wall time after the gap', () => {
+    const registry = testRegistry();
+    const db = createDb(registry);
+    const created = {
+      // 22:59 on 2024-09-07 at -04:00
+      dayBefore: '2024-09-08T02:59:00.000Z',
+      // 23:30 on 2024-09-07 at -04:00: an hour before the gap, still the previous day
+      lastHourBefore: '2024-09-08T03:30:00.000Z',
+      // 01:00 on 2024-09-08 at -03:00, the day's first instant
+      dayStart: '2024-09-08T04:00:00.000Z',
+      // 01:30 on 2024-09-08 at -03:00
+      afterGap: '2024-09-08T04:30:00.000Z',
+      // 23:59 on 2024-09-08 at -03:00
+      dayEnd: '2024-09-09T02:59:00.000Z',
+      // 00:00 on 2024-09-09 at -03:00
+      nextDay: '2024-09-09T03:00:00.000Z'
+    };
+    insert(
+      db,
+      'Case',
+      Object.entries(created).map(([subject, at], i) => ({
+        Id: idFor('Case', i + 1),
+        Subject: subject,
+        CreatedDate: at
+      }))
+    );
+    const subjects = (where: string): unknown[] =>
+      executeSoql(
+        db,
+        registry,
+        `SELECT Subject FROM Case WHERE ${where} ORDER BY CreatedDate`,
+        {
+          apiVersion: '64.0',
+          // 12:00 on 2024-09-08 in Santiago
+          now: new Date('2024-09-08T15:00:00.000Z'),
+          timeZone: 'America/Santiago'
+        }
+      ).records.map((r) => r.Subject);
+    assert.deepEqual(subjects('CreatedDate = TODAY'), [
+      'dayStart',
+      'afterGap',
+      'dayEnd'
+    ]);
+    assert.deepEqual(subjects('CreatedDate = YESTERDAY'), [
+      'dayBefore',
+      'lastHourBefore'
+    ]);
   });
 });

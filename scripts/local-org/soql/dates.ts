@@ -4,7 +4,10 @@
  * correctly as text. Relative literals (TODAY, LAST_N_DAYS:n, ...) denote a range of whole
  * days [start, end) in the org time zone, as Salesforce evaluates them.
  */
-import { wallClockMillis } from '../../../force-app/main/default/lwc/incidentRules/incidentRules.js';
+import {
+  wallClockMillis,
+  wallTimeToMillis
+} from '../../../force-app/main/default/lwc/incidentRules/incidentRules.js';
 import { malformed, unsupported } from './errors.ts';
 
 /** A calendar day, independent of any time zone. */
@@ -19,6 +22,8 @@ export interface DayRange {
   /** Exclusive. */
   end: CivilDate;
 }
+
+const DAY_MS = 86_400_000;
 
 function pad(value: number, width = 2): string {
   return String(value).padStart(width, '0');
@@ -42,7 +47,7 @@ function civilMillis(date: CivilDate): number {
 }
 
 function addDays(date: CivilDate, days: number): CivilDate {
-  return fromUtcMillis(civilMillis(date) + days * 86_400_000);
+  return fromUtcMillis(civilMillis(date) + days * DAY_MS);
 }
 
 /** Date.UTC normalises month overflow, so month arithmetic is a plain addition. */
@@ -54,13 +59,13 @@ export function civilDateIn(instant: Date, timeZone: string): CivilDate {
   return fromUtcMillis(wallClockMillis(timeZone, instant.getTime()));
 }
 
-/** The UTC instant at which the given day starts in the time zone. */
+/**
+ * The UTC instant at which the given day starts in the time zone: local midnight, or where a
+ * DST change skips midnight (America/Santiago in September), the first wall time after the gap,
+ * as business-hours calendars count days.
+ */
 export function startOfDayUtc(date: CivilDate, timeZone: string): Date {
-  const wall = civilMillis(date);
-  let guess = wall - (wallClockMillis(timeZone, wall) - wall);
-  // A second pass corrects guesses that land on the other side of a DST change.
-  guess = wall - (wallClockMillis(timeZone, guess) - guess);
-  return new Date(guess);
+  return new Date(wallTimeToMillis(timeZone, civilMillis(date) / DAY_MS, 0));
 }
 
 function startOfWeek(date: CivilDate): CivilDate {

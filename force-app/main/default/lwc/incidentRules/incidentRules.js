@@ -890,13 +890,14 @@ function localDayNumber(timeZone, ms) {
 
 /**
  * The instant of a local wall time. Gaps (spring-forward) resolve past the gap, repeated
- * times (fall-back) to their first occurrence.
+ * times (fall-back) to their first occurrence. Exported for the local org's SOQL date
+ * literals, whose days start at the same instants as the calendar's days here.
  * @param {string} timeZone
  * @param {number} day local date as days since 1970-01-01.
  * @param {number} minuteOfDay 0..1440 (1440 = midnight ending the day).
  * @returns {number}
  */
-function wallTimeToMillis(timeZone, day, minuteOfDay) {
+export function wallTimeToMillis(timeZone, day, minuteOfDay) {
   const wall = day * DAY_MS + minuteOfDay * MINUTE_MS;
   // Offsets a day either side: no zone changes its offset twice within two days.
   const before = offsetAt(timeZone, wall - DAY_MS);
