@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'jsforce';
-import { raw, startTestOrg, type TestOrg } from './test-org.ts';
+import {
+  raw,
+  rejectsWithCode,
+  startTestOrg,
+  type TestOrg
+} from './test-org.ts';
 
 const V = '/services/data/v64.0';
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -33,19 +38,6 @@ function errorCodeOf(body: unknown): string | undefined {
   return Array.isArray(body)
     ? (body[0] as { errorCode?: string } | undefined)?.errorCode
     : undefined;
-}
-
-async function rejectsWith(
-  promise: PromiseLike<unknown>,
-  errorCode: string
-): Promise<void> {
-  await assert.rejects(
-    Promise.resolve(promise),
-    (error: { errorCode?: string }) => {
-      assert.equal(error.errorCode, errorCode);
-      return true;
-    }
-  );
 }
 
 describe('local org API surface', () => {
@@ -258,7 +250,7 @@ describe('local org API surface', () => {
     ).compositeResponse[0];
     assert.equal(sub?.httpStatusCode, 400);
     assert.equal(errorCodeOf(sub.body), 'MALFORMED_ID');
-    await rejectsWith(
+    await rejectsWithCode(
       conn.query(`SELECT Id FROM Account WHERE Id = '${bad}'`),
       'INVALID_QUERY_FILTER_OPERATOR'
     );

@@ -4,25 +4,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'jsforce';
 import type { CustomMetadata } from 'jsforce/api/metadata';
 import { insertViaCollections } from './load.ts';
-import { raw, startTestOrg, type TestOrg } from './test-org.ts';
+import {
+  raw,
+  rejectsWithCode,
+  startTestOrg,
+  type TestOrg
+} from './test-org.ts';
 
 interface SaveResult {
   id: string | null;
   success: boolean;
   errors: { statusCode?: string; errorCode?: string; message: string }[];
-}
-
-async function rejects(
-  promise: Promise<unknown>,
-  errorCode: string
-): Promise<void> {
-  await assert.rejects(
-    promise,
-    (error: { errorCode?: string; name?: string }) => {
-      assert.equal(error.errorCode ?? error.name, errorCode);
-      return true;
-    }
-  );
 }
 
 describe('local org with jsforce', () => {
@@ -62,7 +54,7 @@ describe('local org with jsforce', () => {
       /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/
     );
     await conn.sobject('Contact').destroy(contact.id ?? '');
-    await rejects(
+    await rejectsWithCode(
       conn.sobject('Contact').retrieve(contact.id ?? ''),
       'NOT_FOUND'
     );
@@ -73,33 +65,36 @@ describe('local org with jsforce', () => {
     const id15 = (created.id ?? '').slice(0, 15);
     const record = await conn.sobject('Account').retrieve(id15);
     assert.equal(record.Id, created.id);
-    await rejects(conn.sobject('Account').retrieve('001abc'), 'MALFORMED_ID');
-    await rejects(
+    await rejectsWithCode(
+      conn.sobject('Account').retrieve('001abc'),
+      'MALFORMED_ID'
+    );
+    await rejectsWithCode(
       conn.sobject('Account').retrieve(`${id15}XXX`),
       'MALFORMED_ID'
     );
   });
 
   it('validates like the platform', async () => {
-    await rejects(
+    await rejectsWithCode(
       conn.sobject('Contact').create({ FirstName: 'NoLast' }),
       'REQUIRED_FIELD_MISSING'
     );
-    await rejects(
+    await rejectsWithCode(
       conn.sobject('Account').create({ Name: 'x', Bogus__c: 1 }),
       'INVALID_FIELD'
     );
-    await rejects(
+    await rejectsWithCode(
       conn.sobject('Incident').create({ Subject: 'x', Severity__c: 'high' }),
       'INVALID_TYPE_ON_FIELD_IN_RECORD'
     );
-    await rejects(
+    await rejectsWithCode(
       conn
         .sobject('ChangeRequest')
         .create({ Subject: 'x', ChangeType: 'Sideways' }),
       'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST'
     );
-    await rejects(
+    await rejectsWithCode(
       conn
         .sobject('Contact')
         .create({ LastName: 'x', AccountId: '001000000000000AAA' }),
@@ -108,18 +103,18 @@ describe('local org with jsforce', () => {
     const incident = await conn
       .sobject('Incident')
       .create({ Subject: 'wrong parent type' });
-    await rejects(
+    await rejectsWithCode(
       conn.sobject('Contact').create({ LastName: 'x', AccountId: incident.id }),
       'FIELD_INTEGRITY_EXCEPTION'
     );
-    await rejects(
+    await rejectsWithCode(
       conn.sobject('Incident').create({ Subject: 'x', IncidentNumber: '1' }),
       'INVALID_FIELD_FOR_INSERT_UPDATE'
     );
     await conn
       .sobject('Case')
       .create({ Subject: 'a', Source_Case_Key__c: '00Dx:500a' });
-    await rejects(
+    await rejectsWithCode(
       conn
         .sobject('Case')
         .create({ Subject: 'b', Source_Case_Key__c: '00Dx:500a' }),
@@ -193,7 +188,10 @@ describe('local org with jsforce', () => {
       (unknown.body as { errorCode: string }[])[0]?.errorCode,
       'NOT_FOUND'
     );
-    await rejects(conn.sobject('NoSuchThing__c').describe(), 'NOT_FOUND');
+    await rejectsWithCode(
+      conn.sobject('NoSuchThing__c').describe(),
+      'NOT_FOUND'
+    );
   });
 
   it('rolls back a whole collection under allOrNone and reports per record otherwise', async () => {
@@ -274,7 +272,7 @@ describe('local org with jsforce', () => {
       { LastName: 'Twin', Email: 'twin@example.com' },
       { LastName: 'Twin', Email: 'twin@example.com' }
     ]);
-    await rejects(
+    await rejectsWithCode(
       conn
         .sobject('Contact')
         .upsert({ Email: 'twin@example.com', Phone: '1' }, 'Email'),
@@ -498,7 +496,7 @@ describe('local org with jsforce', () => {
     await conn
       .sobject('CaseRelatedIssue')
       .create({ CaseId: kase.id, RelatedIssueId: id });
-    await rejects(
+    await rejectsWithCode(
       conn
         .sobject('CaseRelatedIssue')
         .create({ CaseId: kase.id, RelatedIssueId: id }),
@@ -577,9 +575,9 @@ describe('local org lifecycle and faults', () => {
     try {
       const create = (): Promise<unknown> =>
         t.conn.sobject('Account').create({ Name: 'Faulty' });
-      await rejects(create(), 'SERVER_UNAVAILABLE');
-      await rejects(create(), 'UNABLE_TO_LOCK_ROW');
-      await rejects(create(), 'REQUEST_LIMIT_EXCEEDED');
+      await rejectsWithCode(create(), 'SERVER_UNAVAILABLE');
+      await rejectsWithCode(create(), 'UNABLE_TO_LOCK_ROW');
+      await rejectsWithCode(create(), 'REQUEST_LIMIT_EXCEEDED');
       await assert.rejects(create());
       const ok = await t.conn.sobject('Account').create({ Name: 'Faulty' });
       assert.equal(ok.success, true);

@@ -1,4 +1,5 @@
 /** Test helper: a local org on a free port with a throwaway database, and a jsforce connection to it. */
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -84,4 +85,18 @@ export async function createViaCollections(
     }),
     headers: { 'content-type': 'application/json' }
   });
+}
+
+/** Asserts that a jsforce call fails with the platform error code (jsforce also puts it in `name`). */
+export async function rejectsWithCode(
+  promise: PromiseLike<unknown>,
+  errorCode: string
+): Promise<void> {
+  await assert.rejects(
+    Promise.resolve(promise),
+    (error: { errorCode?: string; name?: string }) => {
+      assert.equal(error.errorCode ?? error.name, errorCode);
+      return true;
+    }
+  );
 }
