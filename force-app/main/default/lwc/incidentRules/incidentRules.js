@@ -87,16 +87,21 @@ const PRIORITY_BY_SEVERITY = {
   5: 'Low'
 };
 
-/** Index = Date#getUTCDay() of the local date (0 = Sunday). */
-const WEEKDAYS = /** @type {const} */ ([
-  'sunday',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday'
-]);
+/**
+ * The calendar's weekday keys; index = Date#getUTCDay() of the local date (0 = Sunday).
+ * Exported so code building calendars (the local org) uses these names rather than its own.
+ */
+export const WEEKDAYS = Object.freeze(
+  /** @type {const} */ ([
+    'sunday',
+    'monday',
+    'tuesday',
+    'wednesday',
+    'thursday',
+    'friday',
+    'saturday'
+  ])
+);
 
 // ---------------------------------------------------------------------------------------------
 // Levels, severity and priority
