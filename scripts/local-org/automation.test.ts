@@ -5,7 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { calendarFor } from './business-hours.ts';
+import { addBusinessMinutes } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
+import {
+  calendarFor,
+  computeInBusinessTime,
+  holidayDates
+} from './business-hours.ts';
 import { quote } from './storage.ts';
 import {
   createViaCollections,
@@ -88,7 +93,8 @@ describe('incident automation', () => {
       SundayEndTime: null
     });
     const source = { store: t.org.ctx.store, registry: t.org.ctx.registry };
-    const calendar = calendarFor(source, null);
+    const year2026 = { first: 2026, last: 2026 };
+    const calendar = calendarFor(source, null, year2026);
     assert.deepEqual(calendar, {
       timeZone: 'UTC',
       weekly: {
@@ -103,7 +109,7 @@ describe('incident automation', () => {
       holidays: []
     });
     // The same object every time, so incidentRules compiles it once.
-    assert.equal(calendarFor(source, hours.Id), calendar);
+    assert.equal(calendarFor(source, hours.Id, year2026), calendar);
 
     // Friday 16:00: severity 1 responds in 30 and resolves in 240 business minutes.
     const friday = await createIncident(t, {
@@ -119,9 +125,14 @@ describe('incident automation', () => {
     await t.conn
       .sobject('Holiday')
       .create({ Name: 'Closed Monday', ActivityDate: '2026-01-12' });
-    const withHoliday = calendarFor(source, null);
+    const withHoliday = calendarFor(source, null, year2026);
     assert.notEqual(withHoliday, calendar);
     assert.deepEqual(withHoliday?.holidays, [{ date: '2026-01-12' }]);
+    // Holidays outside the calendar's years are not listed.
+    assert.equal(
+      calendarFor(source, null, { first: 2027, last: 2027 }),
+      calendar
+    );
     const afterHoliday = await createIncident(t, {
       Subject: 'late on Friday before a holiday',
       Urgency: 'High',
@@ -165,5 +176,219 @@ describe('incident automation', () => {
       badMatrix.errors[0]?.message ?? '',
       /severity matrix \(custom metadata Incident_Severity_Rule__mdt\) is invalid.*urgency 3 \(Low\) × impact 3 \(Low\)/
     );
+  });
+});
+
+describe('holidays as BusinessCalendarService expands them', () => {
+  const christmas = {
+    IsRecurrence: 1,
+    RecurrenceType: 'RecursYearly',
+    RecurrenceMonthOfYear: 'December',
+    RecurrenceDayOfMonth: 25,
+    RecurrenceStartDate: '2020-12-25'
+  };
+  const years = { first: 2019, last: 2024 };
+
+  it('lists a one-off holiday in its year only', () => {
+    const once = { IsRecurrence: 0, ActivityDate: '2022-07-04' };
+    assert.deepEqual(holidayDates(once, years), ['2022-07-04']);
+    assert.deepEqual(holidayDates(once, { first: 2023, last: 2024 }), []);
+  });
+
+  it('repeats a yearly holiday on its month and day from its start to its end, every interval years', () => {
+    assert.deepEqual(holidayDates(christmas, years), [
+      '2020-12-25',
+      '2021-12-25',
+      '2022-12-25',
+      '2023-12-25',
+      '2024-12-25'
+    ]);
+    assert.deepEqual(
+      holidayDates(
+        {
+          ...christmas,
+          RecurrenceInterval: 2,
+          RecurrenceEndDateOnly: '2023-12-31'
+        },
+        years
+      ),
+      ['2020-12-25', '2022-12-25']
+    );
+    // Without a recurrence start the series starts at ActivityDate, as in the Apex.
+    assert.deepEqual(
+      holidayDates(
+        { ...christmas, RecurrenceStartDate: null, ActivityDate: '2023-12-25' },
+        years
+      ),
+      ['2023-12-25', '2024-12-25']
+    );
+  });
+
+  it('skips years without the day (29 February)', () => {
+    assert.deepEqual(
+      holidayDates(
+        {
+          ...christmas,
+          RecurrenceMonthOfYear: 'February',
+          RecurrenceDayOfMonth: 29,
+          RecurrenceStartDate: '2020-02-29'
+        },
+        years
+      ),
+      ['2020-02-29', '2024-02-29']
+    );
+  });
+
+  it('ignores every other recurrence pattern', () => {
+    for (const RecurrenceType of [
+      'RecursDaily',
+      'RecursEveryWeekday',
+      'RecursWeekly',
+      'RecursMonthly',
+      'RecursMonthlyNth',
+      'RecursYearlyNth'
+    ])
+      assert.deepEqual(
+        holidayDates({ ...christmas, RecurrenceType }, years),
+        [],
+        RecurrenceType
+      );
+    assert.deepEqual(
+      holidayDates({ ...christmas, RecurrenceMonthOfYear: 'Dec' }, years),
+      []
+    );
+  });
+});
+
+describe('SLA due times around yearly recurring holidays', () => {
+  let t: TestOrg;
+  let hoursId: string;
+  before(async () => {
+    t = await startTestOrg({ dbPath: ':memory:' });
+    const weekday = { start: '09:00:00.000Z', end: '17:00:00.000Z' };
+    const created = await t.conn.sobject('BusinessHours').create({
+      Name: 'New York office',
+      IsActive: true,
+      TimeZoneSidKey: 'America/New_York',
+      ...Object.fromEntries(
+        ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'].flatMap(
+          (day) => [
+            [`${day}StartTime`, weekday.start],
+            [`${day}EndTime`, weekday.end]
+          ]
+        )
+      )
+    });
+    assert.ok(created.success);
+    hoursId = created.id;
+    const christmas = await t.conn.sobject('Holiday').create({
+      Name: 'Christmas',
+      IsAllDay: true,
+      IsRecurrence: true,
+      RecurrenceType: 'RecursYearly',
+      RecurrenceMonthOfYear: 'December',
+      RecurrenceDayOfMonth: 25,
+      RecurrenceStartDate: '2020-12-25'
+    });
+    assert.ok(christmas.success);
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  /** Severity 1 (30 minutes to respond, 240 to resolve) detected 2030-12-24 16:00 in New York. */
+  async function christmasEveIncident(): Promise<Record<string, unknown>> {
+    const created = await createIncident(t, {
+      Subject: 'late on Christmas Eve',
+      Urgency: 'High',
+      Impact: 'High',
+      BusinessHoursId: hoursId,
+      DetectedDateTime: '2030-12-24T21:00:00.000Z'
+    });
+    assert.equal(created.success, true);
+    return incident(t, created.id);
+  }
+
+  it("skips a later year's occurrence of a yearly holiday, as BusinessHours.addGmt does", async () => {
+    const due = await christmasEveIncident();
+    assert.equal(due.Sla_Response_Due__c, '2030-12-24T21:30:00.000+0000');
+    // 60 minutes on the 24th, none on the 25th, 180 on the 26th from 09:00 EST.
+    assert.equal(due.Sla_Resolution_Due__c, '2030-12-26T17:00:00.000+0000');
+  });
+
+  it('keeps one-off holidays, with their hours, and ignores other recurrence patterns', async () => {
+    const extra = await createViaCollections(
+      t.conn,
+      'Holiday',
+      [
+        {
+          Name: 'Boxing Day morning',
+          ActivityDate: '2030-12-26',
+          StartTimeInMinutes: 540,
+          EndTimeInMinutes: 720
+        },
+        {
+          Name: 'Monthly stocktake',
+          IsRecurrence: true,
+          RecurrenceType: 'RecursMonthly',
+          RecurrenceInterval: 1,
+          RecurrenceDayOfMonth: 26,
+          RecurrenceStartDate: '2030-01-26'
+        },
+        {
+          Name: 'Last Friday of December',
+          IsRecurrence: true,
+          RecurrenceType: 'RecursYearlyNth',
+          RecurrenceInstance: 'Last',
+          RecurrenceDayOfWeekMask: 32,
+          RecurrenceMonthOfYear: 'December',
+          RecurrenceStartDate: '2030-12-27'
+        }
+      ],
+      true
+    );
+    assert.ok(extra.every((r) => r.success));
+    const due = await christmasEveIncident();
+    // Closed 09:00-12:00 EST on the 26th: the remaining 180 minutes run 12:00-15:00.
+    assert.equal(due.Sla_Resolution_Due__c, '2030-12-26T20:00:00.000+0000');
+  });
+
+  it('lists holidays through the year of the computed instant, however far it is', () => {
+    const source = { store: t.org.ctx.store, registry: t.org.ctx.registry };
+    const start = new Date('2030-06-03T13:00:00.000Z');
+    // About five years of 09:00-17:00 weekdays: past Christmas 2034, a Monday.
+    const minutes = 5 * 52 * 5 * 480;
+    const due = computeInBusinessTime(
+      source,
+      hoursId,
+      start,
+      (calendar) => addBusinessMinutes(calendar, start, minutes),
+      (instant) => instant
+    );
+    const everyHoliday = calendarFor(source, hoursId, {
+      first: 2030,
+      last: 2040
+    });
+    assert.deepEqual(due, addBusinessMinutes(everyHoliday, start, minutes));
+    const nextYearOnly = calendarFor(source, hoursId, {
+      first: 2030,
+      last: 2031
+    });
+    assert.ok(due > addBusinessMinutes(nextYearOnly, start, minutes));
+  });
+
+  it('closes the whole day of a holiday without both a start and an end time, as the Apex does', async () => {
+    const created = await t.conn.sobject('Holiday').create({
+      Name: 'Half-specified',
+      ActivityDate: '2036-01-07',
+      StartTimeInMinutes: 600
+    });
+    assert.ok(created.success);
+    const source = { store: t.org.ctx.store, registry: t.org.ctx.registry };
+    const calendar = calendarFor(source, hoursId, { first: 2036, last: 2036 });
+    assert.deepEqual(calendar?.holidays, [
+      { date: '2036-01-07' },
+      { date: '2036-12-25' }
+    ]);
   });
 });

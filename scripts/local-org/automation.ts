@@ -14,7 +14,10 @@ import {
   validateRules
 } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
 import type { ObjectSchema, SchemaRegistry } from '../schema/types.ts';
-import { calendarFor, defaultBusinessHoursId } from './business-hours.ts';
+import {
+  computeInBusinessTime,
+  defaultBusinessHoursId
+} from './business-hours.ts';
 import { RecordError } from './errors.ts';
 import { quote, type Row, type Store } from './storage.ts';
 
@@ -159,10 +162,15 @@ function incident(
         validatePolicy(policy),
         `The SLA policy (custom metadata ${POLICY_TABLE}) is invalid, so SLA due times cannot be computed`
       );
-    const calendar = calendarFor(ctx, merged(row, before, 'BusinessHoursId'));
     const targets =
       typeof severity === 'number' && policy.length > 0
-        ? slaTargets(policy, severity, start, calendar)
+        ? computeInBusinessTime(
+            ctx,
+            merged(row, before, 'BusinessHoursId'),
+            new Date(start),
+            (calendar) => slaTargets(policy, severity, start, calendar),
+            (due) => due?.resolutionDue ?? null
+          )
         : null;
     row.Sla_Response_Due__c = targets
       ? targets.responseDue.toISOString()
