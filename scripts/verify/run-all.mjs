@@ -5,7 +5,7 @@
 //
 //   npm test                      run everything
 //   npm test -- --only lint,lwc   run the named steps
-//   npm test -- --skip browser    run all but the named steps
+//   npm test -- --skip apex       run all but the named steps
 //   npm test -- --list            list the steps
 import { spawnSync } from 'node:child_process';
 import {
