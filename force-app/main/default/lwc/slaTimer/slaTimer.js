@@ -80,16 +80,27 @@ export default class SlaTimer extends LightningElement {
    * IncidentConsoleController.getConsole data: severity, detectedAt, responseDue,
    * resolutionDue, respondedAt, resolvedAt, policy, calendar.
    */
-  @api consoleData;
+  @api
+  get consoleData() {
+    return this.consoleDataValue;
+  }
+  set consoleData(value) {
+    this.consoleDataValue = value;
+    this.refresh(this.now);
+  }
 
+  consoleDataValue;
   now = new Date();
+  /**
+   * What the template shows, computed once per data change and per tick: the getters below
+   * only read it, so a render does not redo the business-time arithmetic for each of them.
+   */
+  view = { empty: true };
   unsubscribeTicker;
 
   connectedCallback() {
-    this.now = new Date();
-    this.unsubscribeTicker = subscribe((now) => {
-      this.now = now;
-    });
+    this.refresh(new Date());
+    this.unsubscribeTicker = subscribe((now) => this.refresh(now));
   }
 
   disconnectedCallback() {
@@ -99,15 +110,17 @@ export default class SlaTimer extends LightningElement {
     }
   }
 
-  get view() {
-    const data = this.consoleData;
+  refresh(now) {
+    this.now = now;
+    const data = this.consoleDataValue;
     if (!data) {
-      return { empty: true };
+      this.view = { empty: true };
+      return;
     }
     try {
-      return this.buildView(data);
+      this.view = this.buildView(data);
     } catch (error) {
-      return { error };
+      this.view = { error };
     }
   }
 
