@@ -40,6 +40,14 @@ function levelOrNull(value) {
   }
 }
 
+/** The rule records' problems, keyed for the template. */
+function problemsOf(ruleRecords) {
+  return validateRules(ruleRecords).map((problem, index) => ({
+    key: `${index}`,
+    message: problem.message
+  }));
+}
+
 /**
  * The 3×3 severity matrix (urgency rows × impact columns) with the record's current cell
  * marked, and the major-incident assessment that proposes urgency and impact. Editors set
@@ -54,25 +62,26 @@ export default class SeverityMatrix extends LightningElement {
   /** Current impact picklist value ('High' | 'Medium' | 'Low') or null. */
   @api impact;
   /** Severity rules as IncidentConsoleController returns them: { urgency, impact, severity }. */
-  @api rules;
+  @api
+  get rules() {
+    return this.rulesValue;
+  }
+  set rules(value) {
+    this.rulesValue = value;
+    // Converted and validated once here: the matrix, the proposal and saves all read them.
+    this.ruleRecords = toSeverityRules(value);
+    this.ruleProblems = problemsOf(this.ruleRecords);
+  }
   /** True when the user may update Urgency and Impact on this record. */
   @api canEdit = false;
 
+  rulesValue;
+  ruleRecords = [];
+  ruleProblems = problemsOf(this.ruleRecords);
   saving = false;
   saveError;
   /** Ids of the ticked criteria, by assessment group key. */
   ticked = { urgency: new Set(), impact: new Set() };
-
-  get ruleRecords() {
-    return toSeverityRules(this.rules);
-  }
-
-  get ruleProblems() {
-    return validateRules(this.ruleRecords).map((problem, index) => ({
-      key: `${index}`,
-      message: problem.message
-    }));
-  }
 
   get hasRuleProblems() {
     return this.ruleProblems.length > 0;
