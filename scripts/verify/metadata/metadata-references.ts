@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { findDirectories } from '../../schema/force-app-source.ts';
 import {
-  loadPermissionSchema,
+  permissionSchemaOf,
   type PermissionSchema
 } from './permission-schema.ts';
 import { readSource, reportInto, type Problem } from './problems.ts';
@@ -274,7 +274,10 @@ export function checkMetadataReferences(project: SfdxProject): Problem[] {
   const problems: Problem[] = [];
   const report = reportInto(problems, project, CHECK);
   for (const packageDir of project.packageDirs) {
-    const schema = readSource(() => loadPermissionSchema(packageDir), report);
+    const schema = readSource(
+      () => permissionSchemaOf(project, packageDir),
+      report
+    );
     if (schema === undefined) continue;
     const index: PackageIndex = {
       schema,

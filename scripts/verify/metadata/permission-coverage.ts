@@ -23,7 +23,7 @@ import {
   type PermissionSetFile
 } from './permission-set-file.ts';
 import {
-  loadPermissionSchema,
+  permissionSchemaOf,
   type PermissionSchema
 } from './permission-schema.ts';
 import { readSource, reportInto, type Problem } from './problems.ts';
@@ -272,7 +272,10 @@ export function checkPermissionCoverage(
   const problems: Problem[] = [];
   const report = reportInto(problems, project, CHECK);
   for (const packageDir of project.packageDirs) {
-    const schema = readSource(() => loadPermissionSchema(packageDir), report);
+    const schema = readSource(
+      () => permissionSchemaOf(project, packageDir),
+      report
+    );
     if (schema === undefined) continue;
     for (const dir of findDirectories(packageDir, 'permissionsets')) {
       for (const name of readdirSync(dir)

@@ -3,9 +3,13 @@
  * standard ones in scripts/schema/standard-objects.json, with the project's custom fields on
  * standard objects merged in as a deploy would. Names must be spelled as the schema spells them.
  */
-import { loadForceAppSchema } from '../../schema/force-app-source.ts';
+import {
+  ForceAppSourceError,
+  loadForceAppSchema
+} from '../../schema/force-app-source.ts';
 import { loadStandardObjects } from '../../schema/standard.ts';
 import type { FieldSchema } from '../../schema/types.ts';
+import type { SfdxProject } from './project.ts';
 import { closestName, type Tolerance } from './suggest.ts';
 
 /** API names share suffixes such as __c, so only near-identical names are worth suggesting. */
@@ -110,4 +114,37 @@ export function loadPermissionSchema(packageDir: string): PermissionSchema {
     });
   }
   return new PermissionSchema(known);
+}
+
+/** Per check run (one SfdxProject): each package directory's schema, or why it could not load. */
+const loaded = new WeakMap<
+  SfdxProject,
+  Map<string, PermissionSchema | ForceAppSourceError>
+>();
+
+/**
+ * loadPermissionSchema once per run: several checks need the same package's schema, and loading
+ * parses all of force-app. A source error is kept and thrown again, so each check reports it.
+ */
+export function permissionSchemaOf(
+  project: SfdxProject,
+  packageDir: string
+): PermissionSchema {
+  let schemas = loaded.get(project);
+  if (schemas === undefined) {
+    schemas = new Map();
+    loaded.set(project, schemas);
+  }
+  let schema = schemas.get(packageDir);
+  if (schema === undefined) {
+    try {
+      schema = loadPermissionSchema(packageDir);
+    } catch (error) {
+      if (!(error instanceof ForceAppSourceError)) throw error;
+      schema = error;
+    }
+    schemas.set(packageDir, schema);
+  }
+  if (schema instanceof ForceAppSourceError) throw schema;
+  return schema;
 }
