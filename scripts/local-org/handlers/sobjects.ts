@@ -9,7 +9,7 @@ import {
   updateRecord,
   upsertRecord
 } from '../dml.ts';
-import { ApiError, RecordError } from '../errors.ts';
+import { ApiError } from '../errors.ts';
 import { json, jsonObjectBody, type Handler } from '../http-types.ts';
 import { parseFieldList, recordJson } from '../records.ts';
 
@@ -29,22 +29,9 @@ export const objectInfo: Handler = (ctx, _req, [type = '']) =>
     recentItems: []
   });
 
-/** A single-record write answers a record error with 400 and the error list. */
-function single<T>(write: () => T): T {
-  try {
-    return write();
-  } catch (error) {
-    if (error instanceof RecordError)
-      throw new ApiError(400, error.errorCode, error.message, error.fields);
-    throw error;
-  }
-}
-
 export const createOne: Handler = (ctx, req, [type = '']) => {
   const body = jsonObjectBody(req);
-  const id = single(() =>
-    ctx.db.transaction(() => createRecord(ctx, type, body))()
-  );
+  const id = ctx.db.transaction(() => createRecord(ctx, type, body))();
   return json(201, { id, success: true, errors: [] });
 };
 
@@ -61,22 +48,18 @@ export const updateOne: Handler = (ctx, req, [type = '', id = '']) => {
   const object = objectOrThrow(ctx, type);
   existingRow(ctx, object, id);
   const body = jsonObjectBody(req);
-  single(() => {
-    ctx.db.transaction(() => {
-      updateRecord(ctx, object.name, id, body);
-    })();
-  });
+  ctx.db.transaction(() => {
+    updateRecord(ctx, object.name, id, body);
+  })();
   return json(204);
 };
 
 export const deleteOne: Handler = (ctx, _req, [type = '', id = '']) => {
   const object = objectOrThrow(ctx, type);
   existingRow(ctx, object, id);
-  single(() => {
-    ctx.db.transaction(() => {
-      deleteRecord(ctx, id, object.name);
-    })();
-  });
+  ctx.db.transaction(() => {
+    deleteRecord(ctx, id, object.name);
+  })();
   return json(204);
 };
 
@@ -86,11 +69,9 @@ export const upsertOne: Handler = (
   [type = '', field = '', value = '']
 ) => {
   const body = jsonObjectBody(req);
-  const outcome = single(() =>
-    ctx.db.transaction(() =>
-      upsertRecord(ctx, type, field, decodeURIComponent(value), body)
-    )()
-  );
+  const outcome = ctx.db.transaction(() =>
+    upsertRecord(ctx, type, field, decodeURIComponent(value), body)
+  )();
   return json(outcome.created ? 201 : 200, {
     id: outcome.id,
     success: true,
