@@ -1,6 +1,5 @@
 /** End-to-end: the real `incident` CLI (node bin/incident.js) as a child process against a local org over HTTP. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,10 +9,10 @@ import type { OrgDisplayResult } from './commands/org-display.ts';
 import type { OrgStartResult } from './commands/org-start.ts';
 import { writeLocalAuth } from './local-auth.ts';
 import {
-  INCIDENT_BIN,
   jsonOf,
   makeSandbox,
   runIncident,
+  startIncident,
   type RunResult,
   type Sandbox
 } from './test-cli.ts';
@@ -245,25 +244,13 @@ describe('incident org start (child process)', { timeout: TIMEOUT }, () => {
 
   it('starts the local org, records it for --target-org local, and forgets it on Ctrl+C', async () => {
     const dbPath = path.join(sandbox.home, 'org.db');
-    const child = spawn(
-      process.execPath,
-      [INCIDENT_BIN, 'org', 'start', '--port', '0', '--db', dbPath, '--json'],
-      {
-        cwd: sandbox.cwd,
-        env: sandbox.env,
-        stdio: ['ignore', 'pipe', 'pipe']
-      }
-    );
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) =>
-      child.once('close', resolve)
+    const org = startIncident(
+      ['org', 'start', '--port', '0', '--db', dbPath, '--json'],
+      sandbox
     );
     try {
       const started = await firstJsonDocument<JsonSuccess<OrgStartResult>>(
-        child.stdout
+        org.child.stdout
       );
       const authFile = path.join(sandbox.cwd, '.local-org', 'auth.json');
       assert.equal(started.status, 0);
@@ -282,10 +269,10 @@ describe('incident org start (child process)', { timeout: TIMEOUT }, () => {
       assert.equal(display.result.instanceUrl, started.result.instanceUrl);
       assert.match(display.result.orgId, /^00D[A-Za-z0-9]{15}$/);
 
-      child.kill('SIGINT');
-      assert.equal(await exited, 0, stderr);
+      org.child.kill('SIGINT');
+      assert.equal(await org.exited, 0, org.stderr());
       // --json: the stop result goes to stdout as a second document (org-start-faults.test.ts).
-      assert.equal(stderr, '');
+      assert.equal(org.stderr(), '');
       assert.equal(existsSync(authFile), false);
       const stopped = failure(
         await runIncident(['org', 'display', '-o', 'local', '--json'], sandbox),
@@ -293,7 +280,7 @@ describe('incident org start (child process)', { timeout: TIMEOUT }, () => {
       );
       assert.match(stopped.message, /no local org is recorded/);
     } finally {
-      child.kill('SIGKILL');
+      org.child.kill('SIGKILL');
     }
   });
 });

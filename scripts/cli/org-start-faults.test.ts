@@ -4,7 +4,6 @@
  * files refused with exit 2 before anything starts.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,12 +14,13 @@ import { parseOrgStart } from './commands/org-start.ts';
 import { UsageError } from './errors.ts';
 import { formatCommandHelp } from './messages.ts';
 import {
-  INCIDENT_BIN,
   jsonOf,
   makeSandbox,
   PROJECT_ROOT,
   runIncident,
-  type Sandbox
+  startIncident,
+  type Sandbox,
+  type Spawned
 } from './test-cli.ts';
 
 const TIMEOUT = 90_000;
@@ -47,38 +47,8 @@ interface SaveResult {
   errors: { statusCode?: string }[];
 }
 
-/** A running `incident org start`, its stdout split into the JSON documents or text it prints. */
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startOrg(sandbox: Sandbox, args: string[]): Started {
-  const child = spawn(
-    process.execPath,
-    [INCIDENT_BIN, 'org', 'start', ...args],
-    {
-      cwd: sandbox.cwd,
-      env: sandbox.env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    }
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return {
-    child,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited: new Promise((resolve) => child.once('close', resolve))
-  };
+function startOrg(sandbox: Sandbox, args: string[]): Spawned {
+  return startIncident(['org', 'start', ...args], sandbox);
 }
 
 /** The pretty-printed top-level JSON documents in `text`: each ends with a '}' line of its own. */
@@ -90,7 +60,7 @@ function jsonDocuments(text: string): unknown[] {
 }
 
 async function waitFor(
-  started: Started,
+  started: Spawned,
   ready: (stdout: string) => boolean
 ): Promise<string> {
   const deadline = Date.now() + 60_000;

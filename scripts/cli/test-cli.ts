@@ -1,8 +1,9 @@
 /** Test helpers: run the real `incident` CLI (bin/incident.js) and the real `sf` as child processes, in isolation. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,30 +63,52 @@ export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
   };
 }
 
-export function run(
+/** A child process whose output is collected as it arrives, for callers that act while it runs. */
+export interface Spawned {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  stdout: () => string;
+  stderr: () => string;
+  /** The exit code once the child has exited and its streams have closed. */
+  exited: Promise<number | null>;
+}
+
+export function spawnCollecting(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv }
+): Spawned {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited: new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', resolve);
+    })
+  };
+}
+
+export async function run(
   command: string,
   args: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv }
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const spawned = spawnCollecting(command, args, options);
+  const code = await spawned.exited;
+  return { code, stdout: spawned.stdout(), stderr: spawned.stderr() };
 }
 
 export function runIncident(
@@ -97,6 +120,14 @@ export function runIncident(
     cwd: sandbox.cwd,
     env: { ...sandbox.env, ...env }
   });
+}
+
+/** The real CLI left running (e.g. `org start`), its output collected as it arrives. */
+export function startIncident(
+  args: readonly string[],
+  sandbox: Pick<Sandbox, 'cwd' | 'env'>
+): Spawned {
+  return spawnCollecting(process.execPath, [INCIDENT_BIN, ...args], sandbox);
 }
 
 /** stdout parsed as the single JSON document `--json` promises. */
