@@ -15,6 +15,7 @@ import {
   unknownType
 } from './errors.ts';
 import { makeId, normalizeId } from './ids.ts';
+import { recordUrl } from './records.ts';
 import { nextSequence, type Row } from './storage.ts';
 import { isStored, toColumn } from './values.ts';
 
@@ -371,9 +372,7 @@ export function upsertRecord(
         : []
       : ctx.store.findBy(object, field, key, 10);
   if (matches.length > 1) {
-    throw new MultipleChoices(
-      matches.map((id) => `/services/data/v64.0/sobjects/${object.name}/${id}`)
-    );
+    throw new MultipleChoices(matches.map((id) => recordUrl(object.name, id)));
   }
   const match = matches[0];
   if (match) {

@@ -1,5 +1,5 @@
 /** The REST routes of the local org: method + path pattern → named handler (names key the call counters and faults). */
-import { ApiError } from './errors.ts';
+import { ApiError, notFound } from './errors.ts';
 import * as bulk2 from './handlers/bulk2.ts';
 import * as collections from './handlers/collections.ts';
 import { compositeHandler } from './handlers/composite.ts';
@@ -295,12 +295,7 @@ export function dispatch(
   req: ApiRequest
 ): { name: Endpoint; response: ApiResponse } {
   const found = match(routes, req.method, req.path);
-  if (!found)
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      'The requested resource does not exist'
-    );
+  if (!found) throw notFound();
   return {
     name: found.route.name,
     response: found.route.handler(ctx, req, found.params)

@@ -21,7 +21,7 @@ import {
   customMetadataInput,
   upsertCustomMetadata
 } from './custom-metadata.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, notFound } from './errors.ts';
 import {
   CallCounters,
   FaultInjector,
@@ -167,12 +167,7 @@ export async function startLocalOrg(
     let req = request;
     const isSoap = /^\/services\/Soap\/m\/\d+\.\d\/?/.test(req.path);
     const found = isSoap ? undefined : match(routes, req.method, req.path);
-    if (!isSoap && !found)
-      throw new ApiError(
-        404,
-        'NOT_FOUND',
-        'The requested resource does not exist'
-      );
+    if (!isSoap && !found) throw notFound();
     const name = found ? found.route.name : 'metadata';
     const call = counters.increment(name);
     if (name !== 'versions') {
@@ -199,14 +194,10 @@ export async function startLocalOrg(
       else if (fault) throw FAULT_RESPONSES[fault.kind];
       if (!usage.take(now())) throw FAULT_RESPONSES.REQUEST_LIMIT_EXCEEDED;
     }
-    if (isSoap) return metadataHandler(ctx, req);
-    if (!found)
-      throw new ApiError(
-        404,
-        'NOT_FOUND',
-        'The requested resource does not exist'
-      );
-    return found.route.handler(ctx, req, found.params);
+    // Past the 404 above, a request without a route is a SOAP call.
+    return found
+      ? found.route.handler(ctx, req, found.params)
+      : metadataHandler(ctx, req);
   };
 
   const server = createServer((incoming, outgoing) => {

@@ -1,5 +1,4 @@
 /** /sobjects: global and per-object describe, and record create/retrieve/update/delete/upsert. */
-import { API_VERSION } from '../context.ts';
 import { globalDescribeEntry, objectDescribe } from '../describe.ts';
 import {
   createRecord,
@@ -9,9 +8,9 @@ import {
   updateRecord,
   upsertRecord
 } from '../dml.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, notFound } from '../errors.ts';
 import { json, jsonObjectBody, type Handler } from '../http-types.ts';
-import { parseFieldList, recordJson } from '../records.ts';
+import { parseFieldList, recordJson, recordUrl } from '../records.ts';
 
 export const describeGlobal: Handler = (ctx) =>
   json(200, {
@@ -96,18 +95,11 @@ export const retrieveByExternalId: Handler = (
     );
   }
   const ids = ctx.store.findBy(object, field, decodeURIComponent(value), 10);
-  if (ids.length === 0)
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      'The requested resource does not exist'
-    );
+  if (ids.length === 0) throw notFound();
   if (ids.length > 1) {
     return json(
       300,
-      ids.map(
-        (id) => `/services/data/v${API_VERSION}/sobjects/${object.name}/${id}`
-      )
+      ids.map((id) => recordUrl(object.name, id))
     );
   }
   return retrieveOne(ctx, req, [object.name, ids[0] ?? '']);
