@@ -3,7 +3,7 @@
  * whole call is one transaction, and a failure rolls every record back (the others report
  * ALL_OR_NONE_OPERATION_ROLLED_BACK); otherwise each record is its own savepoint.
  */
-import { API_VERSION, type OrgContext } from '../context.ts';
+import type { OrgContext } from '../context.ts';
 import {
   createRecord,
   deleteRecord,
@@ -65,6 +65,15 @@ const lockFailed: SaveError = {
 
 class Rollback extends Error {}
 
+function checkRecordLimit(count: number): void {
+  if (count > MAX_RECORDS)
+    throw new ApiError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `Record limit reached. Max of ${String(MAX_RECORDS)} allowed.`
+    );
+}
+
 /**
  * Runs one write per item with the collection's atomicity; returns the per-record results.
  * Items at `lockedRecords` (injected faults) fail to lock and are not written.
@@ -76,13 +85,7 @@ export function runBatch<T>(
   write: (item: T) => SaveResult,
   lockedRecords: readonly number[] = []
 ): SaveResult[] {
-  if (items.length > MAX_RECORDS) {
-    throw new ApiError(
-      400,
-      'EXCEEDED_ID_LIMIT',
-      `Record limit reached. Max of ${String(MAX_RECORDS)} allowed.`
-    );
-  }
+  checkRecordLimit(items.length);
   const results: SaveResult[] = [];
   const isolated = ctx.db.transaction(write);
   const one = (item: T, index: number): SaveResult => {
@@ -129,13 +132,7 @@ function recordsOf(req: ApiRequest): {
       'records: expected an array of sObjects'
     );
   }
-  if (records.length > MAX_RECORDS) {
-    throw new ApiError(
-      400,
-      'EXCEEDED_ID_LIMIT',
-      `Record limit reached. Max of ${String(MAX_RECORDS)} allowed.`
-    );
-  }
+  checkRecordLimit(records.length);
   return { allOrNone: body.allOrNone === true, records };
 }
 
@@ -291,5 +288,3 @@ export const retrieveMany: Handler = (ctx, req, [type = '']) => {
     })
   );
 };
-
-export const collectionsUrl = `/services/data/v${API_VERSION}/composite/sobjects`;
