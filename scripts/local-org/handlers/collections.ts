@@ -232,8 +232,13 @@ export const upsertMany: Handler = (ctx, req, [type = '', field = '']) => {
   );
 };
 
+/** The comma-separated ids query parameter, without empty entries. */
+function idsParam(req: ApiRequest): string[] {
+  return (req.query.get('ids') ?? '').split(',').filter((id) => id !== '');
+}
+
 export const deleteMany: Handler = (ctx, req) => {
-  const ids = (req.query.get('ids') ?? '').split(',').filter((id) => id !== '');
+  const ids = idsParam(req);
   if (ids.length === 0)
     throw new ApiError(
       400,
@@ -266,7 +271,7 @@ export const retrieveMany: Handler = (ctx, req, [type = '']) => {
     ids = body.ids;
     fields = body.fields;
   } else {
-    ids = (req.query.get('ids') ?? '').split(',').filter((id) => id !== '');
+    ids = idsParam(req);
     fields = parseFieldList(req.query.get('fields'));
   }
   if (!Array.isArray(ids) || !Array.isArray(fields) || fields.length === 0) {
