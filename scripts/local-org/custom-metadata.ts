@@ -10,23 +10,11 @@ import { makeId } from './ids.ts';
 import { nextSequence, quote, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
 
-export interface CustomMetadataInput {
-  type: string;
-  developerName: string;
-  label: string;
-  values: Record<string, unknown>;
-}
-
-export function customMetadataInput(
-  record: CustomMetadataRecord
-): CustomMetadataInput {
-  return {
-    type: record.type,
-    developerName: record.developerName,
-    label: record.label,
-    values: record.values
-  };
-}
+/** What a deploy's CustomMetadataRecord and a Metadata API upsert both carry. */
+export type CustomMetadataInput = Pick<
+  CustomMetadataRecord,
+  'type' | 'developerName' | 'label'
+> & { values: Record<string, unknown> };
 
 /** Inserts or replaces the record named type.developerName; returns whether it was created. */
 export function upsertCustomMetadata(

@@ -17,10 +17,7 @@ import Database from 'better-sqlite3';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { fillMissingNames } from './automation.ts';
 import type { OrgContext } from './context.ts';
-import {
-  customMetadataInput,
-  upsertCustomMetadata
-} from './custom-metadata.ts';
+import { upsertCustomMetadata } from './custom-metadata.ts';
 import { ApiError, notFound } from './errors.ts';
 import {
   CallCounters,
@@ -149,7 +146,7 @@ export async function startLocalOrg(
     const fresh = seedNewOrg(ctx);
     fillMissingNames({ store: ctx.store, registry: ctx.registry, now: now() });
     for (const record of schema.customMetadataRecords)
-      upsertCustomMetadata(ctx, customMetadataInput(record));
+      upsertCustomMetadata(ctx, record);
     if (fresh && options.seed) options.seed(ctx);
   })();
   let accessToken = getMeta(db, 'session');
