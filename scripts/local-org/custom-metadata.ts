@@ -6,8 +6,7 @@ import type { CustomMetadataRecord } from '../schema/types.ts';
 import type { OrgContext } from './context.ts';
 import { objectOrThrow } from './dml.ts';
 import { RecordError } from './errors.ts';
-import { makeId } from './ids.ts';
-import { nextSequence, quote, type Row } from './storage.ts';
+import { nextId, quote, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
 
 /** What a deploy's CustomMetadataRecord and a Metadata API upsert both carry. */
@@ -68,10 +67,7 @@ export function upsertCustomMetadata(
     ctx.store.update(object, existing.Id, row);
     return { id: existing.Id, created: false };
   }
-  const id = makeId(
-    object.keyPrefix,
-    nextSequence(ctx.db, `id:${object.keyPrefix}`)
-  );
+  const id = nextId(ctx.db, object.keyPrefix);
   ctx.store.insert(object, { Id: id, ...row });
   return { id, created: true };
 }

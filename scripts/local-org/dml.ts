@@ -14,9 +14,9 @@ import {
   notFound,
   unknownType
 } from './errors.ts';
-import { makeId, normalizeId } from './ids.ts';
+import { normalizeId } from './ids.ts';
 import { recordUrl } from './records.ts';
-import { nextSequence, type Row } from './storage.ts';
+import { nextId, nextSequence, type Row } from './storage.ts';
 import { isStored, toColumn } from './values.ts';
 
 export type JsonRecord = Record<string, unknown>;
@@ -191,10 +191,7 @@ export function createRecord(
       row[field.name] = null;
     }
   }
-  row.Id = makeId(
-    object.keyPrefix,
-    nextSequence(ctx.db, `id:${object.keyPrefix}`)
-  );
+  row.Id = nextId(ctx.db, object.keyPrefix);
   systemFields(ctx, object, row, now, true);
   for (const field of object.fields) {
     if (field.autoNumber) {

@@ -12,7 +12,7 @@ import type { Connection } from 'jsforce';
 import { objectOrThrow } from './dml.ts';
 import { makeId } from './ids.ts';
 import { provision } from './seed.ts';
-import { nextSequence, quote } from './storage.ts';
+import { nextId, quote } from './storage.ts';
 import {
   createViaCollections,
   startTestOrg,
@@ -50,10 +50,7 @@ function provisioned(
   values: Record<string, unknown>
 ): string {
   const object = objectOrThrow(t.org.ctx, type);
-  const id = makeId(
-    object.keyPrefix,
-    nextSequence(t.org.db, `id:${object.keyPrefix}`)
-  );
+  const id = nextId(t.org.db, object.keyPrefix);
   provision(t.org.ctx, type, id, values);
   return id;
 }

@@ -7,8 +7,7 @@ import { beforeWrite } from './automation.ts';
 import type { OrgContext } from './context.ts';
 import { weekdayFields } from './business-hours.ts';
 import { objectOrThrow } from './dml.ts';
-import { makeId } from './ids.ts';
-import { getMeta, nextSequence, setMeta, type Row } from './storage.ts';
+import { getMeta, nextId, setMeta, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
 
 /**
@@ -56,8 +55,8 @@ export function identityOf(ctx: Pick<OrgContext, 'db'>): Identity {
   const saved = getMeta(ctx.db, 'identity');
   if (saved) return JSON.parse(saved) as Identity;
   const identity = {
-    orgId: makeId('00D', nextSequence(ctx.db, 'id:00D')),
-    userId: makeId('005', nextSequence(ctx.db, 'id:005')),
+    orgId: nextId(ctx.db, '00D'),
+    userId: nextId(ctx.db, '005'),
     username: 'admin@incident-console.local'
   };
   setMeta(ctx.db, 'identity', JSON.stringify(identity));
@@ -94,18 +93,13 @@ export function seedNewOrg(ctx: OrgContext): boolean {
     allDay[start] = '00:00:00.000Z';
     allDay[end] = '00:00:00.000Z';
   }
-  provision(
-    ctx,
-    'BusinessHours',
-    makeId(hours.keyPrefix, nextSequence(ctx.db, `id:${hours.keyPrefix}`)),
-    {
-      Name: 'Default',
-      IsActive: true,
-      IsDefault: true,
-      TimeZoneSidKey: ctx.timeZone,
-      ...allDay
-    }
-  );
+  provision(ctx, 'BusinessHours', nextId(ctx.db, hours.keyPrefix), {
+    Name: 'Default',
+    IsActive: true,
+    IsDefault: true,
+    TimeZoneSidKey: ctx.timeZone,
+    ...allDay
+  });
   setMeta(ctx.db, 'seeded', 'yes');
   return true;
 }

@@ -10,6 +10,7 @@ import type {
   ObjectSchema,
   SchemaRegistry
 } from '../schema/types.ts';
+import { makeId } from './ids.ts';
 import { isStored, type ColumnValue } from './values.ts';
 
 export const META_TABLE = '_local_org_meta';
@@ -134,6 +135,11 @@ export function setMeta(db: Database, key: string, value: string): void {
 export function nextSequence(db: Database, name: string, start = 1): number {
   const row = meta(db).next.get(`seq:${name}`, String(start));
   return Number(row?.value);
+}
+
+/** A new record id for the key prefix, from the prefix's own sequence. */
+export function nextId(db: Database, keyPrefix: string): string {
+  return makeId(keyPrefix, nextSequence(db, `id:${keyPrefix}`));
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {

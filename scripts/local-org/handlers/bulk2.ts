@@ -15,7 +15,6 @@ import {
   upsertRecord
 } from '../dml.ts';
 import { ApiError, RecordError } from '../errors.ts';
-import { makeId } from '../ids.ts';
 import {
   isObject,
   json,
@@ -23,7 +22,7 @@ import {
   type ApiResponse,
   type Handler
 } from '../http-types.ts';
-import { nextSequence } from '../storage.ts';
+import { nextId } from '../storage.ts';
 import { scalarText } from '../values.ts';
 import { runSoql } from './query.ts';
 
@@ -98,7 +97,7 @@ function newJobInfo(
 > {
   const now = ctx.now().toISOString().replace('Z', '+0000');
   return {
-    id: makeId('750', nextSequence(ctx.db, 'id:750')),
+    id: nextId(ctx.db, '750'),
     operation,
     object,
     createdById: ctx.userId,
