@@ -22,6 +22,7 @@ import {
   type Handler
 } from '../http-types.ts';
 import { parseFieldList, recordJson } from '../records.ts';
+import { commitIf } from '../transaction.ts';
 
 export const MAX_RECORDS = 200;
 
@@ -63,8 +64,6 @@ const lockFailed: SaveError = {
   fields: []
 };
 
-class Rollback extends Error {}
-
 function checkRecordLimit(count: number): void {
   if (count > MAX_RECORDS)
     throw new ApiError(
@@ -103,20 +102,16 @@ export function runBatch<T>(
     items.forEach((item, index) => results.push(one(item, index)));
     return results;
   }
-  try {
-    ctx.db.transaction(() => {
-      items.forEach((item, index) => results.push(one(item, index)));
-      if (results.some((r) => !r.success)) throw new Rollback();
-    })();
-  } catch (error) {
-    if (!(error instanceof Rollback)) throw error;
-    return results.map((r) =>
-      r.success
-        ? { id: null, success: false, errors: [rolledBack] }
-        : { id: null, ...r }
-    );
-  }
-  return results;
+  const committed = commitIf(ctx.db, () => {
+    items.forEach((item, index) => results.push(one(item, index)));
+    return results.every((r) => r.success);
+  });
+  if (committed) return results;
+  return results.map((r) =>
+    r.success
+      ? { id: null, success: false, errors: [rolledBack] }
+      : { id: null, ...r }
+  );
 }
 
 function recordsOf(req: ApiRequest): {

@@ -5,6 +5,7 @@
  */
 import type { OrgContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { commitIf } from '../transaction.ts';
 import { scalarText } from '../values.ts';
 import {
   isObject,
@@ -76,8 +77,6 @@ function resolve(value: unknown, results: Map<string, unknown>): unknown {
   return value;
 }
 
-class Halt extends Error {}
-
 export function compositeHandler(dispatch: Dispatch): Handler {
   return (ctx, req) => {
     const body = jsonObjectBody(req);
@@ -139,26 +138,23 @@ export function compositeHandler(dispatch: Dispatch): Handler {
           referenceId
         });
       }
-      if (allOrNone && out.some((r) => r.httpStatusCode >= 400))
-        throw new Halt();
     };
     if (!allOrNone) {
       run();
       return json(200, { compositeResponse: out });
     }
-    try {
-      ctx.db.transaction(run)();
-    } catch (error) {
-      if (!(error instanceof Halt)) throw error;
-      // Everything before the failure was rolled back with it.
-      const failedAt = out.findIndex((r) => r.httpStatusCode >= 400);
-      return json(200, {
-        compositeResponse: out.map((r, i) =>
-          i < failedAt ? halted(r.referenceId) : r
-        )
-      });
-    }
-    return json(200, { compositeResponse: out });
+    const committed = commitIf(ctx.db, () => {
+      run();
+      return out.every((r) => r.httpStatusCode < 400);
+    });
+    if (committed) return json(200, { compositeResponse: out });
+    // Everything before the failure was rolled back with it.
+    const failedAt = out.findIndex((r) => r.httpStatusCode >= 400);
+    return json(200, {
+      compositeResponse: out.map((r, i) =>
+        i < failedAt ? halted(r.referenceId) : r
+      )
+    });
   };
 }
 
