@@ -29,12 +29,13 @@ interface SubResult {
 
 function lookup(results: Map<string, unknown>, expression: string): unknown {
   const [ref = '', ...path] = expression.split('.');
-  if (!results.has(ref))
-    throw new ApiError(
+  const invalid = (): ApiError =>
+    new ApiError(
       400,
       'INVALID_REFERENCE',
       `Invalid reference specified. No value for ${expression} found in ${ref}.`
     );
+  if (!results.has(ref)) throw invalid();
   let value = results.get(ref);
   for (const part of path) {
     const index = /^(.*)\[(\d+)\]$/.exec(part);
@@ -50,12 +51,7 @@ function lookup(results: Map<string, unknown>, expression: string): unknown {
     } else {
       value = isObject(value) ? value[part] : undefined;
     }
-    if (value === undefined)
-      throw new ApiError(
-        400,
-        'INVALID_REFERENCE',
-        `Invalid reference specified. No value for ${expression} found in ${ref}.`
-      );
+    if (value === undefined) throw invalid();
   }
   return value;
 }
