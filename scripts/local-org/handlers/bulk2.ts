@@ -76,14 +76,16 @@ function jobs(ctx: OrgContext): Map<string, Job> {
   return map;
 }
 
+const jobNotFound = (id: string): ApiError =>
+  new ApiError(404, 'NOT_FOUND', `Job with id ${id} not found`);
+
 function findJob<K extends Job['kind']>(
   ctx: OrgContext,
   id: string,
   kind: K
 ): Extract<Job, { kind: K }> {
   const job = jobs(ctx).get(id);
-  if (job?.kind !== kind)
-    throw new ApiError(404, 'NOT_FOUND', `Job with id ${id} not found`);
+  if (job?.kind !== kind) throw jobNotFound(id);
   return job as Extract<Job, { kind: K }>;
 }
 
@@ -183,8 +185,7 @@ export const patchIngestJob: Handler = (ctx, req, [id = '']) => {
 };
 
 export const deleteJob: Handler = (ctx, _req, [id = '']) => {
-  if (!jobs(ctx).delete(id))
-    throw new ApiError(404, 'NOT_FOUND', `Job with id ${id} not found`);
+  if (!jobs(ctx).delete(id)) throw jobNotFound(id);
   return json(204);
 };
 
@@ -334,14 +335,18 @@ const csv = (text: string): ApiResponse => ({
 });
 
 export const successfulResults: Handler = (ctx, _req, [id = '']) =>
-  csv(completed(ctx, id).successful);
+  csv(completed(ctx, id, 'ingest').successful);
 export const failedResults: Handler = (ctx, _req, [id = '']) =>
-  csv(completed(ctx, id).failed);
+  csv(completed(ctx, id, 'ingest').failed);
 export const unprocessedRecords: Handler = (ctx, _req, [id = '']) =>
   csv(findJob(ctx, id, 'ingest').unprocessed);
 
-function completed(ctx: OrgContext, id: string): IngestJob {
-  const job = findJob(ctx, id, 'ingest');
+function completed<K extends Job['kind']>(
+  ctx: OrgContext,
+  id: string,
+  kind: K
+): Extract<Job, { kind: K }> {
+  const job = findJob(ctx, id, kind);
   if (job.info.state !== 'JobComplete')
     throw new ApiError(400, 'INVALIDJOBSTATE', `Job ${id} is not complete`);
   return job;
@@ -420,9 +425,7 @@ export const abortQueryJob: Handler = (ctx, req, [id = '']) => {
 
 /** Pages of query results: Sforce-Locator names the next page, the text 'null' after the last. */
 export const queryResults: Handler = (ctx, req, [id = '']) => {
-  const job = findJob(ctx, id, 'query');
-  if (job.info.state !== 'JobComplete')
-    throw new ApiError(400, 'INVALIDJOBSTATE', `Job ${id} is not complete`);
+  const job = completed(ctx, id, 'query');
   const offset = Number(req.query.get('locator') ?? '0');
   const maxRecords = Math.max(
     1,
