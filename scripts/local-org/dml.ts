@@ -174,7 +174,7 @@ export function createRecord(
     );
   }
   const given = fieldsOf(ctx, object, record, true);
-  const now = ctx.now().toISOString();
+  const now = ctx.now();
   const row: Row = {};
   for (const field of object.fields) {
     if (!isStored(field)) continue;
@@ -192,7 +192,7 @@ export function createRecord(
     }
   }
   row.Id = nextId(ctx.db, object.keyPrefix);
-  systemFields(ctx, object, row, now, true);
+  systemFields(ctx, object, row, now.toISOString(), true);
   for (const field of object.fields) {
     if (field.autoNumber) {
       const n = nextSequence(
@@ -205,7 +205,7 @@ export function createRecord(
   }
   if ('OwnerId' in row && row.OwnerId === null) row.OwnerId = ctx.userId;
   beforeWrite(
-    { store: ctx.store, registry: ctx.registry, now: ctx.now() },
+    { store: ctx.store, registry: ctx.registry, now },
     object,
     row,
     undefined
@@ -278,9 +278,10 @@ export function updateRecord(
   const changes: Row = {};
   for (const [field, value] of given)
     changes[field.name] = toColumn(field, value);
-  systemFields(ctx, object, changes, ctx.now().toISOString(), false);
+  const now = ctx.now();
+  systemFields(ctx, object, changes, now.toISOString(), false);
   beforeWrite(
-    { store: ctx.store, registry: ctx.registry, now: ctx.now() },
+    { store: ctx.store, registry: ctx.registry, now },
     object,
     changes,
     before

@@ -22,12 +22,13 @@ export function provision(
   values: Record<string, unknown>
 ): void {
   const object = objectOrThrow(ctx, type);
-  const now = ctx.now().toISOString();
+  const now = ctx.now();
+  const stamp = now.toISOString();
   const row: Row = { Id: id };
   for (const [name, value] of Object.entries({
-    CreatedDate: now,
-    LastModifiedDate: now,
-    SystemModstamp: now,
+    CreatedDate: stamp,
+    LastModifiedDate: stamp,
+    SystemModstamp: stamp,
     CreatedById: ctx.userId,
     LastModifiedById: ctx.userId,
     ...values
@@ -36,7 +37,7 @@ export function provision(
     if (field) row[field.name] = toColumn(field, value);
   }
   beforeWrite(
-    { store: ctx.store, registry: ctx.registry, now: ctx.now() },
+    { store: ctx.store, registry: ctx.registry, now },
     object,
     row,
     undefined
