@@ -10,6 +10,7 @@ import type { OrgContext } from './context.ts';
 import {
   ApiError,
   RecordError,
+  externalIdNotFound,
   malformedId,
   notFound,
   unknownType
@@ -249,11 +250,7 @@ export function existingRow(
 ): Row {
   const id = parseId(object, idText);
   if (ctx.registry.objectForId(id)?.name !== object.name) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      `Provided external ID field does not exist or is not accessible: ${idText}`
-    );
+    throw externalIdNotFound(idText);
   }
   const row = ctx.store.get(object, id);
   if (!row) throw notFound();
@@ -348,11 +345,7 @@ export function upsertRecord(
   const object = objectOrThrow(ctx, objectName);
   const field = ctx.registry.field(object.name, fieldName);
   if (!field || !(field.externalId || field.idLookup || field.name === 'Id')) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      `Provided external ID field does not exist or is not accessible: ${fieldName}`
-    );
+    throw externalIdNotFound(fieldName);
   }
   const rest = Object.fromEntries(
     Object.entries(record).filter(([name]) => name !== field.name)

@@ -49,6 +49,14 @@ export const malformedId = (type: string, id: string): ApiError =>
     `${type} ID: id value of incorrect type: ${id}`
   );
 
+/** The platform's 404 for an upsert or retrieve by an unknown external id field (or a record URL's id of another type). */
+export const externalIdNotFound = (name: string): ApiError =>
+  new ApiError(
+    404,
+    'NOT_FOUND',
+    `Provided external ID field does not exist or is not accessible: ${name}`
+  );
+
 export const badRequestBody = (message: string): ApiError =>
   new ApiError(400, 'JSON_PARSER_ERROR', message);
 

@@ -8,7 +8,7 @@ import {
   updateRecord,
   upsertRecord
 } from '../dml.ts';
-import { ApiError, notFound } from '../errors.ts';
+import { externalIdNotFound, notFound } from '../errors.ts';
 import { json, jsonObjectBody, type Handler } from '../http-types.ts';
 import { parseFieldList, recordJson, recordUrl } from '../records.ts';
 
@@ -88,11 +88,7 @@ export const retrieveByExternalId: Handler = (
   const object = objectOrThrow(ctx, type);
   const field = ctx.registry.field(object.name, fieldName);
   if (!field || !(field.externalId || field.idLookup)) {
-    throw new ApiError(
-      404,
-      'NOT_FOUND',
-      `Provided external ID field does not exist or is not accessible: ${fieldName}`
-    );
+    throw externalIdNotFound(fieldName);
   }
   const ids = ctx.store.findBy(object, field, decodeURIComponent(value), 10);
   if (ids.length === 0) throw notFound();
