@@ -5,6 +5,7 @@
 import type { FieldSchema } from '../schema/types.ts';
 import { RecordError } from './errors.ts';
 import { normalizeId } from './ids.ts';
+import { toApiDateTime } from './soql/dates.ts';
 
 export type ColumnValue = string | number | null;
 
@@ -43,11 +44,6 @@ export function toStoredDatetime(text: string): string | undefined {
   }`;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-/** The platform's JSON datetime form: 2024-05-01T10:00:00.000+0000. */
-export function toApiDatetime(stored: string): string {
-  return stored.endsWith('Z') ? `${stored.slice(0, -1)}+0000` : stored;
 }
 
 function typeError(field: FieldSchema, value: unknown): RecordError {
@@ -186,7 +182,7 @@ export function fromColumn(field: FieldSchema, value: unknown): unknown {
     case 'boolean':
       return value === 1 || value === true;
     case 'datetime':
-      return typeof value === 'string' ? toApiDatetime(value) : value;
+      return typeof value === 'string' ? toApiDateTime(value) : value;
     default:
       return value;
   }
