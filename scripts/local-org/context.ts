@@ -19,3 +19,16 @@ export interface OrgContext {
   /** Org time zone for SOQL date literals. */
   timeZone: string;
 }
+
+/** State a running org keeps in memory only (jobs, query cursors): made on first use, gone with the org. */
+export function perOrg<T>(make: () => T): (ctx: OrgContext) => T {
+  const byOrg = new WeakMap<OrgContext, T>();
+  return (ctx) => {
+    let state = byOrg.get(ctx);
+    if (state === undefined) {
+      state = make();
+      byOrg.set(ctx, state);
+    }
+    return state;
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { API_VERSION, type OrgContext } from '../context.ts';
+import { API_VERSION, perOrg, type OrgContext } from '../context.ts';
 import {
   createRecord,
   deleteRecord,
@@ -65,16 +65,7 @@ interface QueryJob {
 
 type Job = IngestJob | QueryJob;
 
-const jobsByOrg = new WeakMap<OrgContext, Map<string, Job>>();
-
-function jobs(ctx: OrgContext): Map<string, Job> {
-  let map = jobsByOrg.get(ctx);
-  if (!map) {
-    map = new Map();
-    jobsByOrg.set(ctx, map);
-  }
-  return map;
-}
+const jobs = perOrg(() => new Map<string, Job>());
 
 const jobNotFound = (id: string): ApiError =>
   new ApiError(404, 'NOT_FOUND', `Job with id ${id} not found`);

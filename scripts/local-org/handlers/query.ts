@@ -5,7 +5,7 @@
  * the query is described, not run (sf data query asks for it to lay out its table).
  */
 import { describeQueryColumns, executeSoql, SoqlError } from '../soql/index.ts';
-import { API_VERSION, type OrgContext } from '../context.ts';
+import { API_VERSION, perOrg, type OrgContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { json, type Handler } from '../http-types.ts';
 
@@ -18,17 +18,8 @@ interface Cursor {
   totalSize: number;
 }
 
-const cursors = new WeakMap<OrgContext, Map<string, Cursor>>();
+const cursorsOf = perOrg(() => new Map<string, Cursor>());
 let cursorSequence = 0;
-
-function cursorsOf(ctx: OrgContext): Map<string, Cursor> {
-  let map = cursors.get(ctx);
-  if (!map) {
-    map = new Map();
-    cursors.set(ctx, map);
-  }
-  return map;
-}
 
 /** Maps the SOQL engine's errors to the platform's 400 body. */
 function withApiErrors<T>(call: () => T): T {
