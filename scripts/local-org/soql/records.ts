@@ -106,9 +106,10 @@ export function resolveChildSubquery(
     relationship === undefined
       ? undefined
       : registry.object(relationship.childSObject);
-  const field = child?.fields.find(
-    (f) => f.name.toLowerCase() === relationship?.field.toLowerCase()
-  );
+  const field =
+    child === undefined || relationship === undefined
+      ? undefined
+      : registry.field(child.name, relationship.field);
   if (
     relationship?.relationshipName == null ||
     child === undefined ||

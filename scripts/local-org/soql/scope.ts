@@ -64,14 +64,6 @@ function findRelationship(
   );
 }
 
-function findField(
-  object: ObjectSchema,
-  name: string
-): FieldSchema | undefined {
-  const lower = name.toLowerCase();
-  return object.fields.find((field) => field.name.toLowerCase() === lower);
-}
-
 function rejectCompound(field: FieldSchema): FieldSchema {
   if (field.type === 'address' || field.type === 'location') {
     throw unsupported(
@@ -122,7 +114,7 @@ export class Scope {
     let join: JoinNode | null = null;
     for (const segment of segments) join = this.joinFor(join, segment);
     if (join === null) {
-      const field = findField(this.object, fieldName);
+      const field = this.registry.field(this.object.name, fieldName);
       if (field === undefined) throw noSuchColumn(fieldName, this.object.name);
       rejectCompound(field);
       return {
@@ -154,7 +146,10 @@ export class Scope {
       };
     }
     const found = join.targets
-      .map((target) => ({ target, field: findField(target.object, fieldName) }))
+      .map((target) => ({
+        target,
+        field: this.registry.field(target.object.name, fieldName)
+      }))
       .filter(
         (entry): entry is { target: JoinTarget; field: FieldSchema } =>
           entry.field !== undefined
