@@ -57,6 +57,14 @@ export const externalIdNotFound = (name: string): ApiError =>
     `Provided external ID field does not exist or is not accessible: ${name}`
   );
 
+/** A batch record (collection or Bulk API row) that names no Id for an update or delete. */
+export const missingId = (call: 'update' | 'delete'): RecordError =>
+  new RecordError(
+    'MISSING_ARGUMENT',
+    `Id not specified in ${call === 'update' ? 'an update' : 'a delete'} call`,
+    ['Id']
+  );
+
 export const badRequestBody = (message: string): ApiError =>
   new ApiError(400, 'JSON_PARSER_ERROR', message);
 

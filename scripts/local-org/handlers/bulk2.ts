@@ -14,7 +14,7 @@ import {
   updateRecord,
   upsertRecord
 } from '../dml.ts';
-import { ApiError, RecordError } from '../errors.ts';
+import { ApiError, missingId } from '../errors.ts';
 import {
   isObject,
   json,
@@ -293,12 +293,7 @@ function writeRow(
     case 'insert':
       return { id: createRecord(ctx, object, record), created: true };
     case 'update': {
-      if (!id)
-        throw new RecordError(
-          'MISSING_ARGUMENT',
-          'Id not specified in an update call',
-          ['Id']
-        );
+      if (!id) throw missingId('update');
       const rest = { ...record };
       delete rest.Id;
       updateRecord(ctx, object, id, rest);
@@ -307,12 +302,7 @@ function writeRow(
     case 'upsert':
       return upsertRecord(ctx, object, extField, record[extField], record);
     default: {
-      if (!id)
-        throw new RecordError(
-          'MISSING_ARGUMENT',
-          'Id not specified in a delete call',
-          ['Id']
-        );
+      if (!id) throw missingId('delete');
       deleteRecord(ctx, id, object);
       return { id, created: false };
     }

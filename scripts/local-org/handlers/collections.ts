@@ -12,7 +12,7 @@ import {
   upsertRecord,
   MultipleChoices
 } from '../dml.ts';
-import { ApiError, RecordError } from '../errors.ts';
+import { ApiError, RecordError, missingId } from '../errors.ts';
 import { normalizeId } from '../ids.ts';
 import {
   isObject,
@@ -173,12 +173,7 @@ export const updateMany: Handler = (ctx, req) => {
         const id = Object.entries(record).find(
           ([name]) => name.toLowerCase() === 'id'
         )?.[1];
-        if (typeof id !== 'string')
-          throw new RecordError(
-            'MISSING_ARGUMENT',
-            'Id not specified in an update call',
-            ['Id']
-          );
+        if (typeof id !== 'string') throw missingId('update');
         updateRecord(ctx, typeOf(record), id, record);
         return { id: normalizeId(id) ?? id, success: true, errors: [] };
       },
