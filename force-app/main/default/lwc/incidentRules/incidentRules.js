@@ -782,9 +782,10 @@ function compileHoliday(holiday, index) {
 /**
  * @param {unknown} value 'HH:MM', 'HH:MM:SS' or Salesforce's 'HH:MM:SS.sssZ'; '24:00' allowed.
  * @param {string} field for the error message.
+ * @param {string} [subject] what the time belongs to, for the error message.
  * @returns {number} minutes after midnight (seconds are ignored: minute precision).
  */
-function parseTimeOfDay(value, field) {
+function parseTimeOfDay(value, field, subject = 'Calendar') {
   const match =
     typeof value === 'string'
       ? /^(\d{2}):(\d{2})(?::\d{2}(?:\.\d{1,3})?)?Z?$/.exec(value)
@@ -792,7 +793,7 @@ function parseTimeOfDay(value, field) {
   const minutes = match ? Number(match[1]) * 60 + Number(match[2]) : NaN;
   if (!match || Number(match[2]) > 59 || minutes > MINUTES_PER_DAY) {
     throw new RangeError(
-      `Calendar ${field} must be a time 'HH:MM', got ${describe(value)}`
+      `${subject} ${field} must be a time 'HH:MM', got ${describe(value)}`
     );
   }
   return minutes;
@@ -976,6 +977,225 @@ function isRealDateTime(match) {
     minute < 60 &&
     second < 60
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// On-duty shifts
+// ---------------------------------------------------------------------------------------------
+//
+// A shift (Incident_Roster_Member__c.Shift__c) is the calendar shape without holidays: weekly
+// hours in a time zone. One difference: a day whose start is after its end is an overnight
+// shift that ends at `end` on the next day (friday 22:00-06:00 ends on Saturday at 06:00), which
+// business hours cannot express but rosters need. Wall times are turned into instants exactly as
+// the business-time arithmetic does (wallTimeToMillis), so DST gaps and repeats resolve the same.
+
+/**
+ * Weekly on-duty hours; a day with start after end runs overnight into the next day.
+ * @typedef {{ timeZone: string, weekly: Calendar['weekly'] }} Shift
+ */
+
+/**
+ * @typedef {{ onDuty: boolean, endsAt: Date | null, nextStartAt: Date | null }} ShiftStatus
+ */
+
+/**
+ * A validated shift: its zone and, per weekday (0 = Sunday), the on-duty minutes after that
+ * day's local midnight; the end may pass 1440 for an overnight shift.
+ * @typedef {{ timeZone: string, days: Array<[number, number] | null> }} CompiledShift
+ */
+
+/** How far ahead shiftStatus looks for the next start, and how long a duty may run on. */
+const SHIFT_HORIZON_DAYS = 14;
+
+/**
+ * Whether a roster member is on duty at an instant, when that duty ends and, when off duty,
+ * when the next duty starts.
+ *
+ * - No shift (null, undefined, or a blank string, as an empty Shift__c reads) means always on
+ *   duty: { onDuty: true, endsAt: null, nextStartAt: null }.
+ * - Duty periods that touch (monday 00:00-00:00 and tuesday 00:00-00:00, or an overnight shift
+ *   followed by a day shift starting at its end) are one duty: endsAt is the end of the whole
+ *   run. A run longer than 14 days (every day 00:00-00:00) never ends: endsAt null.
+ * - Periods are half-open, like business hours: on duty from the start instant, off duty at
+ *   the end instant.
+ * - Off duty, nextStartAt is the next start after `at` within 14 days, else null.
+ * @param {Shift | string | null | undefined} shift the shift, or Shift__c's JSON text.
+ * @param {DateInput} at
+ * @returns {ShiftStatus}
+ * @throws {TypeError | RangeError} for an invalid shift (the message names the field) or date.
+ */
+export function shiftStatus(shift, at) {
+  const atMs = toMillis(at, 'at');
+  const compiled = compileShift(shift);
+  if (!compiled) {
+    return { onDuty: true, endsAt: null, nextStartAt: null };
+  }
+  const horizonMs = atMs + SHIFT_HORIZON_DAYS * DAY_MS;
+  const firstDay = localDayNumber(compiled.timeZone, atMs) - 1;
+  /** @type {Array<[number, number]>} duty periods merged where they touch, in time order */
+  const runs = [];
+  // One extra day either side: an overnight shift of the day before may cover `at`, and a run
+  // that is still going at the horizon must be seen to go past it.
+  for (let day = firstDay; day <= firstDay + SHIFT_HORIZON_DAYS + 2; day++) {
+    const hours = compiled.days[new Date(day * DAY_MS).getUTCDay()];
+    if (!hours) {
+      continue;
+    }
+    const opens = wallTimeToMillis(compiled.timeZone, day, hours[0]);
+    const closes = wallTimeToMillis(compiled.timeZone, day, hours[1]);
+    const last = runs[runs.length - 1];
+    if (last && opens <= last[1]) {
+      last[1] = Math.max(last[1], closes);
+    } else if (opens < closes) {
+      runs.push([opens, closes]);
+    }
+  }
+  const current = runs.find(
+    ([opens, closes]) => opens <= atMs && atMs < closes
+  );
+  if (current) {
+    return {
+      onDuty: true,
+      endsAt: current[1] > horizonMs ? null : new Date(current[1]),
+      nextStartAt: null
+    };
+  }
+  const next = runs.find(([opens]) => opens > atMs && opens <= horizonMs);
+  return {
+    onDuty: false,
+    endsAt: null,
+    nextStartAt: next ? new Date(next[0]) : null
+  };
+}
+
+/**
+ * Checks a shift without using it; the messages name the field ('Shift weekly.monday.end ...').
+ * @param {unknown} shift a shift object, Shift__c's JSON text, or blank (always on duty).
+ * @returns {Problem[]} empty when the shift is valid.
+ */
+export function validateShift(shift) {
+  try {
+    compileShift(/** @type {Shift | string | null | undefined} */ (shift));
+    return [];
+  } catch (error) {
+    return [
+      { code: 'invalid-shift', message: /** @type {Error} */ (error).message }
+    ];
+  }
+}
+
+/** @type {WeakMap<object, CompiledShift>} */
+const compiledShifts = new WeakMap();
+
+/**
+ * Validates and compiles a shift; compiled shifts are remembered per shift object (callers must
+ * not mutate a shift after using it) and per JSON text.
+ * @param {Shift | string | null | undefined} shift
+ * @returns {CompiledShift | null} null for no shift (always on duty).
+ */
+function compileShift(shift) {
+  if (shift === null || shift === undefined) {
+    return null;
+  }
+  if (typeof shift === 'string') {
+    if (shift.trim() === '') {
+      return null;
+    }
+    /** @type {unknown} */
+    let parsed;
+    try {
+      parsed = JSON.parse(shift);
+    } catch (error) {
+      throw new TypeError(
+        `Shift must be JSON text of { timeZone, weekly }: ${/** @type {Error} */ (error).message}`
+      );
+    }
+    if (parsed === null) {
+      return null;
+    }
+    return compileShift(/** @type {Shift} */ (parsed));
+  }
+  if (!isPlainRecord(shift)) {
+    throw new TypeError(
+      `Shift must be { timeZone, weekly } or blank (always on duty), got ${describe(shift)}`
+    );
+  }
+  const known = compiledShifts.get(shift);
+  if (known) {
+    return known;
+  }
+  for (const key of Object.keys(shift)) {
+    if (key !== 'timeZone' && key !== 'weekly') {
+      throw new RangeError(
+        `Shift has an unknown field '${key}': expected timeZone and weekly only (holidays do not apply to shifts)`
+      );
+    }
+  }
+  const { timeZone, weekly } = shift;
+  if (typeof timeZone !== 'string' || timeZone.trim() === '') {
+    throw new TypeError(
+      `Shift timeZone must be an IANA time zone name, got ${describe(timeZone)}`
+    );
+  }
+  try {
+    formatterFor(timeZone);
+  } catch {
+    throw new RangeError(
+      `Shift timeZone '${timeZone}' is not a known IANA time zone`
+    );
+  }
+  if (!isPlainRecord(weekly)) {
+    throw new TypeError(
+      `Shift weekly must be an object of weekday hours, got ${describe(weekly)}`
+    );
+  }
+  for (const key of Object.keys(weekly)) {
+    if (!WEEKDAYS.includes(/** @type {typeof WEEKDAYS[number]} */ (key))) {
+      throw new RangeError(`Shift weekly has an unknown weekday '${key}'`);
+    }
+  }
+  /** @type {CompiledShift} */
+  const compiled = {
+    timeZone,
+    days: WEEKDAYS.map((name) => compileShiftDay(name, weekly[name]))
+  };
+  compiledShifts.set(shift, compiled);
+  return compiled;
+}
+
+/**
+ * @param {string} name weekday name.
+ * @param {unknown} hours
+ * @returns {[number, number] | null} on-duty minutes after local midnight; an overnight end
+ *   is past 1440.
+ */
+function compileShiftDay(name, hours) {
+  if (hours === null || hours === undefined) {
+    return null;
+  }
+  if (!isPlainRecord(hours)) {
+    throw new TypeError(
+      `Shift weekly.${name} must be { start, end } or null, got ${describe(hours)}`
+    );
+  }
+  const start = parseTimeOfDay(hours.start, `weekly.${name}.start`, 'Shift');
+  const end = parseTimeOfDay(hours.end, `weekly.${name}.end`, 'Shift');
+  if (start === MINUTES_PER_DAY) {
+    throw new RangeError(
+      `Shift weekly.${name}.start must be before 24:00, got '24:00'`
+    );
+  }
+  if (end === 0 || end === MINUTES_PER_DAY) {
+    // Midnight ending the day: 00:00-00:00 is all day.
+    return [start, MINUTES_PER_DAY];
+  }
+  if (start === end) {
+    throw new RangeError(
+      `Shift weekly.${name}: start and end are both ${String(hours.start)}; use 00:00-00:00 for all day`
+    );
+  }
+  // A start after the end runs overnight into the next day.
+  return [start, start < end ? end : end + MINUTES_PER_DAY];
 }
 
 // ---------------------------------------------------------------------------------------------

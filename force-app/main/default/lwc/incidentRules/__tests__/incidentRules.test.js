@@ -6,12 +6,14 @@ import {
   levelLabel,
   priorityFor,
   severityFor,
+  shiftStatus,
   slaState,
   slaTargets,
   toLevel,
   validateCalendar,
   validatePolicy,
   validateRules,
+  validateShift,
   wallClockMillis
 } from 'c/incidentRules';
 import vectors from '../../../staticresources/incidentRulesVectors.json';
@@ -53,7 +55,9 @@ describe('contract', () => {
       'isBusinessTime',
       'slaTargets',
       'slaState',
-      'wallClockMillis'
+      'wallClockMillis',
+      'shiftStatus',
+      'validateShift'
     ]) {
       expect(typeof incidentRules[name]).toBe('function');
     }
@@ -654,5 +658,93 @@ describe('slaState inputs', () => {
       overdueMinutes: 0,
       elapsedPercent: 100
     });
+  });
+});
+
+describe('shifts', () => {
+  const DAY_SHIFT = {
+    timeZone: 'Europe/Berlin',
+    weekly: { monday: { start: '09:00', end: '17:00' } }
+  };
+
+  it('names the field and the rule of an invalid shift', () => {
+    const problem = (shift) => validateShift(shift).map((p) => p.message);
+    expect(problem({ timeZone: 'Mars/Olympus', weekly: {} })).toEqual([
+      "Shift timeZone 'Mars/Olympus' is not a known IANA time zone"
+    ]);
+    expect(
+      problem({ timeZone: 'UTC', weekly: { mondays: DAY_SHIFT.weekly.monday } })
+    ).toEqual(["Shift weekly has an unknown weekday 'mondays'"]);
+    expect(
+      problem({
+        timeZone: 'UTC',
+        weekly: { friday: { start: '9', end: '17:00' } }
+      })
+    ).toEqual(["Shift weekly.friday.start must be a time 'HH:MM', got '9'"]);
+    expect(
+      problem({
+        timeZone: 'UTC',
+        weekly: { friday: { start: '08:00', end: '08:00' } }
+      })
+    ).toEqual([
+      'Shift weekly.friday: start and end are both 08:00; use 00:00-00:00 for all day'
+    ]);
+    expect(
+      problem({ ...DAY_SHIFT, holidays: [{ date: '2025-12-25' }] })
+    ).toEqual([
+      "Shift has an unknown field 'holidays': expected timeZone and weekly only (holidays do not apply to shifts)"
+    ]);
+    expect(problem('{"timeZone": ')[0]).toMatch(
+      /^Shift must be JSON text of \{ timeZone, weekly \}: /
+    );
+    expect(problem(42)).toEqual([
+      'Shift must be { timeZone, weekly } or blank (always on duty), got 42'
+    ]);
+  });
+
+  it('treats null, undefined, blank text and JSON null as no shift', () => {
+    for (const blank of [null, undefined, '', ' \n', 'null']) {
+      expect(validateShift(blank)).toEqual([]);
+      expect(shiftStatus(blank, '2025-03-10T12:00:00Z')).toEqual({
+        onDuty: true,
+        endsAt: null,
+        nextStartAt: null
+      });
+    }
+  });
+
+  it('throws for an invalid shift or instant instead of guessing', () => {
+    expect(() =>
+      shiftStatus({ timeZone: 'UTC', weekly: [] }, '2025-03-10T12:00:00Z')
+    ).toThrow('Shift weekly must be an object of weekday hours, got a list');
+    expect(() => shiftStatus(DAY_SHIFT, '2025-03-10 12:00')).toThrow(
+      RangeError
+    );
+  });
+
+  it('joins an overnight shift and the next day shift that starts at its end', () => {
+    const shift = {
+      timeZone: 'UTC',
+      weekly: {
+        monday: { start: '18:00', end: '06:00' },
+        tuesday: { start: '06:00', end: '14:00' }
+      }
+    };
+    expect(shiftStatus(shift, '2025-03-10T20:00:00Z')).toEqual({
+      onDuty: true,
+      endsAt: new Date('2025-03-11T14:00:00Z'),
+      nextStartAt: null
+    });
+  });
+
+  it('does not look further than 14 days for the next start', () => {
+    const shift = {
+      timeZone: 'UTC',
+      weekly: { monday: { start: '09:00', end: '10:00' } }
+    };
+    // Monday 10:00 exactly: the next start is a week later, well inside the horizon.
+    expect(shiftStatus(shift, '2025-03-10T10:00:00Z').nextStartAt).toEqual(
+      new Date('2025-03-17T09:00:00Z')
+    );
   });
 });

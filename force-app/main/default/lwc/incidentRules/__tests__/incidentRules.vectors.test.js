@@ -4,11 +4,13 @@ import {
   businessMinutesBetween,
   priorityFor,
   severityFor,
+  shiftStatus,
   slaState,
   slaTargets,
   validateCalendar,
   validatePolicy,
-  validateRules
+  validateRules,
+  validateShift
 } from 'c/incidentRules';
 
 const KINDS = [
@@ -179,3 +181,85 @@ function levelNumber(value) {
     ? value
     : ['High', 'Medium', 'Low'].indexOf(value) + 1;
 }
+
+describe('shiftStatus conformance vectors', () => {
+  const { shifts, cases } = vectors.shiftStatus;
+
+  /** 'none' is no shift, 'blank' a whitespace Shift__c; other names are keys of shifts. */
+  function shiftOf(testCase) {
+    if (testCase.shift === 'none') {
+      return null;
+    }
+    if (testCase.shift === 'blank') {
+      return '  ';
+    }
+    const shift = shifts[testCase.shift];
+    if (!shift) {
+      throw new Error(`${testCase.id}: unknown shift '${testCase.shift}'`);
+    }
+    return shift;
+  }
+
+  it('has valid shifts, unique ids and a note on every case', () => {
+    for (const [name, shift] of Object.entries(shifts)) {
+      expect({ name, problems: validateShift(shift) }).toEqual({
+        name,
+        problems: []
+      });
+    }
+    const ids = cases.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const testCase of cases) {
+      expect(testCase.note.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('covers what contract C1 promises', () => {
+    const ids = cases.map((c) => c.id).join(' ');
+    for (const topic of [
+      'no-shift',
+      'overnight',
+      'spring-dst',
+      'fall-dst',
+      '24x7',
+      'across-weekend'
+    ]) {
+      expect(ids).toContain(topic);
+    }
+    const outcomes = new Set(
+      cases.map(
+        (c) =>
+          `${c.expect.onDuty}:${c.expect.endsAt !== null}:${c.expect.nextStartAt !== null}`
+      )
+    );
+    // on duty with and without an end, off duty with and without a next start.
+    expect([...outcomes].sort()).toEqual([
+      'false:false:false',
+      'false:false:true',
+      'true:false:false',
+      'true:true:false'
+    ]);
+  });
+
+  test.each(cases.map((c) => [c.id, c]))('%s', (_name, testCase) => {
+    const status = shiftStatus(shiftOf(testCase), testCase.at);
+    expect({
+      onDuty: status.onDuty,
+      endsAt: isoOrNull(status.endsAt),
+      nextStartAt: isoOrNull(status.nextStartAt)
+    }).toEqual(testCase.expect);
+  });
+
+  test.each(cases.filter((c) => c.shift in shifts).map((c) => [c.id, c]))(
+    '%s reads the same from Shift__c JSON text',
+    (_name, testCase) => {
+      const status = shiftStatus(
+        JSON.stringify(shifts[testCase.shift]),
+        testCase.at
+      );
+      expect(status.onDuty).toBe(testCase.expect.onDuty);
+      expect(isoOrNull(status.endsAt)).toBe(testCase.expect.endsAt);
+      expect(isoOrNull(status.nextStartAt)).toBe(testCase.expect.nextStartAt);
+    }
+  );
+});
