@@ -10,7 +10,8 @@ export default {
     '^lightning/platformShowToastEvent$':
       '<rootDir>/jest-mocks/lightning/platformShowToastEvent.js',
     '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation.js',
-    '^lightning/uiRecordApi$': '<rootDir>/jest-mocks/lightning/uiRecordApi.js'
+    '^lightning/uiRecordApi$': '<rootDir>/jest-mocks/lightning/uiRecordApi.js',
+    '^@salesforce/apex$': '<rootDir>/jest-mocks/salesforce/apex.js'
   },
   setupFilesAfterEnv: [
     ...(jestConfig.setupFilesAfterEnv ?? []),

@@ -1,5 +1,7 @@
+import { refreshApex } from '@salesforce/apex';
+
 /**
- * Error helpers shared by the console components.
+ * Error and reload helpers shared by the console components.
  *
  * Wire adapters, `updateRecord` and imperative Apex reject with differently shaped
  * objects (UI API arrays, DML page/field errors, Apex `body.message`, plain JS errors);
@@ -61,4 +63,25 @@ export function reduceErrors(errors) {
       )
     )
   ];
+}
+
+/**
+ * Loads a wired Apex section again (after a save, on "Try again", on refresh).
+ *
+ * While the wire holds data, refreshApex asks the server and the wire service hands the new
+ * value to the component's wire handler; nothing is returned. Once the wire has provisioned
+ * an error, refreshApex cannot recover it (the wire service keeps the error: salesforce/lwc
+ * issue 3990), so the method is called imperatively and its data returned for the component
+ * to show. Errors of either path reject.
+ * @param {{data?: unknown, error?: unknown}|undefined} wiredResult the value the wire provisioned
+ * @param {(params: object) => Promise<unknown>} apexMethod the same method the wire uses
+ * @param {object} params the wire's parameters, resolved
+ * @returns {Promise<unknown>} the imperative call's data, or undefined after refreshApex
+ */
+export async function reloadApex(wiredResult, apexMethod, params) {
+  if (wiredResult && wiredResult.data !== undefined && !wiredResult.error) {
+    await refreshApex(wiredResult);
+    return undefined;
+  }
+  return apexMethod(params);
 }

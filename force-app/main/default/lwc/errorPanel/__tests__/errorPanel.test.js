@@ -54,6 +54,46 @@ describe('c-error-panel', () => {
     ).toBe('Something went wrong while loading this data.');
   });
 
+  it('marks the error with an icon, not colour alone', () => {
+    const element = mount({ errors: APEX_ERROR });
+    const icon = element.shadowRoot.querySelector('lightning-icon');
+    expect(icon.iconName).toBe('utility:error');
+    expect(icon.alternativeText).toBe('Error');
+  });
+
+  it('offers "Try again" only when its owner can retry, and fires retry when chosen', async () => {
+    const plain = mount({ errors: APEX_ERROR });
+    expect(plain.shadowRoot.querySelector('.retry')).toBeNull();
+
+    const element = mount({ errors: APEX_ERROR, retryable: true });
+    const retry = jest.fn();
+    element.addEventListener('retry', retry);
+    const button = element.shadowRoot.querySelector('lightning-button.retry');
+    expect(button.label).toBe('Try again');
+
+    button.click();
+    expect(retry).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the message, the details and the retry in one left-aligned column', () => {
+    const element = mount({ errors: APEX_ERROR, retryable: true });
+    const body = element.shadowRoot.querySelector(
+      '[role="alert"] .slds-media__body'
+    );
+    // A centred alert (slds-notify_alert) pushed the bullets out of line with the text.
+    expect(element.shadowRoot.querySelector('.slds-notify_alert')).toBeNull();
+    expect(body.querySelector('.friendly-message')).not.toBeNull();
+    expect(body.querySelector('.details-toggle')).not.toBeNull();
+    expect(body.querySelector('.retry')).not.toBeNull();
+  });
+
+  it('is accessible with the retry action', async () => {
+    const element = mount({ errors: APEX_ERROR, retryable: true });
+    element.shadowRoot.querySelector('.details-toggle').click();
+    await Promise.resolve();
+    await expect(element).toBeAccessible();
+  });
+
   it('is accessible collapsed, expanded and without details', async () => {
     const element = mount({ errors: APEX_ERROR });
     await expect(element).toBeAccessible();

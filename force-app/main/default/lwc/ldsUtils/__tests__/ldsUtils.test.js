@@ -1,4 +1,5 @@
-import { reduceErrors } from 'c/ldsUtils';
+import { reduceErrors, reloadApex } from 'c/ldsUtils';
+import { refreshApex } from '@salesforce/apex';
 
 const errors = require('./data/errors.json');
 
@@ -49,5 +50,39 @@ describe('c/ldsUtils reduceErrors', () => {
   it('returns nothing for no error', () => {
     expect(reduceErrors(undefined)).toEqual([]);
     expect(reduceErrors([])).toEqual([]);
+  });
+});
+
+describe('c/ldsUtils reloadApex', () => {
+  afterEach(() => jest.clearAllMocks());
+
+  it('refreshes a wire that holds data and leaves the new data to the wire', async () => {
+    const method = jest.fn();
+    const wired = { data: { a: 1 }, error: undefined };
+
+    await expect(reloadApex(wired, method, { recordId: 'x' })).resolves.toBe(
+      undefined
+    );
+    expect(refreshApex).toHaveBeenCalledWith(wired);
+    expect(method).not.toHaveBeenCalled();
+  });
+
+  it('calls the method itself after the wire provisioned an error, and returns its data', async () => {
+    const method = jest.fn(() => Promise.resolve({ a: 2 }));
+
+    await expect(
+      reloadApex({ data: undefined, error: { message: 'x' } }, method, {
+        recordId: 'x'
+      })
+    ).resolves.toEqual({ a: 2 });
+    expect(method).toHaveBeenCalledWith({ recordId: 'x' });
+    expect(refreshApex).not.toHaveBeenCalled();
+  });
+
+  it('calls the method itself before the wire provisioned anything, and rejects with its error', async () => {
+    const failure = { body: { message: 'No access' } };
+    const method = jest.fn(() => Promise.reject(failure));
+
+    await expect(reloadApex(undefined, method, {})).rejects.toBe(failure);
   });
 });
