@@ -1,6 +1,8 @@
 import { createElement } from '@lwc/engine-dom';
 import IncidentRoster from 'c/incidentRoster';
 import getRoster from '@salesforce/apex/IncidentConsoleController.getRoster';
+import { refreshApex } from '@salesforce/apex';
+import { navigateMock } from 'lightning/navigation';
 
 const roster = require('./data/getRoster.json');
 
@@ -20,6 +22,12 @@ function mount() {
   element.recordId = RECORD_ID;
   document.body.appendChild(element);
   return element;
+}
+
+/** Settles the retry's promise chain and the render after it. */
+function flushPromises() {
+  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function group(element, role) {
@@ -49,7 +57,7 @@ describe('c-incident-roster', () => {
     await Promise.resolve();
 
     const headings = [
-      ...element.shadowRoot.querySelectorAll('.roster-group h4')
+      ...element.shadowRoot.querySelectorAll('.roster-group h3')
     ].map((h) => h.textContent);
     expect(headings).toEqual([
       'Incident Owner',
@@ -70,16 +78,13 @@ describe('c-incident-roster', () => {
     expect(
       experts[0].querySelector('.contact-email').getAttribute('href')
     ).toBe('mailto:ken.tanaka@example.com');
-    expect(
-      experts[0].querySelector('.contact-phone').getAttribute('href')
-    ).toBe('tel:4155550111');
+    const dial = experts[0].querySelector('lightning-click-to-dial');
+    expect(dial.value).toBe('415-555-0111');
+    expect(dial.recordId).toBe('a01000000000002AAA');
     expect(experts[1].querySelector('.contact-email')).toBeNull();
 
     const owner = group(element, 'Incident Owner');
-    expect(owner.querySelector('.contact-phone').getAttribute('href')).toBe(
-      'tel:+14155550100'
-    );
-    expect(owner.querySelector('.contact-phone').textContent).toBe(
+    expect(owner.querySelector('lightning-click-to-dial').value).toBe(
       '+1 (415) 555-0100'
     );
 
@@ -87,13 +92,163 @@ describe('c-incident-roster', () => {
     expect(manager.querySelector('.contact-details').textContent).toBe(
       'Fremont Water District'
     );
-    expect(manager.querySelector('.contact-phone')).toBeNull();
+    expect(manager.querySelector('lightning-click-to-dial')).toBeNull();
+    expect(manager.querySelector('.no-phone').textContent).toBe('No phone');
 
     expect(
       group(element, 'On-Duty Customer Service Manager').querySelector(
         '.group-empty'
       ).textContent
     ).toBe('No on-duty customer service manager found for this incident.');
+  });
+
+  it('keeps email and phone in their own slots when one is missing', async () => {
+    const element = mount();
+    getRoster.emit(roster);
+    await Promise.resolve();
+
+    const [, aiko] = group(element, 'Technical Expert').querySelectorAll(
+      '.roster-contact'
+    );
+    const slots = aiko.querySelectorAll('.contact-channels > .channel');
+    expect([...slots].map((slot) => slot.classList[1])).toEqual([
+      'channel-email',
+      'channel-phone'
+    ]);
+    expect(slots[0].textContent.trim()).toBe('No email');
+    expect(slots[1].querySelector('lightning-click-to-dial').value).toBe(
+      '415-555-0112'
+    );
+  });
+
+  it('says who to call first, numbers everyone in call order and orders each group by it', async () => {
+    const element = mount();
+    // Sent out of order: the component orders by callOrder, not by arrival.
+    getRoster.emit([
+      { ...roster[2], callOrder: 2 },
+      { ...roster[1], callOrder: 3 },
+      roster[0],
+      roster[3]
+    ]);
+    await Promise.resolve();
+
+    expect(element.shadowRoot.querySelector('.call-first').textContent).toBe(
+      'Call first: Maria Gonzalez · Incident Owner'
+    );
+    const firstBadges =
+      element.shadowRoot.querySelectorAll('.call-first-badge');
+    expect(firstBadges).toHaveLength(1);
+    expect(
+      firstBadges[0].closest('.roster-contact').querySelector('.contact-name')
+        .textContent
+    ).toBe('Maria Gonzalez');
+
+    const experts = [
+      ...group(element, 'Technical Expert').querySelectorAll('.roster-contact')
+    ];
+    expect(
+      experts.map((li) => [
+        li.querySelector('.contact-name').textContent,
+        li.querySelector('.call-order').textContent
+      ])
+    ).toEqual([
+      ['Aiko Sato', 'Call order 2'],
+      ['Ken Tanaka', 'Call order 3']
+    ]);
+  });
+
+  it('shows who is on duty until when, who is off duty and who comes on duty next', async () => {
+    const element = mount();
+    getRoster.emit(roster);
+    await Promise.resolve();
+
+    const [ken, aiko] = group(element, 'Technical Expert').querySelectorAll(
+      '.roster-contact'
+    );
+    expect(ken.querySelector('.duty-badge').textContent).toBe('On duty');
+    expect(ken.querySelector('.duty-badge').classList).toContain(
+      'slds-theme_success'
+    );
+    expect(ken.querySelector('.duty-detail').textContent).toBe('Until ');
+    expect(
+      ken.querySelector('.duty-detail lightning-formatted-date-time').value
+    ).toBe('2025-03-05T01:00:00.000Z');
+    expect(ken.querySelector('.duty-detail').title).toBe('America/Los_Angeles');
+
+    expect(aiko.querySelector('.duty-badge').textContent).toBe('Off duty');
+    expect(
+      aiko.querySelector('.duty-detail lightning-formatted-date-time').value
+    ).toBe('2025-03-05T16:00:00.000Z');
+
+    // Always on duty (no shift): the badge, without an end time.
+    const maria = group(element, 'Incident Owner').querySelector(
+      '.roster-contact'
+    );
+    expect(maria.querySelector('.duty-badge').textContent).toBe('On duty');
+    expect(
+      maria.querySelector('.duty-detail lightning-formatted-date-time')
+    ).toBeNull();
+
+    expect(
+      element.shadowRoot.querySelector('.on-duty-summary').textContent
+    ).toBe('3 of 4 on duty now');
+    const next = element.shadowRoot.querySelector('.next-on-duty');
+    expect(next.textContent).toContain('Next on duty: Aiko Sato');
+    expect(next.querySelector('lightning-formatted-date-time').value).toBe(
+      '2025-03-05T16:00:00.000Z'
+    );
+  });
+
+  it('says when an off-duty member has no shift in the next 14 days', async () => {
+    const element = mount();
+    getRoster.emit([{ ...roster[2], nextOnDutyAt: null }]);
+    await Promise.resolve();
+
+    expect(
+      element.shadowRoot.querySelector('.duty-detail').textContent.trim()
+    ).toBe('No shift in the next 14 days');
+    expect(element.shadowRoot.querySelector('.next-on-duty')).toBeNull();
+  });
+
+  it('shows no duty or call order when the controller sends none', async () => {
+    const element = mount();
+    getRoster.emit([
+      {
+        id: 'a01000000000001AAA',
+        role: 'Incident Owner',
+        name: 'Maria Gonzalez',
+        email: null,
+        phone: null,
+        reason: 'Owns this incident'
+      }
+    ]);
+    await Promise.resolve();
+
+    expect(element.shadowRoot.querySelector('.duty-badge')).toBeNull();
+    expect(element.shadowRoot.querySelector('.call-order')).toBeNull();
+    expect(element.shadowRoot.querySelector('.roster-summary')).toBeNull();
+  });
+
+  it('offers the roster from an empty group and from the card header', async () => {
+    const element = mount();
+    getRoster.emit(roster);
+    await Promise.resolve();
+
+    const empty = group(element, 'On-Duty Customer Service Manager');
+    empty.querySelector('lightning-button.find-in-roster').click();
+    element.shadowRoot.querySelector('lightning-button.open-roster').click();
+
+    const listView = {
+      type: 'standard__objectPage',
+      attributes: {
+        objectApiName: 'Incident_Roster_Member__c',
+        actionName: 'list'
+      }
+    };
+    expect(navigateMock.mock.calls).toEqual([
+      [listView, undefined],
+      [listView, undefined]
+    ]);
   });
 
   it('keeps contacts of a role it does not know in their own group', async () => {
@@ -140,6 +295,54 @@ describe('c-incident-roster', () => {
     expect(element.shadowRoot.querySelector('lightning-spinner')).toBeNull();
   });
 
+  it('tries again after an error by calling the controller itself, and shows the roster it gets', async () => {
+    getRoster.mockResolvedValue(roster);
+    const element = mount();
+    getRoster.error({ message: 'Timed out' });
+    await Promise.resolve();
+
+    const panel = element.shadowRoot.querySelector('c-error-panel');
+    expect(panel.retryable).toBe(true);
+    panel.dispatchEvent(new CustomEvent('retry'));
+    await Promise.resolve();
+    expect(
+      element.shadowRoot.querySelector('lightning-spinner').alternativeText
+    ).toBe('Loading the roster');
+    await flushPromises();
+
+    expect(getRoster).toHaveBeenCalledWith({ recordId: RECORD_ID });
+    expect(element.shadowRoot.querySelector('c-error-panel')).toBeNull();
+    expect(element.shadowRoot.querySelectorAll('.roster-contact')).toHaveLength(
+      4
+    );
+  });
+
+  it('shows the new error when the retry fails too', async () => {
+    getRoster.mockRejectedValue({ body: { message: 'Still down' } });
+    const element = mount();
+    getRoster.error({ message: 'Timed out' });
+    await Promise.resolve();
+
+    await element.refresh();
+    await Promise.resolve();
+
+    expect(
+      element.shadowRoot.querySelector('c-error-panel').errors.body.message
+    ).toBe('Still down');
+  });
+
+  it('refreshes the wired roster in place when it already shows one', async () => {
+    const element = mount();
+    getRoster.emit(roster);
+    await Promise.resolve();
+
+    await element.refresh();
+
+    expect(refreshApex).toHaveBeenCalledTimes(1);
+    expect(refreshApex.mock.calls[0][0].data).toEqual(roster);
+    expect(getRoster).not.toHaveBeenCalled();
+  });
+
   describe('accessibility', () => {
     it('is accessible while loading', async () => {
       const element = mount();
@@ -159,6 +362,27 @@ describe('c-incident-roster', () => {
 
       expect(element.shadowRoot.querySelector('.contact-email')).not.toBeNull();
       expect(element.shadowRoot.querySelector('.group-empty')).not.toBeNull();
+      await expect(element).toBeAccessible();
+    });
+
+    it('is accessible with call order, duty badges, the summary and an off-duty member without a next shift', async () => {
+      const element = mount();
+      getRoster.emit([
+        ...roster,
+        { ...roster[2], id: 'x', nextOnDutyAt: null }
+      ]);
+      await Promise.resolve();
+
+      expect(
+        element.shadowRoot.querySelector('.roster-summary')
+      ).not.toBeNull();
+      expect(
+        element.shadowRoot.querySelector('.call-first-badge')
+      ).not.toBeNull();
+      expect(element.shadowRoot.querySelector('.no-email')).not.toBeNull();
+      expect(element.shadowRoot.querySelector('.find-in-roster').label).toBe(
+        'Find someone in the roster'
+      );
       await expect(element).toBeAccessible();
     });
 
