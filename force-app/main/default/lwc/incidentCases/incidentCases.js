@@ -1,38 +1,174 @@
 import { LightningElement, api, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import getLinkedCases from '@salesforce/apex/IncidentConsoleController.getLinkedCases';
+import { reloadApex } from 'c/ldsUtils';
 
 /** Cases per page: large incidents have hundreds of linked cases. */
 export const PAGE_SIZE = 25;
 
+/** Objects whose linked cases have a standard related list (CaseRelatedIssue.RelatedIssueId). */
+const RELATED_LIST_OBJECTS = new Set(['Incident', 'Problem']);
+const RELATED_LIST = 'CaseRelatedIssues';
+
+const STATUS_BADGE_OPEN = 'slds-badge';
+const STATUS_BADGE_CLOSED = 'slds-badge slds-badge_inverse';
+
+/**
+ * Columns of the linked-cases table. `sortKey` is what a column sorts by when it differs from
+ * what it shows (the case link sorts by case number, not by URL).
+ */
+export const COLUMNS = [
+  {
+    label: 'Case',
+    fieldName: 'url',
+    type: 'url',
+    sortable: true,
+    initialWidth: 110,
+    typeAttributes: { label: { fieldName: 'caseNumber' }, target: '_self' }
+  },
+  {
+    label: 'Subject',
+    fieldName: 'subject',
+    type: 'text',
+    sortable: true,
+    wrapText: true
+  },
+  {
+    label: 'Account',
+    fieldName: 'accountName',
+    type: 'text',
+    sortable: true,
+    wrapText: true
+  },
+  {
+    label: 'Contact',
+    fieldName: 'contactName',
+    type: 'text',
+    sortable: true,
+    wrapText: true
+  },
+  {
+    label: 'Status',
+    fieldName: 'status',
+    type: 'statusBadge',
+    sortable: true,
+    typeAttributes: { badgeClass: { fieldName: 'statusBadgeClass' } }
+  },
+  { label: 'Priority', fieldName: 'priority', type: 'text', sortable: true },
+  {
+    label: 'Opened',
+    fieldName: 'createdDate',
+    type: 'date',
+    sortable: true,
+    typeAttributes: {
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit'
+    }
+  }
+];
+
+const SORT_KEYS = { url: 'caseNumber' };
+
+/** Compares two rows by one field; blanks last in either direction. */
+function compareBy(field, direction) {
+  const sign = direction === 'desc' ? -1 : 1;
+  return (a, b) => {
+    const left = a[field];
+    const right = b[field];
+    if (left === right) {
+      return 0;
+    }
+    if (left === null || left === undefined || left === '') {
+      return 1;
+    }
+    if (right === null || right === undefined || right === '') {
+      return -1;
+    }
+    return (
+      sign *
+      String(left).localeCompare(String(right), undefined, { numeric: true })
+    );
+  };
+}
+
 /**
  * Cases linked to the incident (CaseRelatedIssue), with how many customers are affected,
- * paged on the server so large incidents stay fast.
+ * paged on the server so large incidents stay fast. The table is lightning-datatable:
+ * sortable columns (within the page shown), wrapped subjects, status badges.
  */
 export default class IncidentCases extends NavigationMixin(LightningElement) {
   @api recordId;
+  /** Incident, Problem or ChangeRequest; decides whether there is a related list to view. */
+  @api objectApiName;
 
   pageNumber = 1;
   page;
   error;
+  /** True from asking for another page (or a reload after an error) until it arrives. */
+  pageLoading = false;
+  sortedBy;
+  sortDirection = 'asc';
+  wiredCasesResult;
 
   @wire(getLinkedCases, {
     recordId: '$recordId',
     pageSize: PAGE_SIZE,
     pageNumber: '$pageNumber'
   })
-  wiredCases({ data, error }) {
+  wiredCases(result) {
+    this.wiredCasesResult = result;
+    const { data, error } = result;
     if (data) {
-      this.page = data;
-      this.error = undefined;
+      this.showPage(data);
     } else if (error) {
-      this.page = undefined;
-      this.error = error;
+      this.showError(error);
     }
   }
 
+  showPage(data) {
+    this.page = data;
+    this.error = undefined;
+    this.pageLoading = false;
+  }
+
+  showError(error) {
+    this.page = undefined;
+    this.error = error;
+    this.pageLoading = false;
+  }
+
+  /** Loads the page shown again (the console's refresh, or "Try again" after an error). */
+  @api
+  async refresh() {
+    this.pageLoading = !!this.error;
+    try {
+      const data = await reloadApex(this.wiredCasesResult, getLinkedCases, {
+        recordId: this.recordId,
+        pageSize: PAGE_SIZE,
+        pageNumber: this.pageNumber
+      });
+      if (data) {
+        this.showPage(data);
+      }
+    } catch (error) {
+      this.showError(error);
+    } finally {
+      this.pageLoading = false;
+    }
+  }
+
+  /** The first load, or a reload after an error: nothing to show yet. */
   get isLoading() {
-    return !this.page && !this.error;
+    return !this.page && (this.pageLoading || !this.error);
+  }
+
+  get title() {
+    return this.page
+      ? `Linked cases (${this.page.total ?? 0})`
+      : 'Linked cases';
   }
 
   get totalPages() {
@@ -45,29 +181,57 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
   }
 
   get pageText() {
-    return `Page ${this.currentPage} of ${this.totalPages}`;
+    return this.pageLoading
+      ? `Loading page ${this.pageNumber} of ${this.totalPages}…`
+      : `Page ${this.currentPage} of ${this.totalPages}`;
   }
 
   get isFirstPage() {
-    return this.currentPage <= 1;
+    return this.pageLoading || this.currentPage <= 1;
   }
 
   get isLastPage() {
-    return this.currentPage >= this.totalPages;
+    return this.pageLoading || this.currentPage >= this.totalPages;
   }
 
   get hasCases() {
     return (this.page?.cases ?? []).length > 0;
   }
 
-  get cases() {
-    return (this.page?.cases ?? []).map((linkedCase) => ({
+  get hasSeveralPages() {
+    return this.totalPages > 1;
+  }
+
+  get canViewAll() {
+    return this.hasCases && RELATED_LIST_OBJECTS.has(this.objectApiName);
+  }
+
+  get columns() {
+    return COLUMNS;
+  }
+
+  get rows() {
+    const rows = (this.page?.cases ?? []).map((linkedCase) => ({
       ...linkedCase,
       url: `/lightning/r/Case/${linkedCase.id}/view`,
-      statusText: linkedCase.isClosed
-        ? `${linkedCase.status} (closed)`
-        : linkedCase.status
+      statusBadgeClass: linkedCase.isClosed
+        ? STATUS_BADGE_CLOSED
+        : STATUS_BADGE_OPEN
     }));
+    if (this.sortedBy) {
+      const field = SORT_KEYS[this.sortedBy] ?? this.sortedBy;
+      rows.sort(compareBy(field, this.sortDirection));
+    }
+    return rows;
+  }
+
+  /** Sorting applies to the page shown; with several pages the note says so. */
+  get sortNote() {
+    if (!this.sortedBy || !this.hasSeveralPages) {
+      return null;
+    }
+    const column = COLUMNS.find((c) => c.fieldName === this.sortedBy);
+    return `Sorted by ${column.label.toLowerCase()} within this page.`;
   }
 
   get counts() {
@@ -84,26 +248,39 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
     ];
   }
 
+  handleSort(event) {
+    this.sortedBy = event.detail.fieldName;
+    this.sortDirection = event.detail.sortDirection;
+  }
+
   handlePrevious() {
-    if (!this.isFirstPage) {
-      this.pageNumber = this.currentPage - 1;
-    }
+    this.goToPage(this.currentPage - 1);
   }
 
   handleNext() {
-    if (!this.isLastPage) {
-      this.pageNumber = this.currentPage + 1;
-    }
+    this.goToPage(this.currentPage + 1);
   }
 
-  handleCaseClick(event) {
-    // Keep the href for open-in-new-tab; a plain click navigates inside the console.
-    event.preventDefault();
+  goToPage(pageNumber) {
+    if (this.pageLoading || pageNumber < 1 || pageNumber > this.totalPages) {
+      return;
+    }
+    // The old rows stay (the table shows its loading indicator) until the page arrives.
+    this.pageLoading = true;
+    this.pageNumber = pageNumber;
+  }
+
+  handleRetry() {
+    return this.refresh();
+  }
+
+  handleViewAll() {
     this[NavigationMixin.Navigate]({
-      type: 'standard__recordPage',
+      type: 'standard__recordRelationshipPage',
       attributes: {
-        recordId: event.currentTarget.dataset.id,
-        objectApiName: 'Case',
+        recordId: this.recordId,
+        objectApiName: this.objectApiName,
+        relationshipApiName: RELATED_LIST,
         actionName: 'view'
       }
     });

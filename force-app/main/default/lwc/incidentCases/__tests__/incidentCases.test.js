@@ -1,6 +1,7 @@
 import { createElement } from '@lwc/engine-dom';
-import IncidentCases from 'c/incidentCases';
+import IncidentCases, { COLUMNS } from 'c/incidentCases';
 import getLinkedCases from '@salesforce/apex/IncidentConsoleController.getLinkedCases';
+import { refreshApex } from '@salesforce/apex';
 import { navigateMock } from 'lightning/navigation';
 
 const page1 = require('./data/getLinkedCasesPage1.json');
@@ -19,19 +20,32 @@ jest.mock(
 
 const RECORD_ID = '0ny000000000001AAA';
 
-function mount() {
+function mount(props = {}) {
   const element = createElement('c-incident-cases', { is: IncidentCases });
-  element.recordId = RECORD_ID;
+  Object.assign(element, {
+    recordId: RECORD_ID,
+    objectApiName: 'Incident',
+    ...props
+  });
   document.body.appendChild(element);
   return element;
 }
 
-async function flushPromises() {
-  await Promise.resolve();
-  await Promise.resolve();
+/** Settles pending promise chains and the render after them. */
+function flushPromises() {
+  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+const table = (element) => $(element, 'c-linked-cases-datatable');
+
+async function mountWith(page, props) {
+  const element = mount(props);
+  getLinkedCases.emit(page);
+  await flushPromises();
+  return element;
+}
 
 describe('c-incident-cases', () => {
   afterEach(() => {
@@ -51,13 +65,13 @@ describe('c-incident-cases', () => {
       pageNumber: 1
     });
     expect($(element, 'lightning-spinner')).not.toBeNull();
+    expect($(element, 'lightning-card').title).toBe('Linked cases');
   });
 
-  it('shows the counts and the cases of the page', async () => {
-    const element = mount();
-    getLinkedCases.emit(page1);
-    await flushPromises();
+  it('shows the counts, the total in the title and the cases of the page in a datatable', async () => {
+    const element = await mountWith(page1);
 
+    expect($(element, 'lightning-card').title).toBe('Linked cases (60)');
     const count = (key) =>
       $(element, `[data-count="${key}"] .count-value`).textContent;
     expect(count('total')).toBe('60');
@@ -65,20 +79,94 @@ describe('c-incident-cases', () => {
     expect(count('open')).toBe('45');
     expect(count('closed')).toBe('15');
 
-    const rows = element.shadowRoot.querySelectorAll('.case-row');
+    const rows = table(element).data;
     expect(rows).toHaveLength(25);
-    const link = rows[0].querySelector('a.case-link');
-    expect(link.textContent).toBe('00001001');
-    expect(link.getAttribute('href')).toBe(
-      '/lightning/r/Case/500000000000001AAA/view'
+    expect(table(element).keyField).toBe('id');
+    expect(table(element).hideCheckboxColumn).toBe(true);
+    expect(rows[0]).toMatchObject({
+      id: '500000000000001AAA',
+      caseNumber: '00001001',
+      url: '/lightning/r/Case/500000000000001AAA/view'
+    });
+  });
+
+  it('shows the status as a badge, closed cases apart, without "(closed)"', async () => {
+    const element = await mountWith(page1);
+
+    const status = COLUMNS.find((column) => column.label === 'Status');
+    expect(status).toMatchObject({
+      fieldName: 'status',
+      type: 'statusBadge',
+      typeAttributes: { badgeClass: { fieldName: 'statusBadgeClass' } }
+    });
+    const rows = table(element).data;
+    expect(rows[3]).toMatchObject({
+      status: 'Closed',
+      statusBadgeClass: 'slds-badge slds-badge_inverse'
+    });
+    expect(rows[0]).toMatchObject({
+      status: 'Working',
+      statusBadgeClass: 'slds-badge'
+    });
+    expect(rows.some((row) => /\(closed\)/.test(row.status))).toBe(false);
+  });
+
+  it('wraps long text inside the table instead of widening the page', () => {
+    const wrapped = COLUMNS.filter((column) => column.wrapText).map(
+      (column) => column.label
     );
-    expect(rows[3].textContent).toContain('Closed (closed)');
+    expect(wrapped).toEqual(['Subject', 'Account', 'Contact']);
+  });
+
+  it('sorts the page by a column, the case column by case number, and says it sorts within the page', async () => {
+    const element = await mountWith(page1);
+    expect($(element, '.sort-note')).toBeNull();
+
+    table(element).dispatchEvent(
+      new CustomEvent('sort', {
+        detail: { fieldName: 'url', sortDirection: 'desc' }
+      })
+    );
+    await flushPromises();
+
+    expect(table(element).sortedBy).toBe('url');
+    expect(table(element).sortedDirection).toBe('desc');
+    const numbers = table(element).data.map((row) => row.caseNumber);
+    expect(numbers[0]).toBe('00001025');
+    expect(numbers[24]).toBe('00001001');
+    expect($(element, '.sort-note').textContent.trim()).toBe(
+      'Sorted by case within this page.'
+    );
+
+    table(element).dispatchEvent(
+      new CustomEvent('sort', {
+        detail: { fieldName: 'status', sortDirection: 'asc' }
+      })
+    );
+    await flushPromises();
+    const statuses = table(element).data.map((row) => row.status);
+    expect(statuses).toEqual([...statuses].sort());
+  });
+
+  it('does not call one-page sorting "within this page"', async () => {
+    const element = await mountWith({
+      ...page3,
+      total: 10,
+      pageNumber: 1
+    });
+    table(element).dispatchEvent(
+      new CustomEvent('sort', {
+        detail: { fieldName: 'subject', sortDirection: 'asc' }
+      })
+    );
+    await flushPromises();
+
+    expect($(element, '.sort-note')).toBeNull();
+    expect($(element, 'nav')).toBeNull();
   });
 
   it('pages forward and back, disabling the buttons at the ends', async () => {
-    const element = mount();
-    getLinkedCases.emit(page1);
-    await flushPromises();
+    const element = await mountWith(page1);
 
     expect($(element, '.page-text').textContent).toBe('Page 1 of 3');
     expect($(element, '.previous-page').disabled).toBe(true);
@@ -102,26 +190,46 @@ describe('c-incident-cases', () => {
     await flushPromises();
     expect($(element, '.page-text').textContent).toBe('Page 3 of 3');
     expect($(element, '.next-page').disabled).toBe(true);
-    expect(element.shadowRoot.querySelectorAll('.case-row')).toHaveLength(10);
+    expect(table(element).data).toHaveLength(10);
 
     $(element, '.previous-page').click();
     await flushPromises();
     expect(getLinkedCases.getLastConfig().pageNumber).toBe(2);
   });
 
-  it('opens a case through navigation instead of a full page load', async () => {
-    const element = mount();
-    getLinkedCases.emit(page1);
+  it('says which page is loading and disables paging until it arrives', async () => {
+    const element = await mountWith(page1);
+
+    $(element, '.next-page').click();
     await flushPromises();
 
-    $(element, 'a.case-link').click();
+    expect($(element, '.page-text').textContent).toBe('Loading page 2 of 3…');
+    expect(table(element).isLoading).toBe(true);
+    expect($(element, '.next-page').disabled).toBe(true);
+    expect($(element, '.previous-page').disabled).toBe(true);
+    // A second click while loading asks for nothing more.
+    $(element, '.next-page').click();
+    await flushPromises();
+    expect(getLinkedCases.getLastConfig().pageNumber).toBe(2);
+
+    getLinkedCases.emit(page2);
+    await flushPromises();
+    expect(table(element).isLoading).toBe(false);
+    expect($(element, '.page-text').textContent).toBe('Page 2 of 3');
+  });
+
+  it('opens the standard related list from "View All" on incidents and problems', async () => {
+    const element = await mountWith(page1, { objectApiName: 'Problem' });
+
+    $(element, 'lightning-button.view-all').click();
 
     expect(navigateMock).toHaveBeenCalledWith(
       {
-        type: 'standard__recordPage',
+        type: 'standard__recordRelationshipPage',
         attributes: {
-          recordId: '500000000000001AAA',
-          objectApiName: 'Case',
+          recordId: RECORD_ID,
+          objectApiName: 'Problem',
+          relationshipApiName: 'CaseRelatedIssues',
           actionName: 'view'
         }
       },
@@ -129,18 +237,22 @@ describe('c-incident-cases', () => {
     );
   });
 
-  it('says when no cases are linked', async () => {
-    const element = mount();
-    getLinkedCases.emit(empty);
-    await flushPromises();
+  it('offers no "View All" on change requests, which have no such related list', async () => {
+    const element = await mountWith(page1, {
+      objectApiName: 'ChangeRequest'
+    });
+    expect($(element, '.view-all')).toBeNull();
+  });
 
-    expect($(element, '.no-cases').textContent).toBe(
+  it('says when no cases are linked, without a row of zero counters', async () => {
+    const element = await mountWith(empty);
+
+    expect($(element, '.no-cases').textContent.trim()).toBe(
       'No cases are linked to this record yet.'
     );
-    expect($(element, 'table')).toBeNull();
-    expect($(element, '[data-count="total"] .count-value').textContent).toBe(
-      '0'
-    );
+    expect(table(element)).toBeNull();
+    expect($(element, '.case-counts')).toBeNull();
+    expect($(element, '.view-all')).toBeNull();
   });
 
   it('shows the error panel when the cases cannot be loaded', async () => {
@@ -148,15 +260,47 @@ describe('c-incident-cases', () => {
     getLinkedCases.error({ message: 'Insufficient access to Case' });
     await flushPromises();
 
-    expect($(element, 'c-error-panel').friendlyMessage).toBe(
-      'The linked cases could not be loaded.'
-    );
+    const panel = $(element, 'c-error-panel');
+    expect(panel.friendlyMessage).toBe('The linked cases could not be loaded.');
+    expect(panel.retryable).toBe(true);
     expect($(element, 'lightning-spinner')).toBeNull();
+  });
+
+  it('tries the page again after an error by calling the controller itself', async () => {
+    getLinkedCases.mockResolvedValue(page2);
+    const element = await mountWith(page1);
+    $(element, '.next-page').click();
+    await flushPromises();
+    getLinkedCases.error({ message: 'Timed out' });
+    await flushPromises();
+
+    $(element, 'c-error-panel').dispatchEvent(new CustomEvent('retry'));
+    await Promise.resolve();
+    expect($(element, 'lightning-spinner')).not.toBeNull();
+    await flushPromises();
+
+    expect(getLinkedCases).toHaveBeenCalledWith({
+      recordId: RECORD_ID,
+      pageSize: 25,
+      pageNumber: 2
+    });
+    expect($(element, 'c-error-panel')).toBeNull();
+    expect($(element, '.page-text').textContent).toBe('Page 2 of 3');
+  });
+
+  it('refreshes the wired page in place when it shows one', async () => {
+    const element = await mountWith(page1);
+
+    await element.refresh();
+
+    expect(refreshApex).toHaveBeenCalledTimes(1);
+    expect(getLinkedCases).not.toHaveBeenCalled();
   });
 
   describe('accessibility', () => {
     // sfdx-lwc-jest's lightning-* stubs render no markup, so axe cannot see the names of
-    // lightning-button or lightning-spinner: those are asserted directly.
+    // lightning-button, lightning-spinner or the datatable: those are asserted directly, and
+    // the preview's browser test checks them rendered.
 
     it('is accessible while loading', async () => {
       const element = mount();
@@ -173,23 +317,35 @@ describe('c-incident-cases', () => {
       ['middle', page2, 'Page 2 of 3'],
       ['last', page3, 'Page 3 of 3']
     ])('is accessible on the %s page', async (_position, page, pageText) => {
-      const element = mount();
-      getLinkedCases.emit(page);
-      await flushPromises();
+      const element = await mountWith(page);
 
-      expect($(element, 'caption').textContent).toContain(pageText);
+      expect($(element, '.page-text').textContent).toBe(pageText);
       expect($(element, 'nav').getAttribute('aria-label')).toBe(
         'Linked case pages'
       );
       expect($(element, '.previous-page').label).toBe('Previous');
       expect($(element, '.next-page').label).toBe('Next');
+      expect($(element, '.view-all').label).toBe('View All');
+      await expect(element).toBeAccessible();
+    });
+
+    it('is accessible while another page loads, sorted', async () => {
+      const element = await mountWith(page1);
+      table(element).dispatchEvent(
+        new CustomEvent('sort', {
+          detail: { fieldName: 'subject', sortDirection: 'asc' }
+        })
+      );
+      $(element, '.next-page').click();
+      await flushPromises();
+
+      expect($(element, '.sort-note')).not.toBeNull();
+      expect($(element, '.page-text').textContent).toContain('Loading');
       await expect(element).toBeAccessible();
     });
 
     it('is accessible without linked cases', async () => {
-      const element = mount();
-      getLinkedCases.emit(empty);
-      await flushPromises();
+      const element = await mountWith(empty);
 
       expect($(element, '.no-cases')).not.toBeNull();
       await expect(element).toBeAccessible();
