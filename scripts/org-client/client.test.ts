@@ -10,6 +10,7 @@ import {
   type RetryEvent
 } from './client.ts';
 import { backoffDelay, transientKind } from './retry.ts';
+import { soqlList } from './soql.ts';
 
 const noSleep = (): Promise<void> => Promise.resolve();
 
@@ -382,5 +383,14 @@ describe('OrgClient against a local org injecting faults', () => {
     } finally {
       await t.dispose();
     }
+  });
+});
+
+describe('soqlList', () => {
+  it('quotes and escapes each value', () => {
+    assert.equal(
+      soqlList(["O'Brien", 'a\\b', 'plain']),
+      "('O\\'Brien','a\\\\b','plain')"
+    );
   });
 });

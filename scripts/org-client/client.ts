@@ -255,23 +255,38 @@ export class OrgClient {
     );
   }
 
-  /** Every record a query returns, following nextRecordsUrl page by page. */
-  async queryAll<T>(soql: string): Promise<T[]> {
-    const base = `/services/data/v${this.conn.version}`;
-    let page = await this.read(`query ${soql.slice(0, 60)}`, () =>
-      this.conn.request<QueryPage<T>>({
-        method: 'GET',
-        url: `${base}/query?q=${encodeURIComponent(soql)}`
-      })
-    );
-    const records = [...page.records];
-    while (!page.done && page.nextRecordsUrl !== undefined) {
-      const next = page.nextRecordsUrl;
-      page = await this.read('queryMore', () =>
-        this.conn.request<QueryPage<T>>({ method: 'GET', url: next })
+  /**
+   * A query's records one page at a time (2,000 a page on the platform), following
+   * nextRecordsUrl, so a caller can stream a large result; every page read is retried. `all`
+   * uses queryAll (deleted and archived records too).
+   */
+  async *queryPages<T>(
+    soql: string,
+    options: { all?: boolean } = {}
+  ): AsyncGenerator<T[]> {
+    const resource = options.all ? 'queryAll' : 'query';
+    let url: string | undefined =
+      `/services/data/v${this.conn.version}/${resource}?q=${encodeURIComponent(soql)}`;
+    let what = `${resource} ${soql.slice(0, 60)}`;
+    while (url !== undefined) {
+      const at: string = url;
+      const page: QueryPage<T> = await this.read(what, () =>
+        this.conn.request<QueryPage<T>>({ method: 'GET', url: at })
       );
-      records.push(...page.records);
+      if (page.records.length > 0) yield page.records;
+      url = page.done ? undefined : page.nextRecordsUrl;
+      what = 'queryMore';
     }
+  }
+
+  /** Every record of a query, all pages. */
+  async queryAll<T>(
+    soql: string,
+    options: { all?: boolean } = {}
+  ): Promise<T[]> {
+    const records: T[] = [];
+    for await (const page of this.queryPages<T>(soql, options))
+      records.push(...page);
     return records;
   }
 
