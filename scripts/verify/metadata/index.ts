@@ -12,7 +12,9 @@ import { checkApiVersions } from './api-versions.ts';
 import { checkCustomMetadataValues } from './custom-metadata-values.ts';
 import { checkDeployPackage } from './deploy-package.ts';
 import { loadElementData, type ElementData } from './element-data.ts';
+import { checkFormulaPicklists } from './formula-picklists.ts';
 import { checkMetadataReferences } from './metadata-references.ts';
+import { checkMetadataText } from './metadata-text.ts';
 import { checkPermissionCoverage } from './permission-coverage.ts';
 import { formatProblem, type Problem } from './problems.ts';
 import { ProjectError, readProject } from './project.ts';
@@ -22,6 +24,8 @@ import { checkXmlStructure } from './xml-structure.ts';
 export const CHECK_NAMES = [
   'deploy-package',
   'xml-structure',
+  'metadata-text',
+  'formula-picklists',
   'custom-metadata-values',
   'api-versions',
   'permission-coverage',
@@ -38,6 +42,8 @@ export async function runMetadataChecks(
   return [
     ...(await checkDeployPackage(project)),
     ...checkXmlStructure(project, elementData),
+    ...checkMetadataText(project),
+    ...checkFormulaPicklists(project),
     ...checkCustomMetadataValues(project),
     ...checkApiVersions(project),
     ...checkPermissionCoverage(project),
