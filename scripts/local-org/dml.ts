@@ -16,6 +16,7 @@ import {
   unknownType
 } from './errors.ts';
 import { normalizeId } from './ids.ts';
+import { checkPlatformRules, platformDefaults } from './platform-rules.ts';
 import { recordUrl } from './records.ts';
 import { nextId, nextSequence, type Row } from './storage.ts';
 import { isStored, toColumn } from './values.ts';
@@ -193,6 +194,7 @@ export function createRecord(
     }
   }
   row.Id = nextId(ctx.db, object.keyPrefix);
+  checkAuditFields(given, now);
   systemFields(ctx, object, row, now.toISOString(), true);
   for (const field of object.fields) {
     if (field.autoNumber) {
@@ -205,6 +207,7 @@ export function createRecord(
     }
   }
   if ('OwnerId' in row && row.OwnerId === null) row.OwnerId = ctx.userId;
+  platformDefaults(ctx, object, row, undefined);
   beforeWrite(
     { store: ctx.store, registry: ctx.registry, now },
     object,
@@ -212,10 +215,15 @@ export function createRecord(
     undefined
   );
   checkRow(ctx, object, row, undefined);
+  checkPlatformRules(ctx, object, row, undefined);
   ctx.store.insert(object, row);
   return row.Id;
 }
 
+/**
+ * The system fields of a write. On insert, audit fields the caller set (possible only with
+ * "Set Audit Fields upon Record Creation" on, which makes them createable) are kept.
+ */
 function systemFields(
   ctx: OrgContext,
   object: ObjectSchema,
@@ -226,14 +234,46 @@ function systemFields(
   const set = (name: string, value: string | number): void => {
     if (ctx.registry.field(object.name, name)) row[name] = value;
   };
+  /** An audit field the caller set on insert stays; otherwise the platform's value. */
+  const setUnlessGiven = (name: string, value: string): void => {
+    set(name, insert ? String(row[name] ?? value) : value);
+  };
   if (insert) {
-    set('CreatedDate', now);
-    set('CreatedById', ctx.userId);
+    setUnlessGiven('CreatedDate', now);
+    setUnlessGiven('CreatedById', ctx.userId);
     set('IsDeleted', 0);
   }
-  set('LastModifiedDate', now);
-  set('LastModifiedById', ctx.userId);
+  setUnlessGiven('LastModifiedDate', insert ? String(row.CreatedDate) : now);
+  setUnlessGiven(
+    'LastModifiedById',
+    insert ? String(row.CreatedById) : ctx.userId
+  );
   set('SystemModstamp', now);
+}
+
+/** "Set Audit Fields upon Record Creation": dates in the past only, and never modified before created. */
+function checkAuditFields(given: Map<FieldSchema, unknown>, now: Date): void {
+  const dates = new Map<string, { field: FieldSchema; at: number }>();
+  for (const [field, value] of given) {
+    if (field.name !== 'CreatedDate' && field.name !== 'LastModifiedDate')
+      continue;
+    const at = Date.parse(String(toColumn(field, value)));
+    if (at > now.getTime())
+      throw new RecordError(
+        'INVALID_FIELD',
+        `${field.label}: an audit date cannot be in the future`,
+        [field.name]
+      );
+    dates.set(field.name, { field, at });
+  }
+  const created = dates.get('CreatedDate');
+  const modified = dates.get('LastModifiedDate');
+  if (created && modified && modified.at < created.at)
+    throw new RecordError(
+      'INVALID_FIELD',
+      `${modified.field.label}: cannot be earlier than the Created Date`,
+      [modified.field.name]
+    );
 }
 
 export function parseId(object: ObjectSchema, text: string): string {
@@ -277,6 +317,7 @@ export function updateRecord(
     changes[field.name] = toColumn(field, value);
   const now = ctx.now();
   systemFields(ctx, object, changes, now.toISOString(), false);
+  platformDefaults(ctx, object, changes, before);
   beforeWrite(
     { store: ctx.store, registry: ctx.registry, now },
     object,
@@ -284,6 +325,7 @@ export function updateRecord(
     before
   );
   checkRow(ctx, object, { ...changes, Id: before.Id ?? null }, before);
+  checkPlatformRules(ctx, object, { ...before, ...changes }, before);
   ctx.store.update(object, String(before.Id), changes);
 }
 

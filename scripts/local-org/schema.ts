@@ -1,19 +1,29 @@
 /** The org's schema at start: standard objects plus force-app's custom objects, fields and relationships, as a deploy leaves them. */
 import { existsSync } from 'node:fs';
-import { loadForceAppSchema } from '../schema/force-app-source.ts';
+import {
+  loadForceAppSchema,
+  type SourcePermissionSet
+} from '../schema/force-app-source.ts';
 import { buildRegistry, mergeFields } from '../schema/registry.ts';
+import { withSetupObjects } from '../schema/setup-objects.ts';
 import { loadStandardObjects } from '../schema/standard.ts';
 import type { CustomMetadataRecord, SchemaRegistry } from '../schema/types.ts';
 
 export interface OrgSchema {
   registry: SchemaRegistry;
   customMetadataRecords: CustomMetadataRecord[];
+  permissionSets: SourcePermissionSet[];
 }
 
 export function loadOrgSchema(forceAppDir: string | undefined): OrgSchema {
-  const standard = loadStandardObjects();
+  // The setup objects (Profile, PermissionSetAssignment...) stand beside the standard ones.
+  const standard = withSetupObjects(loadStandardObjects());
   if (forceAppDir === undefined || !existsSync(forceAppDir)) {
-    return { registry: buildRegistry(standard), customMetadataRecords: [] };
+    return {
+      registry: buildRegistry(standard),
+      customMetadataRecords: [],
+      permissionSets: []
+    };
   }
   const source = loadForceAppSchema(forceAppDir);
   const merged = mergeFields(
@@ -32,6 +42,7 @@ export function loadOrgSchema(forceAppDir: string | undefined): OrgSchema {
   }
   return {
     registry: buildRegistry([...merged, ...source.objects]),
-    customMetadataRecords: source.customMetadataRecords
+    customMetadataRecords: source.customMetadataRecords,
+    permissionSets: source.permissionSets
   };
 }

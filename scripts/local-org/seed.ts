@@ -1,12 +1,14 @@
 /**
  * What a new org already has before anyone calls the API: the organization, the admin user
  * the token logs in as, and the default business hours (24x7, like a new org's "Default").
- * Inserted once, on a fresh database.
+ * Inserted once, on a fresh database. The standard profiles and force-app's permission sets
+ * are made sure of at every start (provisionSetup), so databases older than them get them too.
  */
 import { beforeWrite } from './automation.ts';
 import type { OrgContext } from './context.ts';
 import { weekdayFields } from './business-hours.ts';
 import { objectOrThrow } from './dml.ts';
+import type { SourcePermissionSet } from '../schema/force-app-source.ts';
 import { getMeta, nextId, setMeta, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
 
@@ -103,4 +105,58 @@ export function seedNewOrg(ctx: OrgContext): boolean {
   });
   setMeta(ctx.db, 'seeded', 'yes');
   return true;
+}
+
+/** The profiles every org has that clients ask for by name; both hold standard user licences. */
+export const STANDARD_PROFILES = ['System Administrator', 'Standard User'];
+
+function idByName(
+  ctx: OrgContext,
+  type: string,
+  name: string
+): string | undefined {
+  const object = objectOrThrow(ctx, type);
+  const field = ctx.registry.field(type, 'Name');
+  return field ? ctx.store.findBy(object, field, name, 1)[0] : undefined;
+}
+
+/**
+ * The standard profiles (the admin user gets System Administrator) and a PermissionSet record
+ * per force-app permission set, as a deploy creates them; a changed label is updated.
+ */
+export function provisionSetup(
+  ctx: OrgContext,
+  permissionSets: readonly SourcePermissionSet[]
+): void {
+  for (const name of STANDARD_PROFILES) {
+    if (idByName(ctx, 'Profile', name)) continue;
+    provision(ctx, 'Profile', nextId(ctx.db, '00e'), {
+      Name: name,
+      UserType: 'Standard'
+    });
+  }
+  const user = objectOrThrow(ctx, 'User');
+  const admin = ctx.store.get(user, ctx.userId);
+  if (admin?.ProfileId === null) {
+    ctx.store.update(user, ctx.userId, {
+      ProfileId: idByName(ctx, 'Profile', 'System Administrator') ?? null,
+      UserType: 'Standard'
+    });
+  }
+  const sets = objectOrThrow(ctx, 'PermissionSet');
+  for (const set of permissionSets) {
+    const values = {
+      Name: set.name,
+      Label: set.label,
+      Description: set.description
+    };
+    const id = idByName(ctx, 'PermissionSet', set.name);
+    if (id === undefined)
+      provision(ctx, 'PermissionSet', nextId(ctx.db, '0PS'), values);
+    else
+      ctx.store.update(sets, id, {
+        Label: set.label,
+        Description: set.description
+      });
+  }
 }

@@ -34,7 +34,7 @@ import type { ApiRequest, ApiResponse } from './http-types.ts';
 import { MultipleChoices } from './dml.ts';
 import { buildRoutes, match } from './router.ts';
 import { loadOrgSchema } from './schema.ts';
-import { identityOf, seedNewOrg } from './seed.ts';
+import { identityOf, provisionSetup, seedNewOrg } from './seed.ts';
 import { ensureTables, getMeta, setMeta, Store } from './storage.ts';
 import { ApiUsage } from './usage.ts';
 
@@ -144,6 +144,7 @@ export async function startLocalOrg(
   };
   db.transaction(() => {
     const fresh = seedNewOrg(ctx);
+    provisionSetup(ctx, schema.permissionSets);
     fillMissingNames({ store: ctx.store, registry: ctx.registry, now: now() });
     for (const record of schema.customMetadataRecords)
       upsertCustomMetadata(ctx, record);

@@ -23,6 +23,15 @@ export interface ForceAppSchema {
   customMetadataRecords: CustomMetadataRecord[];
   /** Children that custom lookups add to standard parents (e.g. Account → roster members). */
   childRelationshipsOnStandardObjects: Record<string, ChildRelationship[]>;
+  /** `permissionsets/<Name>.permissionset-meta.xml`: what a deploy creates as PermissionSet records. */
+  permissionSets: SourcePermissionSet[];
+}
+
+export interface SourcePermissionSet {
+  name: string;
+  label: string;
+  description: string | null;
+  sourcePath: string;
 }
 
 /** A field as declared in `*.field-meta.xml`, with the metadata type kept for record typing. */
@@ -710,6 +719,25 @@ function readCustomMetadataRecords(
   return records;
 }
 
+function readPermissionSets(forceAppDir: string): SourcePermissionSet[] {
+  const sets: SourcePermissionSet[] = [];
+  for (const dir of findDirectories(forceAppDir, 'permissionsets')) {
+    for (const entry of listDirectory(dir).sort()) {
+      const match = /^(.+)\.permissionset-meta\.xml$/.exec(entry);
+      if (!match?.[1]) continue;
+      const path = join(dir, entry);
+      const root = readMetadataXml(path, 'PermissionSet');
+      sets.push({
+        name: match[1],
+        label: text(root, 'label') ?? match[1],
+        description: text(root, 'description') ?? null,
+        sourcePath: path
+      });
+    }
+  }
+  return sets;
+}
+
 /** Loads everything force-app defines about the data model. */
 export function loadForceAppSchema(forceAppDir: string): ForceAppSchema {
   if (!isDirectory(forceAppDir)) {
@@ -760,6 +788,7 @@ export function loadForceAppSchema(forceAppDir: string): ForceAppSchema {
       forceAppDir,
       customMetadataFieldsOf(sources)
     ),
-    childRelationshipsOnStandardObjects
+    childRelationshipsOnStandardObjects,
+    permissionSets: readPermissionSets(forceAppDir)
   };
 }

@@ -121,6 +121,64 @@ const ORG_DEFAULT_PICKLISTS: Record<
       'Other'
     ]
   },
+  // Group.Type's description lists these; only Regular, Queue and Personal may be created.
+  'Group.Type': {
+    values: [
+      'AllCustomerPortal',
+      'ChannelProgramGroup',
+      'CollaborationGroup',
+      'Manager',
+      'ManagerAndSubordinatesInternal',
+      'Organization',
+      'Personal',
+      'PRMOrganization',
+      'Queue',
+      'Regular',
+      'Role',
+      'RoleAndSubordinates',
+      'RoleAndSubordinatesInternal',
+      'Territory',
+      'TerritoryAndSubordinates'
+    ]
+  },
+  // The encodings Setup offers for a user's email ("such as ISO-8859-1 or UTF-8").
+  'User.EmailEncodingKey': {
+    values: [
+      'UTF-8',
+      'ISO-8859-1',
+      'Shift_JIS',
+      'ISO-2022-JP',
+      'EUC-JP',
+      'ks_c_5601-1987',
+      'Big5',
+      'GB2312',
+      'Big5-HKSCS',
+      'x-SJIS_0213'
+    ]
+  },
+  // The fully supported languages of the Salesforce Help's "Supported Languages" page.
+  'User.LanguageLocaleKey': {
+    values: [
+      'zh_CN',
+      'zh_TW',
+      'da',
+      'nl_NL',
+      'en_US',
+      'fi',
+      'fr',
+      'de',
+      'it',
+      'ja',
+      'ko',
+      'no',
+      'pt_BR',
+      'ru',
+      'es',
+      'es_MX',
+      'sv',
+      'th'
+    ]
+  },
   'Holiday.RecurrenceType': {
     values: [
       'RecursDaily',
@@ -203,7 +261,41 @@ const LOOKUP_TARGETS: Record<string, string[]> = {
  * Entries a reference page lists that are not fields of that object: BusinessHours' page
  * repeats SlaProcess's lookup ("ID of the BusinessHours associated with the SlaProcess").
  */
-const NOT_FIELDS_OF_OBJECT = new Set(['BusinessHours.BusinessHoursId']);
+const NOT_FIELDS_OF_OBJECT = new Set([
+  'BusinessHours.BusinessHoursId',
+  // User's page lists the Manager relationship (of ManagerId) as a restricted picklist field.
+  'User.Manager'
+]);
+
+/**
+ * The audit of required fields, in one place. The reference marks these non-nillable and
+ * createable without "Defaulted on create", which would make them required on create; the
+ * platform does not require them. Every other field the schema requires on create (not
+ * nillable, createable, not defaulted, not a checkbox) was checked against the object
+ * reference's "Required" notes and the platform's behaviour and is required there too.
+ * Rules the platform enforces instead (an asset needs an account or a contact, a group's
+ * type on create) live with the local org's platform rules (local-org/platform-rules.ts).
+ */
+export const AUDITED_NOT_REQUIRED: Record<
+  string,
+  { nillable?: true; defaultedOnCreate?: true; defaultValue?: boolean }
+> = {
+  // A record type is never required: the platform fills in the user's default (the master).
+  'Asset.RecordTypeId': { nillable: true },
+  // Only Omni-Channel routing queues have one; a plain queue or group has none.
+  'Group.QueueRoutingConfigId': { nillable: true },
+  // The platform generates a nickname from the username when none is given.
+  'User.CommunityNickname': { defaultedOnCreate: true },
+  // A case without business hours gets the org's default business hours.
+  'Case.BusinessHoursId': { defaultedOnCreate: true },
+  // New users are active unless created inactive.
+  'User.IsActive': { defaultValue: true }
+};
+
+function applyAudit(objectName: string, field: FieldSchema): FieldSchema {
+  const audit = AUDITED_NOT_REQUIRED[`${objectName}.${field.name}`];
+  return audit ? { ...field, ...audit } : field;
+}
 
 /**
  * The lookup's target objects: the reference's "Refers To"; else the table above; else the
@@ -540,8 +632,11 @@ function fieldFromReference(
     if (parsed) {
       field.picklistValues = picklistValues(parsed.values, parsed.defaultValue);
       field.defaultValue = parsed.defaultValue;
-    } else if (name === 'TimeZoneSidKey' && objectName === 'BusinessHours') {
-      // The business-hours calendar is the one time-zone field the product writes.
+    } else if (
+      name === 'TimeZoneSidKey' &&
+      (objectName === 'BusinessHours' || objectName === 'User')
+    ) {
+      // The time-zone fields the product writes: the business-hours calendar and users.
       field.picklistValues = picklistValues(context.timeZones, null);
     }
   }
@@ -676,6 +771,11 @@ function buildObject(
   ]) {
     add(systemField(sys, summaries[sys]));
   }
+  fields.splice(
+    0,
+    fields.length,
+    ...fields.map((field) => applyAudit(name, field))
+  );
   const untargeted = fields.filter(
     (f) => f.type === 'reference' && f.referenceTo.length === 0
   );
