@@ -74,6 +74,8 @@ export default class SeverityMatrix extends LightningElement {
   }
   /** True when the user may update Urgency and Impact on this record. */
   @api canEdit = false;
+  /** True in a narrow region (the console passes it): the assessment groups stack. */
+  @api narrow = false;
 
   rulesValue;
   ruleRecords = [];
@@ -114,8 +116,11 @@ export default class SeverityMatrix extends LightningElement {
           isCurrent,
           ariaCurrent: isCurrent ? 'true' : null,
           cellClass: `severity-cell severity-${severity}${isCurrent ? ' is-current' : ''}`,
-          actionLabel: `Set urgency ${levelLabel(urgency)} and impact ${levelLabel(impact)}:`,
-          disabled: isCurrent || this.saving
+          actionLabel: isCurrent
+            ? `Current urgency ${levelLabel(urgency)} and impact ${levelLabel(impact)}:`
+            : `Set urgency ${levelLabel(urgency)} and impact ${levelLabel(impact)}:`,
+          // Not `disabled`: a focused button that becomes disabled loses the keyboard focus.
+          ariaDisabled: isCurrent || this.saving ? 'true' : null
         };
       })
     }));
@@ -161,11 +166,38 @@ export default class SeverityMatrix extends LightningElement {
     return `Proposed: urgency ${urgency}, impact ${impact}: ${outcome}.`;
   }
 
+  get fieldsetClass() {
+    return this.narrow
+      ? 'slds-form-element slds-col slds-size_1-of-1'
+      : 'slds-form-element slds-col slds-size_1-of-1 slds-medium-size_1-of-2';
+  }
+
   get applyDisabled() {
-    const changes =
-      this.proposedUrgency !== this.urgency ||
-      this.proposedImpact !== this.impact;
-    return this.saving || this.proposedSeverity === null || !changes;
+    return this.saving || this.applyReason !== null;
+  }
+
+  /** Why "Apply proposal" cannot be used now, in words next to it; null when it can. */
+  get applyReason() {
+    if (this.saving) {
+      return null;
+    }
+    if (this.hasRuleProblems) {
+      return 'The severity rules are incomplete, so no severity can be proposed.';
+    }
+    const missing = [
+      !this.proposedUrgency && 'urgency',
+      !this.proposedImpact && 'impact'
+    ].filter((part) => !!part);
+    if (missing.length > 0) {
+      return `No ${missing.join(' or ')} yet: tick a criterion of that group or choose a cell.`;
+    }
+    if (
+      this.proposedUrgency === this.urgency &&
+      this.proposedImpact === this.impact
+    ) {
+      return 'Nothing to apply: the proposal is the current urgency and impact. Tick a criterion to propose High.';
+    }
+    return null;
   }
 
   handleCriterionChange(event) {
@@ -186,11 +218,25 @@ export default class SeverityMatrix extends LightningElement {
   }
 
   handleApplyProposal() {
-    this.save(this.proposedUrgency, this.proposedImpact);
+    const urgency = this.proposedUrgency;
+    const impact = this.proposedImpact;
+    // The button disables itself once the proposal is applied, which would drop the focus:
+    // the focus moves to the cell being set, the result the user now reads.
+    this.focusCell(urgency, impact);
+    this.save(urgency, impact);
+  }
+
+  focusCell(urgency, impact) {
+    this.template
+      .querySelector(
+        `button.cell-button[data-urgency="${urgency}"][data-impact="${impact}"]`
+      )
+      ?.focus();
   }
 
   async save(urgency, impact) {
-    if (!this.canEdit || this.saving) {
+    const unchanged = urgency === this.urgency && impact === this.impact;
+    if (!this.canEdit || this.saving || unchanged) {
       return;
     }
     const severity = severityFor(this.ruleRecords, urgency, impact);

@@ -137,14 +137,35 @@ describe('c-severity-matrix', () => {
     });
   });
 
-  it('does not offer the current cell as an action', () => {
+  it('does not offer the current cell as an action, yet keeps it focusable and legible', async () => {
     const element = mount();
-    expect(
-      cell(element, 'High', 'Medium').querySelector('button').disabled
-    ).toBe(true);
-    expect(cell(element, 'High', 'High').querySelector('button').disabled).toBe(
-      false
+    const current = cell(element, 'High', 'Medium').querySelector('button');
+
+    expect(current.disabled).toBe(false);
+    expect(current.getAttribute('aria-disabled')).toBe('true');
+    expect(current.querySelector('.slds-assistive-text').textContent).toBe(
+      'Current urgency High and impact Medium:'
     );
+    expect(
+      cell(element, 'High', 'High')
+        .querySelector('button')
+        .getAttribute('aria-disabled')
+    ).toBeNull();
+
+    current.click();
+    await flushPromises();
+    expect(updateRecord).not.toHaveBeenCalled();
+  });
+
+  it('shows the "Current" badge inside the current cell, for editors and readers', () => {
+    for (const canEdit of [true, false]) {
+      const element = mount({ canEdit });
+      const marker = cell(element, 'High', 'Medium').querySelector(
+        '.cell-content .current-marker'
+      );
+      expect(marker.textContent).toBe('Current');
+      expect(cell(element, 'High', 'Medium').classList).toContain('is-current');
+    }
   });
 
   it('shows read-only users the matrix without any buttons', () => {
@@ -155,6 +176,26 @@ describe('c-severity-matrix', () => {
     expect(element.shadowRoot.querySelectorAll('.cell-severity')).toHaveLength(
       9
     );
+  });
+
+  it('shows read-only users the criteria as reference, not as a checklist', () => {
+    const element = mount({ canEdit: false });
+
+    expect(element.shadowRoot.querySelectorAll('lightning-input')).toHaveLength(
+      0
+    );
+    expect(element.shadowRoot.querySelector('.proposal')).toBeNull();
+    expect(
+      element.shadowRoot.querySelector('.read-only-note').textContent
+    ).toContain("You can't change urgency and impact on this record.");
+    const items = (group) =>
+      [
+        ...element.shadowRoot.querySelectorAll(
+          `.criteria-reference [data-group="${group}"] li`
+        )
+      ].map((li) => li.textContent);
+    expect(items('urgency')).toHaveLength(3);
+    expect(items('impact')).toContain('Many customers are affected');
   });
 
   it('shows the error and an error toast when the update fails', async () => {
@@ -176,6 +217,78 @@ describe('c-severity-matrix', () => {
       message: 'Impact: insufficient access rights on cross-reference id'
     });
     expect(savedHandler).not.toHaveBeenCalled();
+  });
+
+  it('keeps the keyboard focus on the chosen cell through the save', async () => {
+    let finish;
+    updateRecord.mockReturnValueOnce(
+      new Promise((resolve) => {
+        finish = resolve;
+      })
+    );
+    const element = mount();
+    const button = cell(element, 'Low', 'High').querySelector('button');
+    button.focus();
+    button.click();
+    await flushPromises();
+
+    // While saving, every cell refuses clicks through aria-disabled, none is disabled.
+    const buttons = [...element.shadowRoot.querySelectorAll('td button')];
+    expect(buttons.every((b) => !b.disabled)).toBe(true);
+    expect(
+      buttons.every((b) => b.getAttribute('aria-disabled') === 'true')
+    ).toBe(true);
+    expect(element.shadowRoot.activeElement).toBe(button);
+
+    finish({});
+    await flushPromises();
+    // The container reloads and passes the new values: the same button, now the current cell.
+    element.urgency = 'Low';
+    element.impact = 'High';
+    await flushPromises();
+    expect(cell(element, 'Low', 'High').querySelector('button')).toBe(button);
+    expect(button.getAttribute('aria-disabled')).toBe('true');
+    expect(element.shadowRoot.activeElement).toBe(button);
+  });
+
+  it('moves the focus to the cell an applied proposal sets', async () => {
+    const element = mount({ urgency: 'Low', impact: 'Low' });
+    tick(element, 'urgency', 'damage-grows');
+    await flushPromises();
+
+    element.shadowRoot.querySelector('.apply-proposal').click();
+    await flushPromises();
+
+    expect(element.shadowRoot.activeElement).toBe(
+      cell(element, 'High', 'Low').querySelector('button')
+    );
+  });
+
+  it('puts the saving spinner inside the positioned matrix area, not over the page', async () => {
+    updateRecord.mockReturnValueOnce(new Promise(() => {}));
+    const element = mount();
+
+    cell(element, 'Low', 'Low').querySelector('button').click();
+    await flushPromises();
+
+    const spinner = element.shadowRoot.querySelector('lightning-spinner');
+    expect(spinner.parentElement.classList).toContain('matrix-area');
+    expect(spinner.parentElement.classList).toContain('slds-is-relative');
+    expect(spinner.parentElement.querySelector('table')).not.toBeNull();
+  });
+
+  it('stacks the assessment groups in a narrow region', () => {
+    const wide = mount();
+    const narrow = mount({ narrow: true });
+    const classes = (element) =>
+      [...element.shadowRoot.querySelectorAll('fieldset')].map(
+        (fieldset) => fieldset.className
+      );
+
+    expect(
+      classes(wide).every((c) => c.includes('slds-medium-size_1-of-2'))
+    ).toBe(true);
+    expect(classes(narrow).some((c) => c.includes('1-of-2'))).toBe(false);
   });
 
   it('lists the problems instead of a matrix when the rules are incomplete', () => {
@@ -248,6 +361,11 @@ describe('c-severity-matrix', () => {
         'Proposed: urgency Medium, impact Low: severity 4 (Low).'
       );
       expect(apply().disabled).toBe(true);
+      expect(
+        element.shadowRoot.querySelector('.apply-reason').textContent.trim()
+      ).toBe(
+        'Nothing to apply: the proposal is the current urgency and impact. Tick a criterion to propose High.'
+      );
 
       tick(element, 'impact', 'many-customers');
       await flushPromises();
@@ -255,6 +373,7 @@ describe('c-severity-matrix', () => {
         'Proposed: urgency Medium, impact High: severity 2 (High).'
       );
       expect(apply().disabled).toBe(false);
+      expect(element.shadowRoot.querySelector('.apply-reason')).toBeNull();
 
       tick(element, 'urgency', 'key-customers');
       await flushPromises();
@@ -266,6 +385,33 @@ describe('c-severity-matrix', () => {
       await flushPromises();
       expect(proposal()).toBe(
         'Proposed: urgency Medium, impact High: severity 2 (High).'
+      );
+    });
+
+    it('says why "Apply proposal" is unavailable when urgency or impact is not set', async () => {
+      const element = mount({ urgency: null, impact: null });
+      const reason = () =>
+        element.shadowRoot.querySelector('.apply-reason').textContent.trim();
+
+      expect(element.shadowRoot.querySelector('.apply-proposal').disabled).toBe(
+        true
+      );
+      expect(reason()).toBe(
+        'No urgency or impact yet: tick a criterion of that group or choose a cell.'
+      );
+      tick(element, 'urgency', 'escalates');
+      await flushPromises();
+      expect(reason()).toBe(
+        'No impact yet: tick a criterion of that group or choose a cell.'
+      );
+    });
+
+    it('says why "Apply proposal" is unavailable when the rules are incomplete', () => {
+      const element = mount({ rules: severityRules.slice(1) });
+      expect(
+        element.shadowRoot.querySelector('.apply-reason').textContent.trim()
+      ).toBe(
+        'The severity rules are incomplete, so no severity can be proposed.'
       );
     });
 
@@ -312,6 +458,16 @@ describe('c-severity-matrix', () => {
 
       await expect(element).toBeAccessible();
       expect(element.shadowRoot.querySelectorAll('td button')).toHaveLength(0);
+      expect(
+        element.shadowRoot.querySelector('.criteria-reference')
+      ).not.toBeNull();
+    });
+
+    it('is accessible with the reason "Apply proposal" is unavailable, narrow', async () => {
+      const element = mount({ urgency: null, impact: null, narrow: true });
+
+      expect(element.shadowRoot.querySelector('.apply-reason')).not.toBeNull();
+      await expect(element).toBeAccessible();
     });
 
     it('is accessible with criteria ticked and a proposal ready to apply', async () => {
@@ -382,7 +538,7 @@ describe('c-severity-matrix', () => {
     });
   });
 
-  it('disables the cells and shows a spinner while saving', async () => {
+  it('refuses the cells (aria-disabled) and shows a spinner while saving', async () => {
     let finish;
     updateRecord.mockReturnValueOnce(
       new Promise((resolve) => {
@@ -398,15 +554,20 @@ describe('c-severity-matrix', () => {
     ).not.toBeNull();
     expect(
       [...element.shadowRoot.querySelectorAll('td button')].every(
-        (button) => button.disabled
+        (button) => button.getAttribute('aria-disabled') === 'true'
       )
     ).toBe(true);
+    cell(element, 'Medium', 'Low').querySelector('button').click();
+    await flushPromises();
+    expect(updateRecord).toHaveBeenCalledTimes(1);
 
     finish({});
     await flushPromises();
     expect(element.shadowRoot.querySelector('lightning-spinner')).toBeNull();
-    expect(cell(element, 'Low', 'Low').querySelector('button').disabled).toBe(
-      false
-    );
+    expect(
+      cell(element, 'Low', 'Low')
+        .querySelector('button')
+        .getAttribute('aria-disabled')
+    ).toBeNull();
   });
 });
