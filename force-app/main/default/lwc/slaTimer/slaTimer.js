@@ -19,6 +19,34 @@ const STATE_THEMES = {
   missed: 'slds-theme_error'
 };
 
+/** The progress ring's colour for each state (lightning-progress-ring variants). */
+const RING_VARIANTS = {
+  'on-track': 'base',
+  warning: 'warning',
+  breached: 'expired',
+  met: 'base-autocomplete',
+  missed: 'expired'
+};
+
+/**
+ * What happens next, around the due time (shown between the two parts). Service level
+ * managers watch SLA compliance for the affected customers, so a clock at risk goes to them.
+ */
+const NEXT_STEPS = {
+  'on-track': {
+    before: 'Breaches at ',
+    after: '. If it will be missed, escalate to the service level manager.'
+  },
+  warning: {
+    before: 'Breaches at ',
+    after: ': escalate to the service level manager now if it will be missed.'
+  },
+  breached: {
+    before: 'Breached at ',
+    after: ': escalate to the service level manager.'
+  }
+};
+
 export const PAUSED_TEXT = 'Outside business hours — clock paused';
 export const NO_SLA_TEXT = 'No incident SLA (standard case process)';
 
@@ -169,6 +197,10 @@ export default class SlaTimer extends LightningElement {
       this.now
     );
     const completed = result.state === 'met' || result.state === 'missed';
+    const elapsedPercent = Math.min(
+      100,
+      Math.max(0, Math.round(result.elapsedPercent))
+    );
     return {
       ...clock,
       state: result.state,
@@ -178,10 +210,12 @@ export default class SlaTimer extends LightningElement {
       completed,
       times: clockTimes(clock, completed),
       paused: !completed && !result.running,
-      elapsedPercent: Math.min(
-        100,
-        Math.max(0, Math.round(result.elapsedPercent))
-      )
+      elapsedPercent,
+      // A completed clock's ring is full: the time question is closed, met or missed.
+      ringValue: completed ? 100 : elapsedPercent,
+      ringVariant: RING_VARIANTS[result.state],
+      progressText: completed ? null : `${elapsedPercent}% of the time used`,
+      nextStep: NEXT_STEPS[result.state] ?? null
     };
   }
 

@@ -103,7 +103,7 @@ describe('c-sla-timer', () => {
     const times = (element, key) =>
       [
         ...clock(element, key).item.querySelectorAll(
-          'lightning-formatted-date-time'
+          '.clock-times lightning-formatted-date-time'
         )
       ].map((time) => [time.previousElementSibling.textContent, time.value]);
 
@@ -164,6 +164,68 @@ describe('c-sla-timer', () => {
     const monday = clock(element, 'resolution');
     expect(monday.paused).toBeNull();
     expect(monday.detail).toBe('5 h left');
+  });
+
+  it('shows the time used as a ring and in words, and what happens next, per state', async () => {
+    jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
+    const element = mount(severity1Open);
+    await rendered();
+    const view = (key) => {
+      const item = clock(element, key).item;
+      return {
+        ring: item.querySelector('lightning-progress-ring'),
+        progress: item.querySelector('.progress-text')?.textContent.trim(),
+        next: item.querySelector('.next-step')?.textContent,
+        nextAt: item.querySelector('.next-step lightning-formatted-date-time')
+          ?.value
+      };
+    };
+
+    let response = view('response');
+    expect(response.ring.value).toBe(33);
+    expect(response.ring.variant).toBe('base');
+    expect(response.ring.parentElement.getAttribute('aria-hidden')).toBe(
+      'true'
+    );
+    expect(response.progress).toBe('33% of the time used');
+    expect(response.next).toBe(
+      'Breaches at . If it will be missed, escalate to the service level manager.'
+    );
+    expect(response.nextAt).toBe('2025-03-04T16:30:00.000Z');
+
+    await advance(13 * MINUTE); // warning
+    response = view('response');
+    expect(response.ring.variant).toBe('warning');
+    expect(response.progress).toBe('77% of the time used');
+    expect(response.next).toBe(
+      'Breaches at : escalate to the service level manager now if it will be missed.'
+    );
+
+    await advance(8 * MINUTE); // breached
+    response = view('response');
+    expect(response.ring.variant).toBe('expired');
+    expect(response.ring.value).toBe(100);
+    expect(response.next).toBe(
+      'Breached at : escalate to the service level manager.'
+    );
+  });
+
+  it('fills the ring of a completed clock and says no next step', async () => {
+    jest.setSystemTime(new Date('2025-03-05T10:00:00.000Z'));
+    const element = mount(severity1Completed);
+    await rendered();
+
+    const met = clock(element, 'response').item;
+    expect(met.querySelector('lightning-progress-ring').value).toBe(100);
+    expect(met.querySelector('lightning-progress-ring').variant).toBe(
+      'base-autocomplete'
+    );
+    expect(met.querySelector('.next-step')).toBeNull();
+    expect(met.querySelector('.progress-text')).toBeNull();
+    expect(
+      clock(element, 'resolution').item.querySelector('lightning-progress-ring')
+        .variant
+    ).toBe('expired');
   });
 
   it('derives due times from the policy when the record has none stored', async () => {
