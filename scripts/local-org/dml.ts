@@ -17,6 +17,7 @@ import {
 } from './errors.ts';
 import { normalizeId } from './ids.ts';
 import { checkPlatformRules, platformDefaults } from './platform-rules.ts';
+import { AUDIT_FIELDS } from './schema.ts';
 import { recordUrl } from './records.ts';
 import { nextId, nextSequence, type Row } from './storage.ts';
 import { isStored, toColumn } from './values.ts';
@@ -58,16 +59,19 @@ function fieldsOf(
         );
       continue;
     }
-    if (forInsert ? !field.createable : !field.updateable) {
-      throw new RecordError(
-        'INVALID_FIELD_FOR_INSERT_UPDATE',
-        `Unable to create/update fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
-        [field.name]
-      );
-    }
+    if (forInsert ? !field.createable : !field.updateable)
+      throw notWritable(field);
     out.set(field, value);
   }
   return out;
+}
+
+function notWritable(field: FieldSchema): RecordError {
+  return new RecordError(
+    'INVALID_FIELD_FOR_INSERT_UPDATE',
+    `Unable to create/update fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+    [field.name]
+  );
 }
 
 function checkRow(
@@ -392,6 +396,12 @@ export function upsertRecord(
   const rest = Object.fromEntries(
     Object.entries(record).filter(([name]) => name !== field.name)
   );
+  // Audit fields may be set on insert only, never through an upsert (even one that inserts).
+  for (const name of Object.keys(rest)) {
+    const given = ctx.registry.field(object.name, name);
+    if (given?.createable && !given.updateable && AUDIT_FIELDS.has(given.name))
+      throw notWritable(given);
+  }
   if (value === null || value === undefined || value === '') {
     throw new RecordError('MISSING_ARGUMENT', `${field.name} not specified`, [
       field.name

@@ -7,7 +7,11 @@ import {
 import { buildRegistry, mergeFields } from '../schema/registry.ts';
 import { withSetupObjects } from '../schema/setup-objects.ts';
 import { loadStandardObjects } from '../schema/standard.ts';
-import type { CustomMetadataRecord, SchemaRegistry } from '../schema/types.ts';
+import type {
+  CustomMetadataRecord,
+  ObjectSchema,
+  SchemaRegistry
+} from '../schema/types.ts';
 
 export interface OrgSchema {
   registry: SchemaRegistry;
@@ -15,12 +19,57 @@ export interface OrgSchema {
   permissionSets: SourcePermissionSet[];
 }
 
-export function loadOrgSchema(forceAppDir: string | undefined): OrgSchema {
+export interface OrgSettings {
+  /** "Set Audit Fields upon Record Creation" (off by default, as on the platform). */
+  setAuditFields?: boolean;
+}
+
+/**
+ * The standard objects whose audit fields the setting opens (Salesforce Help, "Enable Create
+ * Audit Fields", knowledge article 000386065); every custom object too, custom metadata aside.
+ */
+const AUDIT_FIELD_OBJECTS = new Set([
+  'Account',
+  'Case',
+  'CaseComment',
+  'Contact',
+  'EmailMessage',
+  'FeedItem'
+]);
+/** The fields "Set Audit Fields upon Record Creation" lets a client insert. */
+export const AUDIT_FIELDS: ReadonlySet<string> = new Set([
+  'CreatedDate',
+  'CreatedById',
+  'LastModifiedDate',
+  'LastModifiedById'
+]);
+
+/** With the setting on, a client may set the audit fields on insert (never on update). */
+function openAuditFields(objects: readonly ObjectSchema[]): void {
+  for (const object of objects) {
+    if (
+      object.customMetadata ||
+      !(object.custom || AUDIT_FIELD_OBJECTS.has(object.name))
+    )
+      continue;
+    for (const field of object.fields)
+      if (AUDIT_FIELDS.has(field.name)) field.createable = true;
+  }
+}
+
+export function loadOrgSchema(
+  forceAppDir: string | undefined,
+  settings: OrgSettings = {}
+): OrgSchema {
+  const registryOf = (objects: ObjectSchema[]): SchemaRegistry => {
+    if (settings.setAuditFields === true) openAuditFields(objects);
+    return buildRegistry(objects);
+  };
   // The setup objects (Profile, PermissionSetAssignment...) stand beside the standard ones.
   const standard = withSetupObjects(loadStandardObjects());
   if (forceAppDir === undefined || !existsSync(forceAppDir)) {
     return {
-      registry: buildRegistry(standard),
+      registry: registryOf(standard),
       customMetadataRecords: [],
       permissionSets: []
     };
@@ -41,7 +90,7 @@ export function loadOrgSchema(forceAppDir: string | undefined): OrgSchema {
       ];
   }
   return {
-    registry: buildRegistry([...merged, ...source.objects]),
+    registry: registryOf([...merged, ...source.objects]),
     customMetadataRecords: source.customMetadataRecords,
     permissionSets: source.permissionSets
   };

@@ -54,6 +54,13 @@ export interface LocalOrgOptions {
   now?: () => Date;
   /** DailyApiRequests allowance. */
   dailyApiRequests?: number;
+  /**
+   * The org setting "Set Audit Fields upon Record Creation": clients may then insert
+   * CreatedDate, CreatedById, LastModifiedDate and LastModifiedById (past dates only) on
+   * Account, Case, CaseComment, Contact, EmailMessage, FeedItem and custom objects. Off by
+   * default, as on the platform.
+   */
+  setAuditFields?: boolean;
   /** Largest request body accepted; default 150 MB, the platform's Bulk API 2.0 upload limit. */
   maxRequestBytes?: number;
 }
@@ -128,7 +135,9 @@ export async function startLocalOrg(
       ? undefined
       : (options.forceAppDir ??
         (existsSync(PROJECT_FORCE_APP) ? PROJECT_FORCE_APP : undefined));
-  const schema = loadOrgSchema(forceAppDir);
+  const schema = loadOrgSchema(forceAppDir, {
+    setAuditFields: options.setAuditFields === true
+  });
   const db = openDatabase(dbPath);
   ensureTables(db, schema.registry);
   const now = options.now ?? ((): Date => new Date());
