@@ -33,22 +33,28 @@ jest.mock(
   },
   { virtual: true }
 );
-jest.mock(
-  '@salesforce/apex',
-  () => ({ refreshApex: jest.fn(() => Promise.resolve()) }),
-  { virtual: true }
-);
-
 const RECORD_ID = consoleData.recordId;
 
-function mount() {
+function mount(props = {}) {
   const element = createElement('c-incident-console', { is: IncidentConsole });
-  element.recordId = RECORD_ID;
+  Object.assign(element, {
+    recordId: RECORD_ID,
+    objectApiName: 'Incident',
+    ...props
+  });
   document.body.appendChild(element);
   return element;
 }
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+
+/** Settles pending promise chains (fake timers are on: flush microtasks only). */
+async function flushMicrotasks() {
+  for (let i = 0; i < 5; i++) {
+    // eslint-disable-next-line no-await-in-loop
+    await Promise.resolve();
+  }
+}
 
 describe('c-incident-console', () => {
   beforeEach(() => {
@@ -64,15 +70,35 @@ describe('c-incident-console', () => {
     jest.useRealTimers();
   });
 
-  it('loads the console for its record and shows a spinner meanwhile', async () => {
+  it('loads the console for its record and shows a spinner in its header meanwhile', async () => {
     const element = mount();
     await Promise.resolve();
 
     expect(getConsole.getLastConfig()).toEqual({ recordId: RECORD_ID });
-    expect($(element, 'lightning-spinner').alternativeText).toBe(
-      'Loading the incident console'
-    );
+    expect(
+      $(element, '.console-header lightning-spinner').alternativeText
+    ).toBe('Loading the incident');
     expect($(element, 'c-severity-matrix')).toBeNull();
+  });
+
+  it('starts the roster and the cases at once, without waiting for the console data', async () => {
+    const element = mount();
+    await Promise.resolve();
+
+    // The console data has not arrived, yet both sections already asked for theirs.
+    expect(getRoster.getLastConfig()).toEqual({ recordId: RECORD_ID });
+    expect(getLinkedCases.getLastConfig()).toEqual({
+      recordId: RECORD_ID,
+      pageSize: 25,
+      pageNumber: 1
+    });
+    getRoster.emit(roster);
+    await Promise.resolve();
+    expect(
+      $(element, 'c-incident-roster').shadowRoot.querySelectorAll(
+        '.roster-contact'
+      )
+    ).toHaveLength(4);
   });
 
   it('composes the matrix, SLA timers, roster and cases from the console data', async () => {
@@ -83,9 +109,14 @@ describe('c-incident-console', () => {
     expect($(element, 'lightning-card').title).toBe(
       'Incident console: Regional power outage in Fremont'
     );
-    expect($(element, '.console-summary').textContent).toBe(
-      'Severity 2 · Priority High · Status In Progress'
-    );
+    const badges = [
+      ...element.shadowRoot.querySelectorAll('.console-summary [data-badge]')
+    ].map((li) => [li.dataset.badge, li.textContent, li.firstChild.className]);
+    expect(badges).toEqual([
+      ['severity', 'Severity 2', 'slds-badge slds-theme_warning'],
+      ['priority', 'Priority High', 'slds-badge slds-badge_lightest'],
+      ['status', 'Status In Progress', 'slds-badge slds-badge_lightest']
+    ]);
 
     const matrix = $(element, 'c-severity-matrix');
     expect(matrix.recordId).toBe(RECORD_ID);
@@ -97,6 +128,7 @@ describe('c-incident-console', () => {
     expect($(element, 'c-sla-timer').consoleData).toEqual(consoleData);
     expect($(element, 'c-incident-roster').recordId).toBe(RECORD_ID);
     expect($(element, 'c-incident-cases').recordId).toBe(RECORD_ID);
+    expect($(element, 'c-incident-cases').objectApiName).toBe('Incident');
 
     // The composed children render the real data: the current matrix cell and a running clock.
     const currentCell = matrix.shadowRoot.querySelector(
@@ -115,6 +147,65 @@ describe('c-incident-console', () => {
     );
   });
 
+  it('shows a problem its matrix without SLA timers, and a change request neither', async () => {
+    const problem = mount();
+    getConsole.emit({ ...consoleData, objectApiName: 'Problem' });
+    await Promise.resolve();
+    expect($(problem, 'c-severity-matrix')).not.toBeNull();
+    expect($(problem, 'c-sla-timer')).toBeNull();
+
+    document.body.removeChild(problem);
+    const change = mount({ objectApiName: 'ChangeRequest' });
+    getConsole.emit({
+      ...consoleData,
+      objectApiName: 'ChangeRequest',
+      urgency: null
+    });
+    await Promise.resolve();
+    expect($(change, 'c-severity-matrix')).toBeNull();
+    expect($(change, 'c-sla-timer')).toBeNull();
+    // Alone, the roster's column takes the whole row.
+    expect($(change, '[data-section="people"]').className).toContain(
+      'slds-size_1-of-1'
+    );
+    expect($(change, '[data-section="people"]').className).not.toContain(
+      '1-of-2'
+    );
+  });
+
+  const FULL = 'slds-col slds-size_1-of-1 slds-var-m-bottom_x-small';
+  const HALF = 'slds-col slds-size_1-of-2 slds-var-m-bottom_x-small';
+
+  // The region, not the screen, decides: no screen breakpoint classes in a known region.
+  it.each([
+    ['SMALL', 'stacked', FULL, true],
+    ['MEDIUM', 'stacked', FULL, true],
+    ['LARGE', 'columns', HALF, false]
+  ])(
+    'lays the sections out by the region width %s (%s)',
+    async (width, layout, columnClass, narrow) => {
+      const element = mount({ flexipageRegionWidth: width });
+      getConsole.emit(consoleData);
+      await Promise.resolve();
+
+      expect($(element, '.incident-console').dataset.layout).toBe(layout);
+      expect($(element, '[data-section="matrix"]').className).toBe(columnClass);
+      expect($(element, '[data-section="people"]').className).toBe(columnClass);
+      expect($(element, 'c-severity-matrix').narrow).toBe(narrow);
+    }
+  );
+
+  it('falls back to the screen breakpoint outside a record page region', async () => {
+    const element = mount();
+    getConsole.emit(consoleData);
+    await Promise.resolve();
+
+    expect($(element, '.incident-console').dataset.layout).toBe('screen');
+    expect($(element, '[data-section="matrix"]').className).toContain(
+      'slds-large-size_1-of-2'
+    );
+  });
+
   it('reloads the console after the matrix saved urgency and impact', async () => {
     const element = mount();
     getConsole.emit(consoleData);
@@ -130,21 +221,88 @@ describe('c-incident-console', () => {
     expect(refreshApex.mock.calls[0][0].data).toEqual(consoleData);
   });
 
-  it('shows the error panel when the console cannot be loaded', async () => {
+  it('shows its own error when the console data fails, while the roster and cases still load', async () => {
     const element = mount();
     getConsole.error({
       message:
         'You do not have access to the Apex class named IncidentConsoleController.'
     });
+    getRoster.emit(roster);
+    getLinkedCases.emit(casesPage);
+    await flushMicrotasks();
+
+    const panel = $(element, '.console-header c-error-panel');
+    expect(panel.friendlyMessage).toBe(
+      "The incident's severity and SLA could not be loaded. The roster and the linked cases load on their own."
+    );
+    expect(panel.retryable).toBe(true);
+    expect(panel.errors.body.message).toContain('IncidentConsoleController');
+    expect($(element, '.console-header lightning-spinner')).toBeNull();
+    expect($(element, 'c-severity-matrix')).toBeNull();
+    expect(
+      $(element, 'c-incident-roster').shadowRoot.querySelectorAll(
+        '.roster-contact'
+      )
+    ).toHaveLength(4);
+    expect(
+      $(element, 'c-incident-cases').shadowRoot.querySelector(
+        'c-linked-cases-datatable'
+      ).data
+    ).toHaveLength(25);
+  });
+
+  it('tries the console data again by calling the controller itself', async () => {
+    getConsole.mockResolvedValue(consoleData);
+    const element = mount();
+    getConsole.error({ message: 'Timed out' });
     await Promise.resolve();
 
-    const panel = $(element, 'c-error-panel');
-    expect(panel.friendlyMessage).toBe(
-      'The incident console could not be loaded.'
+    $(element, '.console-header c-error-panel').dispatchEvent(
+      new CustomEvent('retry')
     );
-    expect(panel.errors.body.message).toContain('IncidentConsoleController');
-    expect($(element, 'lightning-spinner')).toBeNull();
-    expect($(element, 'c-severity-matrix')).toBeNull();
+    await Promise.resolve();
+    expect(
+      $(element, '.console-header lightning-spinner').alternativeText
+    ).toBe('Loading the incident');
+    await flushMicrotasks();
+
+    expect(getConsole).toHaveBeenCalledWith({ recordId: RECORD_ID });
+    expect($(element, 'c-error-panel')).toBeNull();
+    expect($(element, 'c-severity-matrix').urgency).toBe('High');
+  });
+
+  it('keeps the matrix and the timers when only the roster fails', async () => {
+    const element = mount();
+    getConsole.emit(consoleData);
+    getRoster.error({
+      message: 'Insufficient access to Incident_Roster_Member__c'
+    });
+    await flushMicrotasks();
+
+    expect($(element, 'c-severity-matrix')).not.toBeNull();
+    expect($(element, 'c-sla-timer')).not.toBeNull();
+    expect($(element, '.console-header c-error-panel')).toBeNull();
+    expect(
+      $(element, 'c-incident-roster').shadowRoot.querySelector('c-error-panel')
+        .friendlyMessage
+    ).toBe('The roster could not be loaded.');
+  });
+
+  it('refreshes every section from the header', async () => {
+    const element = mount();
+    getConsole.emit(consoleData);
+    getRoster.emit(roster);
+    getLinkedCases.emit(casesPage);
+    await flushMicrotasks();
+
+    $(element, 'lightning-button-icon.refresh-console').click();
+    await flushMicrotasks();
+
+    const refreshed = refreshApex.mock.calls.map(([wired]) => wired.data);
+    expect(refreshed).toHaveLength(3);
+    expect(refreshed).toEqual(
+      expect.arrayContaining([consoleData, roster, casesPage])
+    );
   });
 
   describe('accessibility', () => {
@@ -175,6 +333,33 @@ describe('c-incident-console', () => {
       await expectAccessible(element);
     });
 
+    it('is accessible stacked in a small region', async () => {
+      const element = mount({ flexipageRegionWidth: 'SMALL' });
+      getConsole.emit(consoleData);
+      await Promise.resolve();
+      getRoster.emit(roster);
+      getLinkedCases.emit(casesPage);
+      await Promise.resolve();
+
+      expect($(element, '.incident-console').dataset.layout).toBe('stacked');
+      await expectAccessible(element);
+    });
+
+    it('is accessible with the roster failed beside a working matrix', async () => {
+      const element = mount();
+      getConsole.emit(consoleData);
+      getRoster.error({ message: 'No access' });
+      getLinkedCases.emit(casesPage);
+      await flushMicrotasks();
+
+      expect(
+        $(element, 'c-incident-roster').shadowRoot.querySelector(
+          'c-error-panel'
+        )
+      ).not.toBeNull();
+      await expectAccessible(element);
+    });
+
     it('is accessible loaded, the matrix, timers, roster and cases included', async () => {
       const element = await mountLoaded();
 
@@ -188,7 +373,9 @@ describe('c-incident-console', () => {
         )
       ).not.toBeNull();
       expect(
-        $(element, 'c-incident-cases').shadowRoot.querySelectorAll('.case-row')
+        $(element, 'c-incident-cases').shadowRoot.querySelector(
+          'c-linked-cases-datatable'
+        ).data
       ).toHaveLength(25);
       await expectAccessible(element);
     });
