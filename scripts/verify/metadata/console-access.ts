@@ -6,7 +6,9 @@
  * page; keep them in step when those read more.
  *
  * Not listed because a permission set cannot grant them: User (readable by every user),
- * BusinessHours and Holiday (setup data every user reads), UserRecordAccess.
+ * BusinessHours and Holiday (setup data every user reads), UserRecordAccess, and
+ * Incident.BusinessHoursId (not in every org, so the console reads it dynamically, in system
+ * mode: which calendar an incident runs on is setup data, like the calendar itself).
  */
 
 export interface ConsoleAccess {
@@ -53,7 +55,6 @@ export const INCIDENT_CONSOLE_ACCESS: ConsoleAccess = {
       'SubCategory',
       'DetectedDateTime',
       'ResolutionDateTime',
-      'BusinessHoursId',
       'OwnerId',
       'Severity__c',
       'Sla_Response_Due__c',

@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FieldSchema } from '../../schema/types.ts';
+import {
+  loadEditionFields,
+  type EditionDependence
+} from '../edition-fields.ts';
 import type { ConsoleAccess } from './console-access.ts';
 import { fieldSecurity } from './field-security.ts';
 import { permissionSetProblems } from './permission-coverage.ts';
@@ -91,16 +95,42 @@ const noConsole: ConsoleAccess = {
   editFields: []
 };
 
-function problems(spec: SetSpec, console: ConsoleAccess = noConsole): string[] {
+function problems(
+  spec: SetSpec,
+  console: ConsoleAccess = noConsole,
+  editionDependence: EditionDependence = () => undefined
+): string[] {
   return permissionSetProblems(
     parsePermissionSet(permissionSet(spec)),
     schema,
     {
       automationOwned: [],
-      console
+      console,
+      editionDependence
     }
   );
 }
+
+void describe('edition-dependent standard fields', () => {
+  void it('rejects field permissions on Incident.BusinessHoursId, which the core Incident object lacks', () => {
+    assert.deepEqual(
+      problems(
+        {
+          fields: {
+            'Incident.BusinessHoursId': 'read',
+            'Incident.Category': 'read'
+          },
+          objects: { Incident: 'read' }
+        },
+        noConsole,
+        loadEditionFields()
+      ),
+      [
+        'Incident.BusinessHoursId may not exist in the target org (entitlement and SLA milestone field of incidents: present only with the IT service incident features, not on the core Incident object); a permission set naming it fails the whole deploy there'
+      ]
+    );
+  });
+});
 
 void describe('field permissions on standard fields', () => {
   void it('accepts permissionable standard fields, including create-only junction lookups', () => {
@@ -210,7 +240,8 @@ void describe('field permissions on standard fields', () => {
     assert.deepEqual(
       permissionSetProblems(parsePermissionSet(xml), schema, {
         automationOwned: [],
-        console: noConsole
+        console: noConsole,
+        editionDependence: () => undefined
       }),
       ['fieldPermissions for Widget__c.Size__c appear more than once']
     );

@@ -12,6 +12,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findDirectories } from '../../schema/force-app-source.ts';
 import {
+  loadEditionFields,
+  type EditionDependence
+} from '../edition-fields.ts';
+import {
   INCIDENT_CONSOLE_ACCESS,
   type ConsoleAccess
 } from './console-access.ts';
@@ -42,11 +46,14 @@ export const AUTOMATION_OWNED_FIELDS: readonly string[] = [
 export interface PermissionRules {
   automationOwned: readonly string[];
   console: ConsoleAccess;
+  /** Standard fields only some orgs have; a permission set naming one fails the deploy elsewhere. */
+  editionDependence: EditionDependence;
 }
 
 const DEFAULT_RULES: PermissionRules = {
   automationOwned: AUTOMATION_OWNED_FIELDS,
-  console: INCIDENT_CONSOLE_ACCESS
+  console: INCIDENT_CONSOLE_ACCESS,
+  editionDependence: loadEditionFields()
 };
 
 const objectOf = (field: string): string => field.slice(0, field.indexOf('.'));
@@ -63,6 +70,15 @@ function fieldPermissionProblems(
   if ('found' in object && object.found.customMetadata) {
     return [
       `${name} belongs to a custom metadata type: grant customMetadataTypeAccesses instead`
+    ];
+  }
+  const reason = rules.editionDependence(
+    objectOf(name),
+    name.slice(name.indexOf('.') + 1)
+  );
+  if (reason !== undefined) {
+    return [
+      `${name} may not exist in the target org (${reason}); a permission set naming it fails the whole deploy there`
     ];
   }
   const security = fieldSecurity(lookup.found);
