@@ -4,6 +4,7 @@
  * calendars that incidentRules can reuse.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { addBusinessMinutes } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
 import {
@@ -49,7 +50,7 @@ describe('incident automation', () => {
     await t.dispose();
   });
 
-  it('reads urgency and impact as incidentRules does, and leaves values outside the matrix without severity', async () => {
+  it('reads urgency and impact as incidentRules does: blank saves without severity, outside the matrix is refused on the field', async () => {
     const lowerCase = await createIncident(t, {
       Subject: 'lower-case levels',
       Urgency: 'high',
@@ -60,13 +61,35 @@ describe('incident automation', () => {
     assert.equal(computed.Severity__c, 2);
     assert.equal(computed.Priority, 'High');
 
+    const blank = await createIncident(t, {
+      Subject: 'no urgency yet',
+      // Explicitly blank: an absent Urgency defaults to High on create.
+      Urgency: null,
+      Impact: 'High',
+      Severity__c: 2
+    });
+    assert.equal(blank.success, true);
+    const saved = await incident(t, blank.id);
+    assert.equal(saved.Severity__c, null, 'a typed severity is not kept');
+    assert.equal(saved.Sla_Response_Due__c, null);
+
     const outside = await createIncident(t, {
       Subject: 'outside the matrix',
       Urgency: 'Urgent',
       Impact: 'High'
     });
-    assert.equal(outside.success, true);
-    assert.equal((await incident(t, outside.id)).Severity__c, null);
+    assert.equal(outside.success, false);
+    const [refusal] =
+      outside.errors as (CollectionSaveResult['errors'][number] & {
+        fields?: string[];
+      })[];
+    assert.ok(refusal);
+    assert.equal(refusal.statusCode, 'FIELD_CUSTOM_VALIDATION_EXCEPTION');
+    assert.deepEqual(refusal.fields, ['Urgency']);
+    assert.match(
+      refusal.message,
+      /Urgency "Urgent" is not in the severity matrix/
+    );
   });
 
   it('counts SLA due times in the default business hours and its holidays', async () => {
@@ -391,4 +414,224 @@ describe('SLA due times around yearly recurring holidays', () => {
       { date: '2036-12-25' }
     ]);
   });
+});
+
+type VectorRecord = Record<string, string | number | null>;
+interface AutomationVector {
+  id: string;
+  old: VectorRecord | null;
+  record: VectorRecord;
+  now: string;
+  rules?: string;
+  policy?: string;
+  expect: {
+    errors: { field: string | null; code: string }[];
+    changes: VectorRecord;
+    sla: {
+      start: string;
+      businessHoursId: string | null;
+      businessHoursName: string | null;
+      responseMinutes: number;
+      resolutionMinutes: number;
+    } | null;
+  };
+}
+
+/**
+ * The conformance vectors' trigger-level cases, saved through jsforce against the local org:
+ * the adapter must do what decideIncident decided, as the Apex trigger handler tests check
+ * the same cases on the platform. The org's default business hours are 24x7, so due times are
+ * the start plus the minutes; the vectors' business hours id stands for a real record created
+ * here, and 'Support Berlin' (the namedHours policy) is another 24x7 record.
+ */
+describe('automation conformance vectors through the local org', () => {
+  const vectors = JSON.parse(
+    readFileSync(
+      new URL(
+        '../../force-app/main/default/staticresources/incidentRulesVectors.json',
+        import.meta.url
+      ),
+      'utf8'
+    )
+  ) as {
+    automation: {
+      rules: Record<string, Record<string, unknown>[]>;
+      cases: AutomationVector[];
+    };
+  };
+  let t: TestOrg;
+  let clock = new Date(0);
+  const hoursIds = new Map<string, string>();
+  before(async () => {
+    t = await startTestOrg({ dbPath: ':memory:', now: () => clock });
+    const db = t.org.db;
+    for (const name of ['Incident vectors', 'Support Berlin']) {
+      const created = await t.conn.sobject('BusinessHours').create({
+        Name: name,
+        IsActive: true,
+        TimeZoneSidKey: 'Europe/Berlin',
+        ...Object.fromEntries(
+          [
+            'Monday',
+            'Tuesday',
+            'Wednesday',
+            'Thursday',
+            'Friday',
+            'Saturday',
+            'Sunday'
+          ].flatMap((day) => [
+            [`${day}StartTime`, '00:00:00.000Z'],
+            [`${day}EndTime`, '00:00:00.000Z']
+          ])
+        )
+      });
+      assert.ok(created.success);
+      hoursIds.set(name, created.id);
+    }
+    const defaults = db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM ${quote('BusinessHours')} WHERE "IsDefault" = 1 AND "MondayStartTime" LIKE '00:00%' AND "MondayEndTime" LIKE '00:00%'`
+      )
+      .get() as { n: number };
+    assert.equal(defaults.n, 1, 'the default business hours are 24x7');
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  /** The vectors' fake BusinessHoursId stands for the 'Incident vectors' record. */
+  const realIds = (record: VectorRecord): VectorRecord =>
+    Object.fromEntries(
+      Object.entries(record).map(([field, value]) => [
+        field,
+        field === 'BusinessHoursId' && value !== null
+          ? (hoursIds.get('Incident vectors') ?? null)
+          : value
+      ])
+    );
+
+  /** Sets up the metadata a case names: Priority__c for customPriority, Business_Hours__c for namedHours. */
+  function useMetadata(testCase: AutomationVector): void {
+    const db = t.org.db;
+    db.prepare(
+      `UPDATE ${quote('Incident_Severity_Rule__mdt')} SET "Priority__c" = NULL`
+    ).run();
+    db.prepare(
+      `UPDATE ${quote('Incident_Sla_Policy__mdt')} SET "Business_Hours__c" = NULL`
+    ).run();
+    if (testCase.rules === 'customPriority') {
+      for (const rule of vectors.automation.rules.customPriority ?? []) {
+        db.prepare(
+          `UPDATE ${quote('Incident_Severity_Rule__mdt')} SET "Priority__c" = ? WHERE "Urgency__c" = ? AND "Impact__c" = ?`
+        ).run(rule.Priority__c ?? null, rule.Urgency__c, rule.Impact__c);
+      }
+    }
+    if (testCase.policy === 'namedHours') {
+      db.prepare(
+        `UPDATE ${quote('Incident_Sla_Policy__mdt')} SET "Business_Hours__c" = 'Support Berlin' WHERE "Severity__c" = 3`
+      ).run();
+    }
+  }
+
+  /** Saves the case: insert the record, or put the old state in place and update to the record. */
+  async function save(
+    testCase: AutomationVector
+  ): Promise<{ id: string | null; result: CollectionSaveResult }> {
+    const record = realIds(testCase.record);
+    if (testCase.old === null) {
+      const result = await createIncident(t, record);
+      return { id: result.id ?? null, result };
+    }
+    const old = realIds(testCase.old);
+    const seeded = await createIncident(t, { Subject: old.Subject });
+    assert.ok(seeded.success && seeded.id);
+    // The old state exactly as the case gives it, past the automation (as stored before the save).
+    const fields = Object.keys(old).filter((field) => field !== 'Subject');
+    t.org.db
+      .prepare(
+        `UPDATE ${quote('Incident')} SET ${fields.map((field) => `${quote(field)} = ?`).join(', ')} WHERE "Id" = ?`
+      )
+      .run(...fields.map((field) => old[field] ?? null), seeded.id);
+    const delta = Object.fromEntries(
+      Object.entries(record).filter(([field, value]) => old[field] !== value)
+    );
+    const [result] = await t.conn.request<CollectionSaveResult[]>({
+      method: 'PATCH',
+      url: `/services/data/v${t.conn.version}/composite/sobjects`,
+      body: JSON.stringify({
+        allOrNone: false,
+        records: [{ attributes: { type: 'Incident' }, Id: seeded.id, ...delta }]
+      }),
+      headers: { 'content-type': 'application/json' }
+    });
+    assert.ok(result);
+    return { id: seeded.id, result };
+  }
+
+  /** A date-time as epoch milliseconds: the API writes +0000, the vectors Z. */
+  const instant = (value: unknown): number | null =>
+    typeof value === 'string'
+      ? new Date(value.replace(/\+0000$/, 'Z')).getTime()
+      : null;
+
+  // CreatedDate cannot be written on insert through the API (nor in Apex before insert).
+  const supported = (testCase: AutomationVector): boolean =>
+    !(testCase.old === null && 'CreatedDate' in testCase.record) &&
+    ['standard', 'customPriority'].includes(testCase.rules ?? 'standard') &&
+    ['standard', 'namedHours'].includes(testCase.policy ?? 'standard');
+
+  it('runs every case with deployable metadata (invalid metadata has its own test above)', () => {
+    const run = vectors.automation.cases.filter(supported);
+    assert.ok(run.length >= 30, `only ${run.length} cases run`);
+  });
+
+  for (const testCase of vectors.automation.cases.filter(supported)) {
+    it(testCase.id, async () => {
+      clock = new Date(testCase.now);
+      useMetadata(testCase);
+      const { id, result } = await save(testCase);
+      const { errors, changes, sla } = testCase.expect;
+      const blanked = ['Urgency', 'Impact'].filter(
+        (field) => testCase.old !== null && testCase.record[field] === null
+      );
+      if (blanked.length > 0) {
+        // Not nillable: after the trigger, the platform's required-field check refuses it.
+        assert.equal(result.success, false);
+        assert.equal(result.errors[0]?.statusCode, 'REQUIRED_FIELD_MISSING');
+        return;
+      }
+      if (errors.length > 0) {
+        assert.equal(result.success, false);
+        assert.deepEqual(
+          (result.errors[0] as { fields?: string[] } | undefined)?.fields,
+          errors.flatMap((error) => (error.field ? [error.field] : []))
+        );
+        return;
+      }
+      assert.equal(result.success, true, JSON.stringify(result.errors));
+      const saved = await incident(t, id);
+      for (const [field, value] of Object.entries(changes)) {
+        if (typeof value === 'string' && field !== 'Priority')
+          assert.equal(instant(saved[field]), instant(value), field);
+        else assert.equal(saved[field], value, field);
+      }
+      const start = sla ? new Date(sla.start).getTime() : 0;
+      const expectedDue = (field: string, minutes: number | undefined) =>
+        sla && minutes !== undefined
+          ? start + minutes * 60000
+          : field in changes
+            ? null
+            : instant(testCase.record[field] ?? null);
+      assert.equal(
+        instant(saved.Sla_Response_Due__c),
+        expectedDue('Sla_Response_Due__c', sla?.responseMinutes),
+        'Sla_Response_Due__c'
+      );
+      assert.equal(
+        instant(saved.Sla_Resolution_Due__c),
+        expectedDue('Sla_Resolution_Due__c', sla?.resolutionMinutes),
+        'Sla_Resolution_Due__c'
+      );
+    });
+  }
 });

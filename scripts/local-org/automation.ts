@@ -6,27 +6,32 @@
  * case/issue pair, RelatedEntityType from the issue id), Case.IsClosed and a person's Name.
  */
 import {
-  priorityFor,
+  addBusinessMinutes,
+  decideIncident,
   severityFor,
   slaTargets,
-  toLevel,
-  validatePolicy,
-  validateRules
+  unknownBusinessHoursMessage
 } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
 import type { ObjectSchema, SchemaRegistry } from '../schema/types.ts';
 import {
+  businessHoursIdByName,
   computeInBusinessTime,
   defaultBusinessHoursId
 } from './business-hours.ts';
 import { RecordError } from './errors.ts';
 import { quote, type Row, type Store } from './storage.ts';
 
-type SeverityRule = Parameters<typeof severityFor>[0][number];
-type SlaPolicyRow = Parameters<typeof slaTargets>[0][number];
+type SeverityRule = Extract<
+  Parameters<typeof severityFor>[0],
+  readonly unknown[]
+>[number];
+type SlaPolicyRow = Extract<
+  Parameters<typeof slaTargets>[0],
+  readonly unknown[]
+>[number];
 
 const RULE_TABLE = 'Incident_Severity_Rule__mdt';
 const POLICY_TABLE = 'Incident_Sla_Policy__mdt';
-const RESOLVED = new Set(['Resolved', 'Completed']);
 
 export interface AutomationContext {
   store: Store;
@@ -116,10 +121,11 @@ function merged(row: Row, before: Row | undefined, field: string): Row[string] {
   return field in row ? (row[field] ?? null) : (before?.[field] ?? null);
 }
 
-function changed(row: Row, before: Row | undefined, field: string): boolean {
-  return !before || (field in row && row[field] !== before[field]);
-}
-
+/**
+ * The Incident automation: decideIncident (incidentRules) decides, this applies it: the
+ * decided field changes, the SLA due times counted in the business hours it names, or the
+ * refusal as a record error, as the Apex handler does with the same decision.
+ */
 function incident(
   ctx: AutomationContext,
   row: Row,
@@ -128,95 +134,62 @@ function incident(
   const has = (field: string): boolean =>
     ctx.registry.field('Incident', field) !== undefined;
   if (!has('Severity__c')) return; // the project's fields are not deployed: plain platform behaviour
-  const nowIso = ctx.now.toISOString();
-  if (changed(row, before, 'Urgency') || changed(row, before, 'Impact')) {
-    const urgency = levelOf(merged(row, before, 'Urgency'));
-    const impact = levelOf(merged(row, before, 'Impact'));
-    const rules = readTable(ctx, RULE_TABLE) as unknown as SeverityRule[];
-    if (urgency !== undefined && impact !== undefined && rules.length > 0) {
-      invalidMetadata(
-        validateRules(rules),
-        `The severity matrix (custom metadata ${RULE_TABLE}) is invalid, so severity cannot be computed`
-      );
-      const severity = severityFor(rules, urgency, impact);
-      row.Severity__c = severity;
-      row.Priority = priorityFor(severity);
-    }
-  }
-  const severity = merged(row, before, 'Severity__c');
-  const startChanged =
-    changed(row, before, 'DetectedDateTime') ||
-    changed(row, before, 'BusinessHoursId');
-  if (
-    has('Sla_Response_Due__c') &&
-    (changed(row, before, 'Severity__c') || startChanged)
-  ) {
-    const start = String(
-      merged(row, before, 'DetectedDateTime') ??
-        merged(row, before, 'CreatedDate') ??
-        nowIso
+  const decision = decideIncident({
+    record: before ? { ...before, ...row } : row,
+    old: before ?? null,
+    rules: readTable(ctx, RULE_TABLE) as unknown as SeverityRule[],
+    policy: readTable(ctx, POLICY_TABLE) as unknown as SlaPolicyRow[],
+    now: ctx.now
+  });
+  if (decision.errors.length > 0) {
+    // The platform lists one error per addError; a RecordError holds one, so they are joined.
+    throw new RecordError(
+      'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      decision.errors.map((error) => error.message).join(' '),
+      decision.errors.flatMap((error) => (error.field ? [error.field] : []))
     );
-    const policy = readTable(ctx, POLICY_TABLE) as unknown as SlaPolicyRow[];
-    if (typeof severity === 'number' && policy.length > 0)
-      invalidMetadata(
-        validatePolicy(policy),
-        `The SLA policy (custom metadata ${POLICY_TABLE}) is invalid, so SLA due times cannot be computed`
-      );
-    const targets =
-      typeof severity === 'number' && policy.length > 0
-        ? computeInBusinessTime(
-            ctx,
-            merged(row, before, 'BusinessHoursId'),
-            new Date(start),
-            (calendar) => slaTargets(policy, severity, start, calendar),
-            (due) => due?.resolutionDue ?? null
-          )
-        : null;
-    row.Sla_Response_Due__c = targets
-      ? targets.responseDue.toISOString()
-      : null;
-    row.Sla_Resolution_Due__c = targets
-      ? targets.resolutionDue.toISOString()
-      : null;
   }
-  const status = merged(row, before, 'Status');
-  if (
-    has('Sla_Responded_At__c') &&
-    status !== 'New' &&
-    status !== null &&
-    merged(row, before, 'Sla_Responded_At__c') === null
-  ) {
-    row.Sla_Responded_At__c = nowIso;
+  for (const [field, value] of Object.entries(decision.changes)) {
+    if (has(field)) row[field] = value ?? null;
   }
-  if (
-    RESOLVED.has(String(status)) &&
-    merged(row, before, 'ResolutionDateTime') === null
-  ) {
-    row.ResolutionDateTime = nowIso;
-  }
-}
-
-/** The matrix level of an urgency or impact, or undefined for a value outside the matrix (no severity, as before). */
-function levelOf(value: Row[string]): 1 | 2 | 3 | undefined {
-  if (value === null) return undefined;
-  try {
-    return toLevel(value);
-  } catch (error) {
-    if (error instanceof RangeError) return undefined;
-    throw error;
-  }
-}
-
-/** A record error naming the custom metadata to fix, as the Apex services add one to the record. */
-function invalidMetadata(
-  problems: readonly { message: string }[],
-  what: string
-): void {
-  if (problems.length === 0) return;
-  throw new RecordError(
-    'FIELD_CUSTOM_VALIDATION_EXCEPTION',
-    `${what}: ${problems.map((p) => p.message).join('; ')}. Fix the records in Setup > Custom Metadata Types.`
+  const { sla } = decision;
+  if (!sla || !has('Sla_Response_Due__c')) return;
+  const start = new Date(sla.start);
+  const due = computeInBusinessTime(
+    ctx,
+    slaBusinessHoursId(ctx, sla),
+    start,
+    (calendar) => ({
+      response: addBusinessMinutes(calendar, start, sla.responseMinutes),
+      resolution: addBusinessMinutes(calendar, start, sla.resolutionMinutes)
+    }),
+    (targets) => targets.resolution
   );
+  row.Sla_Response_Due__c = due.response.toISOString();
+  row.Sla_Resolution_Due__c = due.resolution.toISOString();
+}
+
+type SlaComputation = NonNullable<ReturnType<typeof decideIncident>['sla']>;
+
+/**
+ * The business hours the due times count in: the incident's, else the ones the policy row
+ * names (refused when no business hours have that name, as the Apex refuses it), else null for
+ * the org default.
+ */
+function slaBusinessHoursId(
+  ctx: AutomationContext,
+  sla: SlaComputation
+): string | null {
+  if (sla.businessHoursId !== null) return sla.businessHoursId;
+  if (sla.businessHoursName === null) return null;
+  const id = businessHoursIdByName(ctx, sla.businessHoursName);
+  if (id === null) {
+    throw new RecordError(
+      'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      unknownBusinessHoursMessage(sla.severity, sla.businessHoursName)
+    );
+  }
+  return id;
 }
 
 function readTable(ctx: AutomationContext, name: string): Row[] {

@@ -39,6 +39,22 @@ export function defaultBusinessHoursId(ctx: RecordSource): string | null {
   return row?.Id ?? null;
 }
 
+const HOURS_BY_NAME_SQL = `SELECT "Id" FROM ${quote('BusinessHours')} WHERE "Name" = ? AND "IsActive" = 1 LIMIT 1`;
+
+/**
+ * The id of the active business hours with this Name (an SLA policy row's Business_Hours__c),
+ * or null when there are none, as BusinessHoursSelector.activeIdsByName finds them.
+ */
+export function businessHoursIdByName(
+  ctx: RecordSource,
+  name: string
+): string | null {
+  if (!ctx.registry.object('BusinessHours')) return null;
+  const row = ctx.store.prepared(HOURS_BY_NAME_SQL).get(name) as
+    { Id: string } | undefined;
+  return row?.Id ?? null;
+}
+
 /**
  * Calendars by content. Handing incidentRules the same object for the same business hours
  * lets it reuse the calendar it compiled (and the day windows it worked out) for every record.

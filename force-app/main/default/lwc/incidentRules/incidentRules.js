@@ -12,14 +12,17 @@
 /** @typedef {'Critical' | 'High' | 'Moderate' | 'Low'} Priority */
 
 /**
- * One cell of the severity matrix (an `Incident_Severity_Rule__mdt` record).
- * @typedef {{ Urgency__c: number, Impact__c: number, Severity__c: number }} SeverityRule
+ * One cell of the severity matrix (an `Incident_Severity_Rule__mdt` record). Priority__c,
+ * when set, is the Incident priority of the cell's severity (blank = the default mapping).
+ * @typedef {{ Urgency__c: number, Impact__c: number, Severity__c: number,
+ *   Priority__c?: string | null }} SeverityRule
  */
 
 /**
- * One row of the SLA policy (an `Incident_Sla_Policy__mdt` record).
+ * One row of the SLA policy (an `Incident_Sla_Policy__mdt` record). Business_Hours__c names the
+ * BusinessHours record to count in when the incident has none (blank = the org default).
  * @typedef {{ Severity__c: number, Response_Minutes__c: number, Resolution_Minutes__c: number,
- *   Warning_Percent__c: number }} SlaPolicyRow
+ *   Warning_Percent__c: number, Business_Hours__c?: string | null }} SlaPolicyRow
  */
 
 /**
@@ -143,32 +146,85 @@ export function levelLabel(level) {
 }
 
 /**
- * The Incident priority that goes with a severity.
+ * The Incident priority that goes with a severity: the matrix's Priority__c for that severity
+ * when the rules name one, else the default.
  * @param {unknown} severity 1..5
- * @returns {Priority} 'Critical' (1), 'High' (2), 'Moderate' (3), 'Low' (4 and 5).
- * @throws {RangeError} when severity is not an integer from 1 to 5.
+ * @param {SeverityRule[] | CompiledRules} [rules] the severity rules (or compileRules' result);
+ *   without them, the default mapping.
+ * @returns {string} 'Critical' (1), 'High' (2), 'Moderate' (3), 'Low' (4 and 5) by default.
+ * @throws {RangeError} when severity is not an integer from 1 to 5; {Error} for invalid rules.
  */
-export function priorityFor(severity) {
-  return PRIORITY_BY_SEVERITY[checkSeverity(severity, 'severity')];
+export function priorityFor(severity, rules) {
+  const level = checkSeverity(severity, 'severity');
+  const mapped =
+    rules === undefined
+      ? undefined
+      : usableRules(rules).priorityBySeverity.get(level);
+  return mapped ?? PRIORITY_BY_SEVERITY[level];
 }
 
 /**
- * Checks a severity matrix: nine records, one per urgency × impact cell, urgency and impact
- * integers 1..3, severity an integer 1..5.
- * @param {unknown} rules the severity rule records.
- * @returns {Problem[]} empty when the matrix is valid.
+ * A severity matrix checked once: its problems and, when there are none, its lookups. Hot
+ * paths (severityFor, priorityFor, decideIncident) take it instead of re-validating the records
+ * on every call.
+ * @typedef {{ problems: readonly Problem[],
+ *   severityByCell: ReadonlyMap<string, number>,
+ *   priorityBySeverity: ReadonlyMap<number, string> }} CompiledRules
  */
-export function validateRules(rules) {
+
+/**
+ * An SLA policy checked once: its problems and its rows by severity.
+ * @typedef {{ problems: readonly Problem[],
+ *   rowBySeverity: ReadonlyMap<number, SlaPolicyRow> }} CompiledPolicy
+ */
+
+/** Compiled forms by the record list they came from: a list is validated once. */
+const compiledRuleLists = new WeakMap();
+const compiledPolicyLists = new WeakMap();
+/** @type {WeakSet<object>} marks the objects compileRules / compilePolicy returned */
+const compiledForms = new WeakSet();
+
+/**
+ * Validates a severity matrix once and returns its compiled form. The result is remembered per
+ * list, so callers must not change a list after using it (read the records again instead).
+ * @param {unknown} rules the Incident_Severity_Rule__mdt records, or an already compiled form.
+ * @returns {CompiledRules}
+ */
+export function compileRules(rules) {
+  if (isCompiled(rules)) {
+    return /** @type {CompiledRules} */ (rules);
+  }
+  const known = Array.isArray(rules) ? compiledRuleLists.get(rules) : undefined;
+  if (known) {
+    return known;
+  }
+  /** @type {Map<string, number>} cell key → severity */
+  const severityByCell = new Map();
   /** @type {Map<string, number>} cell key → index of the record that defines it */
   const cells = new Map();
-  return validateRecords(
+  /** @type {Map<number, { priority: string, index: number }>} */
+  const priorities = new Map();
+  const problems = validateRecords(
     rules,
     'Severity rules',
     'Severity rule',
     (check) => {
       const urgency = check.integer('Urgency__c', 1, 3);
       const impact = check.integer('Impact__c', 1, 3);
-      check.integer('Severity__c', 1, 5);
+      const severity = check.integer('Severity__c', 1, 5);
+      const priority = check.text('Priority__c', 20);
+      if (severity !== undefined && priority !== undefined) {
+        const first = priorities.get(severity);
+        if (first === undefined) {
+          priorities.set(severity, { priority, index: check.index });
+        } else if (first.priority !== priority) {
+          check.problem(
+            'priority-conflict',
+            `severity ${severity} is mapped to priority '${priority}' here and to '${first.priority}' by rule ${first.index}; one severity has one priority`,
+            'Priority__c'
+          );
+        }
+      }
       if (urgency === undefined || impact === undefined) {
         return;
       }
@@ -176,6 +232,9 @@ export function validateRules(rules) {
       const first = cells.get(key);
       if (first === undefined) {
         cells.set(key, check.index);
+        if (severity !== undefined) {
+          severityByCell.set(key, severity);
+        }
       } else {
         check.problem(
           'duplicate-cell',
@@ -184,11 +243,11 @@ export function validateRules(rules) {
         );
       }
     },
-    (problems) => {
+    (list) => {
       for (const urgency of LEVELS) {
         for (const impact of LEVELS) {
           if (!cells.has(`${urgency}:${impact}`)) {
-            problems.push({
+            list.push({
               code: 'missing-cell',
               message: `Severity rules: no rule for urgency ${urgency} (${LABEL_BY_LEVEL[urgency]}) × impact ${impact} (${LABEL_BY_LEVEL[impact]})`
             });
@@ -197,11 +256,36 @@ export function validateRules(rules) {
       }
     }
   );
+  /** @type {CompiledRules} */
+  const compiled = Object.freeze({
+    problems: Object.freeze(problems),
+    severityByCell,
+    priorityBySeverity: new Map(
+      [...priorities].map(([severity, { priority }]) => [severity, priority])
+    )
+  });
+  compiledForms.add(compiled);
+  if (Array.isArray(rules)) {
+    compiledRuleLists.set(rules, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Checks a severity matrix: nine records, one per urgency × impact cell, urgency and impact
+ * integers 1..3, severity an integer 1..5, an optional Priority__c (text up to 20 characters)
+ * that is the same on every cell of one severity.
+ * @param {unknown} rules the severity rule records.
+ * @returns {Problem[]} empty when the matrix is valid.
+ */
+export function validateRules(rules) {
+  return [...compileRules(rules).problems];
 }
 
 /**
  * Looks up the severity of an urgency × impact cell.
- * @param {SeverityRule[]} rules the nine severity rule records.
+ * @param {SeverityRule[] | CompiledRules} rules the nine severity rule records, or
+ *   compileRules' result.
  * @param {unknown} urgency 1..3 or 'High' | 'Medium' | 'Low'.
  * @param {unknown} impact 1..3 or 'High' | 'Medium' | 'Low'.
  * @returns {number} severity 1..5.
@@ -209,77 +293,167 @@ export function validateRules(rules) {
  *   {RangeError} for an unknown level.
  */
 export function severityFor(rules, urgency, impact) {
-  const problems = validateRules(rules);
-  if (problems.length > 0) {
-    throw new Error(
-      `Invalid severity rules: ${problems.map((p) => p.message).join('; ')}`
-    );
-  }
+  const compiled = usableRules(rules);
   const u = toLevel(urgency);
   const i = toLevel(impact);
-  const rule = rules.find((r) => r.Urgency__c === u && r.Impact__c === i);
-  // validateRules guarantees the cell exists; this keeps the type honest.
-  if (!rule) {
+  const severity = compiled.severityByCell.get(`${u}:${i}`);
+  // A valid matrix has every cell; this keeps the type honest.
+  if (severity === undefined) {
     throw new Error(`Severity rules: no rule for urgency ${u} × impact ${i}`);
   }
-  return rule.Severity__c;
+  return severity;
+}
+
+/**
+ * @param {unknown} rules
+ * @returns {CompiledRules} the compiled rules.
+ * @throws {Error} listing every problem when they are invalid.
+ */
+function usableRules(rules) {
+  const compiled = compileRules(rules);
+  if (compiled.problems.length > 0) {
+    throw new Error(
+      `Invalid severity rules: ${compiled.problems.map((p) => p.message).join('; ')}`
+    );
+  }
+  return compiled;
+}
+
+/**
+ * Validates an SLA policy once and returns its compiled form, remembered per list like
+ * {@link compileRules}.
+ * @param {unknown} policy the Incident_Sla_Policy__mdt records, or an already compiled form.
+ * @returns {CompiledPolicy}
+ */
+export function compilePolicy(policy) {
+  if (isCompiled(policy)) {
+    return /** @type {CompiledPolicy} */ (policy);
+  }
+  const known = Array.isArray(policy)
+    ? compiledPolicyLists.get(policy)
+    : undefined;
+  if (known) {
+    return known;
+  }
+  /** @type {Map<number, SlaPolicyRow>} */
+  const rowBySeverity = new Map();
+  /** @type {Map<number, number>} severity → index of the first row */
+  const seen = new Map();
+  const problems = validateRecords(
+    policy,
+    'SLA policy',
+    'SLA policy row',
+    (check) => {
+      const severity = check.integer('Severity__c', 1, 5);
+      const response = check.integer(
+        'Response_Minutes__c',
+        1,
+        Number.MAX_SAFE_INTEGER
+      );
+      const resolution = check.integer(
+        'Resolution_Minutes__c',
+        1,
+        Number.MAX_SAFE_INTEGER
+      );
+      check.percent('Warning_Percent__c');
+      check.text('Business_Hours__c', 80);
+      if (
+        response !== undefined &&
+        resolution !== undefined &&
+        response >= resolution
+      ) {
+        check.problem(
+          'response-not-shorter',
+          `Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
+          'Response_Minutes__c'
+        );
+      }
+      if (severity !== undefined) {
+        const first = seen.get(severity);
+        if (first === undefined) {
+          seen.set(severity, check.index);
+          rowBySeverity.set(
+            severity,
+            /** @type {SlaPolicyRow} */ (check.record)
+          );
+        } else {
+          check.problem(
+            'duplicate-severity',
+            `severity ${severity} already has a row (row ${first})`,
+            'Severity__c'
+          );
+        }
+      }
+    }
+  );
+  /** @type {CompiledPolicy} */
+  const compiled = Object.freeze({
+    problems: Object.freeze(problems),
+    rowBySeverity
+  });
+  compiledForms.add(compiled);
+  if (Array.isArray(policy)) {
+    compiledPolicyLists.set(policy, compiled);
+  }
+  return compiled;
 }
 
 /**
  * Checks an SLA policy: at most one row per severity (1..5), response and resolution targets
- * positive whole minutes with the response shorter than the resolution, warning percent 1..99.
+ * positive whole minutes with the response shorter than the resolution, warning percent 1..99,
+ * an optional Business_Hours__c (text up to 80 characters).
  * @param {unknown} policy the SLA policy records.
  * @returns {Problem[]} empty when the policy is valid.
  */
 export function validatePolicy(policy) {
-  /** @type {Map<number, number>} severity → index of the first row */
-  const seen = new Map();
-  return validateRecords(policy, 'SLA policy', 'SLA policy row', (check) => {
-    const severity = check.integer('Severity__c', 1, 5);
-    const response = check.integer(
-      'Response_Minutes__c',
-      1,
-      Number.MAX_SAFE_INTEGER
+  return [...compilePolicy(policy).problems];
+}
+
+/**
+ * @param {unknown} policy
+ * @returns {CompiledPolicy} the compiled policy.
+ * @throws {Error} listing every problem when it is invalid.
+ */
+function usablePolicy(policy) {
+  const compiled = compilePolicy(policy);
+  if (compiled.problems.length > 0) {
+    throw new Error(
+      `Invalid SLA policy: ${compiled.problems.map((p) => p.message).join('; ')}`
     );
-    const resolution = check.integer(
-      'Resolution_Minutes__c',
-      1,
-      Number.MAX_SAFE_INTEGER
-    );
-    check.percent('Warning_Percent__c');
-    if (
-      response !== undefined &&
-      resolution !== undefined &&
-      response >= resolution
-    ) {
-      check.problem(
-        'response-not-shorter',
-        `Response_Minutes__c (${response}) must be shorter than Resolution_Minutes__c (${resolution})`,
-        'Response_Minutes__c'
-      );
-    }
-    if (severity !== undefined) {
-      const first = seen.get(severity);
-      if (first === undefined) {
-        seen.set(severity, check.index);
-      } else {
-        check.problem(
-          'duplicate-severity',
-          `severity ${severity} already has a row (row ${first})`,
-          'Severity__c'
-        );
-      }
-    }
-  });
+  }
+  return compiled;
+}
+
+/**
+ * @param {unknown} value
+ * @returns {boolean} whether value is a form compileRules or compilePolicy returned.
+ */
+function isCompiled(value) {
+  return (
+    typeof value === 'object' && value !== null && compiledForms.has(value)
+  );
+}
+
+/**
+ * The name of the business hours an SLA row counts in when the incident has none of its own
+ * (Business_Hours__c, trimmed), or null for the org default.
+ * @param {SlaPolicyRow} row
+ * @returns {string | null}
+ */
+function businessHoursNameOf(row) {
+  const name = row.Business_Hours__c;
+  return typeof name === 'string' && name.trim() !== '' ? name.trim() : null;
 }
 
 /**
  * One record under validation. Its problems name the record ('Severity rule 3: ...') and
- * carry its index and, when given, the field.
- * @typedef {{ index: number,
+ * carry its index and, when given, the field. `text` checks an optional text field and
+ * returns it trimmed (undefined when blank or invalid).
+ * @typedef {{ index: number, record: Record<string, unknown>,
  *   problem: (code: string, detail: string, field?: string) => void,
  *   integer: (field: string, min: number, max: number) => number | undefined,
- *   percent: (field: string) => void }} RecordCheck
+ *   percent: (field: string) => void,
+ *   text: (field: string, maxLength: number) => string | undefined }} RecordCheck
  */
 
 /**
@@ -324,7 +498,10 @@ function validateRecords(value, listName, recordName, checkRecord, checkList) {
     };
     checkRecord({
       index,
+      record,
       problem,
+      text: (field, maxLength) =>
+        checkTextField(problem, record, field, maxLength),
       integer: (field, min, max) =>
         checkIntegerField(problem, record, field, min, max),
       percent: (field) => checkPercentField(problem, record, field)
@@ -369,6 +546,36 @@ function checkIntegerField(problem, record, field, min, max) {
     return undefined;
   }
   return value;
+}
+
+/**
+ * An optional text field: blank (missing, null or only spaces) is fine; otherwise text of at
+ * most maxLength characters, as the custom field stores it.
+ * @param {RecordCheck['problem']} problem receives the problem, if any.
+ * @param {Record<string, unknown>} record
+ * @param {string} field
+ * @param {number} maxLength
+ * @returns {string | undefined} the trimmed text, undefined when blank or invalid.
+ */
+function checkTextField(problem, record, field, maxLength) {
+  const value = record[field];
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    problem('not-text', `${field} must be text, got ${describe(value)}`, field);
+    return undefined;
+  }
+  const text = value.trim();
+  if (text.length > maxLength) {
+    problem(
+      'too-long',
+      `${field} must be at most ${maxLength} characters, got ${text.length}`,
+      field
+    );
+    return undefined;
+  }
+  return text === '' ? undefined : text;
 }
 
 /**
@@ -1206,7 +1413,7 @@ function compileShiftDay(name, hours) {
  * SLA due times for a severity, counted in business time from `start`. When the severity
  * changes, call again with the same start (targets are recomputed retroactively, as
  * ServiceNow does).
- * @param {SlaPolicyRow[]} policy
+ * @param {SlaPolicyRow[] | CompiledPolicy} policy the policy rows, or compilePolicy's result.
  * @param {number} severity 1..5
  * @param {DateInput} start
  * @param {Calendar | null | undefined} calendar business hours; null/undefined = 24x7.
@@ -1214,14 +1421,9 @@ function compileShiftDay(name, hours) {
  * @throws {Error} when the policy is invalid; {RangeError} for a bad severity or date.
  */
 export function slaTargets(policy, severity, start, calendar) {
-  const problems = validatePolicy(policy);
-  if (problems.length > 0) {
-    throw new Error(
-      `Invalid SLA policy: ${problems.map((p) => p.message).join('; ')}`
-    );
-  }
+  const compiled = usablePolicy(policy);
   checkSeverity(severity, 'severity');
-  const row = policy.find((r) => r.Severity__c === severity);
+  const row = compiled.rowBySeverity.get(severity);
   if (!row) {
     return null;
   }
@@ -1302,6 +1504,278 @@ export function slaState(clock, now) {
   const running =
     completed === null && nowMs >= startMs && isBusinessMillis(compiled, nowMs);
   return { state, running, remainingMinutes, overdueMinutes, elapsedPercent };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incident automation policy (what a save computes, recomputes or refuses)
+// ---------------------------------------------------------------------------------------------
+//
+// One decision for the Apex trigger (IncidentAutomationPolicy mirrors it, held to the vectors'
+// 'automation' cases) and the local org (a thin adapter). It says what to change; resolving
+// business hours and adding business minutes is left to the caller, because only the caller
+// can read BusinessHours records (Apex: BusinessHours.addGmt; local org: its tables).
+//
+// The policy:
+// - Severity__c is derived, never typed: on insert, and on an update that changes Urgency,
+//   Impact or Severity__c (or leaves Severity__c blank), it is computed from urgency × impact
+//   and a hand-typed value is overwritten. Priority follows the computed severity.
+// - A blank Urgency or Impact is allowed (the platform does not require them): the incident
+//   has no severity, so Severity__c is cleared and no SLA runs; Priority is left as it is.
+// - An urgency or impact outside the matrix (not High, Medium or Low) refuses the save, naming
+//   the field; so does an invalid matrix when a severity must be computed.
+// - SLA due times are computed on insert and recomputed, from the same start, when the
+//   severity, DetectedDateTime or BusinessHoursId changes, or when both due times are blank
+//   while there is a severity. A severity without a policy row clears them. An invalid policy
+//   refuses the save when due times must be computed.
+// - The clock starts at DetectedDateTime, else CreatedDate, else now (an insert).
+// - It counts in the incident's BusinessHoursId, else the policy row's Business_Hours__c
+//   (by name), else the org default.
+// - Sla_Responded_At__c is stamped with now when the status first leaves New (insert with
+//   another status, or an update from New), unless already set.
+// - ResolutionDateTime is stamped with now when the status becomes Resolved or Completed
+//   (from another status, or on insert), unless already set.
+
+const NEW_STATUS = 'New';
+const RESOLVED_STATUSES = new Set(['Resolved', 'Completed']);
+
+/**
+ * A field value as the automation reads it: Salesforce REST values (text, numbers, ISO dates).
+ * @typedef {string | number | boolean | null | undefined} FieldValue
+ */
+
+/**
+ * Why a save is refused. field is the field the error belongs on (null: the whole record).
+ * @typedef {{ field: string | null, code: 'unknown-level' | 'invalid-rules' | 'invalid-policy',
+ *   message: string }} DecisionError
+ */
+
+/**
+ * Due times to compute: add responseMinutes and resolutionMinutes of business time to start,
+ * in businessHoursId, else the business hours named businessHoursName, else the org default.
+ * @typedef {{ severity: number, start: string, businessHoursId: string | null,
+ *   businessHoursName: string | null, responseMinutes: number, resolutionMinutes: number }}
+ *   SlaComputation
+ */
+
+/**
+ * @typedef {{ errors: DecisionError[], changes: Record<string, string | number | null>,
+ *   sla: SlaComputation | null }} IncidentDecision
+ */
+
+/**
+ * Decides what saving an incident computes, recomputes or refuses. Pure: the caller applies
+ * `changes` to the record, computes `sla` in business time and writes the due times, or refuses
+ * the save with `errors` (then changes and sla are empty).
+ * @param {{ record: Record<string, FieldValue>, old?: Record<string, FieldValue> | null,
+ *   rules: SeverityRule[] | CompiledRules, policy: SlaPolicyRow[] | CompiledPolicy,
+ *   now: DateInput }} input record: the incident as it will be saved (on update, every field,
+ *   changed or not); old: as it was (null or absent on insert); rules and policy: the custom
+ *   metadata records or their compiled forms (compiled once, reused per record).
+ * @returns {IncidentDecision}
+ */
+export function decideIncident(input) {
+  const { record } = input;
+  const old = input.old ?? null;
+  const nowIso = new Date(toMillis(input.now, 'now')).toISOString();
+  /** @type {DecisionError[]} */
+  const errors = [];
+  /** @type {IncidentDecision['changes']} */
+  const changes = {};
+  /**
+   * @param {string} field
+   * @returns {FieldValue} the value as it will be saved: a decided change, else the record's.
+   */
+  function value(field) {
+    return field in changes
+      ? (changes[field] ?? null)
+      : (record[field] ?? null);
+  }
+  /** @param {string} field */
+  const was = (field) => (old === null ? null : (old[field] ?? null));
+  /** @param {string} field */
+  const changed = (field) =>
+    old === null || !sameFieldValue(record[field] ?? null, was(field));
+
+  // Severity and priority.
+  if (
+    old === null ||
+    value('Severity__c') === null ||
+    changed('Urgency') ||
+    changed('Impact') ||
+    changed('Severity__c')
+  ) {
+    const urgency = value('Urgency');
+    const impact = value('Impact');
+    if (isBlankValue(urgency) || isBlankValue(impact)) {
+      changes.Severity__c = null;
+    } else {
+      const rules = compileRules(input.rules);
+      if (rules.problems.length > 0) {
+        errors.push({
+          field: null,
+          code: 'invalid-rules',
+          message: `The severity matrix (custom metadata Incident_Severity_Rule__mdt) is invalid, so severity cannot be computed: ${rules.problems.map((p) => p.message).join('; ')}. Fix the matrix records in Setup > Custom Metadata Types.`
+        });
+      } else {
+        const u = levelOrNull(urgency);
+        const i = levelOrNull(impact);
+        if (u === null) {
+          errors.push(unknownLevel('Urgency', urgency));
+        }
+        if (i === null) {
+          errors.push(unknownLevel('Impact', impact));
+        }
+        if (u !== null && i !== null) {
+          const severity = severityFor(rules, u, i);
+          changes.Severity__c = severity;
+          changes.Priority = priorityFor(severity, rules);
+        }
+      }
+    }
+  }
+  if (errors.length > 0) {
+    return { errors, changes: {}, sla: null };
+  }
+
+  // SLA due times.
+  /** @type {SlaComputation | null} */
+  let sla = null;
+  const severity = value('Severity__c');
+  const oldSeverity = was('Severity__c');
+  if (
+    !(severity === null && oldSeverity === null) &&
+    (old === null ||
+      !sameFieldValue(severity, oldSeverity) ||
+      changed('DetectedDateTime') ||
+      changed('BusinessHoursId') ||
+      (severity !== null &&
+        value('Sla_Response_Due__c') === null &&
+        value('Sla_Resolution_Due__c') === null))
+  ) {
+    const policy = compilePolicy(input.policy);
+    if (policy.problems.length > 0) {
+      return {
+        errors: [
+          {
+            field: null,
+            code: 'invalid-policy',
+            message: `The SLA policy (custom metadata Incident_Sla_Policy__mdt) is invalid, so SLA due times cannot be computed: ${policy.problems.map((p) => p.message).join('; ')}. Fix the policy records in Setup > Custom Metadata Types.`
+          }
+        ],
+        changes: {},
+        sla: null
+      };
+    }
+    const row =
+      typeof severity === 'number'
+        ? policy.rowBySeverity.get(severity)
+        : undefined;
+    if (row === undefined || typeof severity !== 'number') {
+      changes.Sla_Response_Due__c = null;
+      changes.Sla_Resolution_Due__c = null;
+    } else {
+      const businessHoursId = value('BusinessHoursId');
+      const start = value('DetectedDateTime') ?? value('CreatedDate') ?? nowIso;
+      sla = {
+        severity,
+        start: new Date(toMillis(start, 'clock start')).toISOString(),
+        businessHoursId:
+          typeof businessHoursId === 'string' && businessHoursId !== ''
+            ? businessHoursId
+            : null,
+        businessHoursName: businessHoursNameOf(row),
+        responseMinutes: row.Response_Minutes__c,
+        resolutionMinutes: row.Resolution_Minutes__c
+      };
+    }
+  }
+
+  // Status times.
+  const status = value('Status');
+  const oldStatus = was('Status');
+  if (
+    status !== null &&
+    status !== NEW_STATUS &&
+    (old === null || oldStatus === NEW_STATUS) &&
+    value('Sla_Responded_At__c') === null
+  ) {
+    changes.Sla_Responded_At__c = nowIso;
+  }
+  if (
+    RESOLVED_STATUSES.has(String(status)) &&
+    (old === null || !RESOLVED_STATUSES.has(String(oldStatus))) &&
+    value('ResolutionDateTime') === null
+  ) {
+    changes.ResolutionDateTime = nowIso;
+  }
+  return { errors, changes, sla };
+}
+
+/**
+ * The refusal when an SLA policy row names business hours that do not exist (or are not
+ * active). Shared so that every adapter of decideIncident says the same.
+ * @param {number} severity
+ * @param {string} name the row's Business_Hours__c.
+ * @returns {string}
+ */
+export function unknownBusinessHoursMessage(severity, name) {
+  return `The SLA policy (custom metadata Incident_Sla_Policy__mdt) for severity ${severity} counts in business hours '${name}', but no active business hours have that name. Fix Business_Hours__c in Setup > Custom Metadata Types, or create the business hours.`;
+}
+
+/**
+ * @param {FieldValue} a
+ * @param {FieldValue} b
+ * @returns {boolean} whether two field values are the same; date-times written differently
+ *   (+0000 or Z, with or without milliseconds) are compared as instants.
+ */
+function sameFieldValue(a, b) {
+  if (a === b) {
+    return true;
+  }
+  if (typeof a === 'string' && typeof b === 'string') {
+    try {
+      return toMillis(a, 'a') === toMillis(b, 'b');
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * @param {FieldValue} value
+ * @returns {boolean} whether a picklist value is blank (null or only spaces).
+ */
+function isBlankValue(value) {
+  return value === null || value === undefined || String(value).trim() === '';
+}
+
+/**
+ * @param {FieldValue} value
+ * @returns {Level | null} the matrix level, or null for a value outside the matrix.
+ */
+function levelOrNull(value) {
+  try {
+    return toLevel(value);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      return null;
+    }
+    throw error;
+  }
+}
+
+/**
+ * @param {'Urgency' | 'Impact'} field
+ * @param {FieldValue} value
+ * @returns {DecisionError}
+ */
+function unknownLevel(field, value) {
+  return {
+    field,
+    code: 'unknown-level',
+    message: `${field} "${String(value)}" is not in the severity matrix: use High, Medium or Low so that severity and SLA can be computed.`
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 import * as incidentRules from 'c/incidentRules';
 import {
   addBusinessMinutes,
+  compilePolicy,
+  compileRules,
   businessMinutesBetween,
   isBusinessTime,
   levelLabel,
@@ -57,7 +59,10 @@ describe('contract', () => {
       'slaState',
       'wallClockMillis',
       'shiftStatus',
-      'validateShift'
+      'validateShift',
+      'compileRules',
+      'compilePolicy',
+      'decideIncident'
     ]) {
       expect(typeof incidentRules[name]).toBe('function');
     }
@@ -84,7 +89,7 @@ describe('levels and priority', () => {
   );
 
   it('maps severity to priority', () => {
-    expect([1, 2, 3, 4, 5].map(priorityFor)).toEqual([
+    expect([1, 2, 3, 4, 5].map((severity) => priorityFor(severity))).toEqual([
       'Critical',
       'High',
       'Moderate',
@@ -746,5 +751,124 @@ describe('shifts', () => {
     expect(shiftStatus(shift, '2025-03-10T10:00:00Z').nextStartAt).toEqual(
       new Date('2025-03-17T09:00:00Z')
     );
+  });
+});
+
+describe('priorities from the matrix (Priority__c)', () => {
+  const withPriority = (mapping) =>
+    RULES.map((rule) => ({
+      ...rule,
+      Priority__c: mapping(rule)
+    }));
+
+  it('uses the default when the rules name no priority', () => {
+    expect(priorityFor(3, RULES)).toBe('Moderate');
+    expect(priorityFor(5, compileRules(RULES))).toBe('Low');
+  });
+
+  it("uses the severity's Priority__c, blank cells following the named ones", () => {
+    // Only urgency 2 × impact 3 (severity 4) names a priority; 3 × 2 is blank.
+    const rules = withPriority(
+      ({ Severity__c, Urgency__c }) =>
+        (Severity__c === 4 && Urgency__c === 2 && ' Moderate ') || null
+    );
+    expect(validateRules(rules)).toEqual([]);
+    expect(priorityFor(4, rules)).toBe('Moderate');
+    expect(priorityFor(5, rules)).toBe('Low');
+  });
+
+  it('refuses a severity mapped to two priorities, naming both rules', () => {
+    const named = { '1:2': 'High', '2:1': 'Critical' };
+    const rules = withPriority(
+      ({ Urgency__c, Impact__c }) => named[`${Urgency__c}:${Impact__c}`] ?? ''
+    );
+    expect(validateRules(rules)).toEqual([
+      {
+        code: 'priority-conflict',
+        message:
+          "Severity rule 3: severity 2 is mapped to priority 'Critical' here and to 'High' by rule 1; one severity has one priority",
+        record: 3,
+        field: 'Priority__c'
+      }
+    ]);
+    expect(() => priorityFor(2, rules)).toThrow('Invalid severity rules');
+  });
+
+  it('refuses a priority that is not text or longer than the field', () => {
+    const bad = { '1:1': 'x'.repeat(21), '3:3': 5 };
+    const rules = withPriority(
+      ({ Urgency__c, Impact__c }) => bad[`${Urgency__c}:${Impact__c}`]
+    );
+    expect(validateRules(rules).map((p) => p.message)).toEqual([
+      'Severity rule 0: Priority__c must be at most 20 characters, got 21',
+      'Severity rule 8: Priority__c must be text, got 5'
+    ]);
+  });
+});
+
+describe('compiled rules and policy', () => {
+  it('validates a list once and returns the same compiled form', () => {
+    const rules = RULES.map((rule) => ({ ...rule }));
+    const first = compileRules(rules);
+    expect(compileRules(rules)).toBe(first);
+    expect(compileRules(first)).toBe(first);
+    // The cache is per list: a new list of the same records is compiled again.
+    expect(compileRules([...rules])).not.toBe(first);
+    expect(compilePolicy(POLICY)).toBe(compilePolicy(POLICY));
+  });
+
+  it('does not read a record again once compiled', () => {
+    let reads = 0;
+    const rules = RULES.map((rule) => {
+      const copy = { ...rule };
+      Object.defineProperty(copy, 'Severity__c', {
+        enumerable: true,
+        get() {
+          reads += 1;
+          return rule.Severity__c;
+        }
+      });
+      return copy;
+    });
+    severityFor(rules, 1, 1);
+    const afterFirst = reads;
+    for (let i = 0; i < 100; i++) {
+      severityFor(rules, 'Low', 'Low');
+      priorityFor(5, rules);
+    }
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(reads).toBe(afterFirst);
+  });
+
+  it('keeps the problems of an invalid list and throws them on use', () => {
+    const compiled = compileRules(RULES.slice(1));
+    expect(compiled.problems.map((p) => p.code)).toEqual(['missing-cell']);
+    expect(() => severityFor(compiled, 2, 2)).toThrow(
+      'Invalid severity rules: Severity rules: no rule for urgency 1 (High) × impact 1 (High)'
+    );
+  });
+});
+
+describe('policy business hours (Business_Hours__c)', () => {
+  it('accepts a name up to 80 characters and blank', () => {
+    const policy = POLICY.map((row, index) => ({
+      ...row,
+      Business_Hours__c: index === 0 ? 'Support Berlin' : '  '
+    }));
+    expect(validatePolicy(policy)).toEqual([]);
+    expect(slaTargets(policy, 1, '2025-03-10T14:00:00Z', null)).not.toBeNull();
+  });
+
+  it('refuses a name longer than the field', () => {
+    const policy = [{ ...POLICY[0], Business_Hours__c: 'B'.repeat(81) }];
+    expect(validatePolicy(policy)).toEqual([
+      {
+        code: 'too-long',
+        message:
+          'SLA policy row 0: Business_Hours__c must be at most 80 characters, got 81',
+        record: 0,
+        field: 'Business_Hours__c'
+      }
+    ]);
   });
 });

@@ -2,6 +2,9 @@ import vectors from '../../../staticresources/incidentRulesVectors.json';
 import {
   addBusinessMinutes,
   businessMinutesBetween,
+  compilePolicy,
+  compileRules,
+  decideIncident,
   priorityFor,
   severityFor,
   shiftStatus,
@@ -262,4 +265,91 @@ describe('shiftStatus conformance vectors', () => {
       expect(isoOrNull(status.nextStartAt)).toBe(testCase.expect.nextStartAt);
     }
   );
+});
+
+describe('automation conformance vectors (decideIncident)', () => {
+  const { rules, policies, cases } = vectors.automation;
+
+  /** What a case expects: errors by field and code (messages differ between Apex and JS). */
+  function decide(testCase) {
+    const decision = decideIncident({
+      record: testCase.record,
+      old: testCase.old,
+      rules: rules[testCase.rules ?? 'standard'],
+      policy: policies[testCase.policy ?? 'standard'],
+      now: testCase.now
+    });
+    return {
+      errors: decision.errors.map(({ field, code }) => ({ field, code })),
+      changes: decision.changes,
+      sla: decision.sla
+    };
+  }
+
+  it('has unique ids, a note on every case and every path of the policy', () => {
+    const ids = cases.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const testCase of cases) {
+      expect(testCase.note.length).toBeGreaterThan(10);
+    }
+    const codes = new Set(
+      cases.flatMap((c) => c.expect.errors.map((e) => e.code))
+    );
+    expect([...codes].sort()).toEqual([
+      'invalid-policy',
+      'invalid-rules',
+      'unknown-level'
+    ]);
+    const changed = new Set(
+      cases.flatMap((c) => Object.keys(c.expect.changes))
+    );
+    expect([...changed].sort()).toEqual([
+      'Priority',
+      'ResolutionDateTime',
+      'Severity__c',
+      'Sla_Resolution_Due__c',
+      'Sla_Responded_At__c',
+      'Sla_Response_Due__c'
+    ]);
+    expect(cases.filter((c) => c.old === null).length).toBeGreaterThan(10);
+    expect(cases.filter((c) => c.old !== null).length).toBeGreaterThan(10);
+  });
+
+  it('has the named rules and policies valid or invalid as their names say', () => {
+    expect(validateRules(rules.standard)).toEqual([]);
+    expect(validateRules(rules.customPriority)).toEqual([]);
+    expect(validateRules(rules.incomplete)).not.toEqual([]);
+    expect(validatePolicy(policies.standard)).toEqual([]);
+    expect(validatePolicy(policies.namedHours)).toEqual([]);
+    expect(validatePolicy(policies.invalid)).not.toEqual([]);
+  });
+
+  test.each(cases.map((c) => [c.id, c]))('%s', (_name, testCase) => {
+    expect(decide(testCase)).toEqual(testCase.expect);
+  });
+
+  it('decides the same from compiled rules and policy', () => {
+    const compiledRules = Object.fromEntries(
+      Object.entries(rules).map(([name, list]) => [name, compileRules(list)])
+    );
+    const compiledPolicies = Object.fromEntries(
+      Object.entries(policies).map(([name, list]) => [
+        name,
+        compilePolicy(list)
+      ])
+    );
+    for (const testCase of cases) {
+      const decision = decideIncident({
+        record: testCase.record,
+        old: testCase.old,
+        rules: compiledRules[testCase.rules ?? 'standard'],
+        policy: compiledPolicies[testCase.policy ?? 'standard'],
+        now: testCase.now
+      });
+      expect({ id: testCase.id, changes: decision.changes }).toEqual({
+        id: testCase.id,
+        changes: testCase.expect.changes
+      });
+    }
+  });
 });
