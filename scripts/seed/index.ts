@@ -177,7 +177,7 @@ export async function seedPlan(
   );
   const problems: PlanProblem[] = [
     ...businessHoursProblems(plan, hours),
-    ...creatableProblems(plan, missingUsers),
+    ...creatableProblems(missingUsers),
     ...accountProblems,
     ...userProblems
   ];
@@ -562,14 +562,13 @@ function shiftZone(member: PlanMember): string | undefined {
   return undefined;
 }
 
-function creatableProblems(plan: Plan, users: NewUser[]): PlanProblem[] {
+function creatableProblems(users: NewUser[]): PlanProblem[] {
   return users
     .filter((u) => !LOOKS_LIKE_USERNAME.test(u.Username))
     .map((u) => ({
       path: `roster[${u.member}].user`,
       message: `no user ${u.Username} to use, and --create-users needs a username in email form (name@domain) to create one`
-    }))
-    .filter(() => plan.roster.length > 0);
+    }));
 }
 
 async function createUsers(

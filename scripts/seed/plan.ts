@@ -10,7 +10,13 @@ import {
   validateRules,
   validateShift
 } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
-import { planSchema, type Plan, type PlanMember } from './plan-schema.ts';
+import {
+  planSchema,
+  ROLES,
+  type Plan,
+  type PlanMember,
+  type Role
+} from './plan-schema.ts';
 
 /** One problem: `path` is a JSON path into the file, e.g. `roster[4].user`, or `(top level)`. */
 export interface PlanProblem {
@@ -22,11 +28,15 @@ export const TOP_LEVEL = '(top level)';
 
 /** A plan that cannot be used; `problems` holds every problem found. */
 export class PlanError extends Error {
+  readonly problems: PlanProblem[];
+
   constructor(
     readonly file: string,
-    readonly problems: PlanProblem[]
+    problems: PlanProblem[]
   ) {
-    super(problems.map((p) => formatProblem(file, p)).join('\n'));
+    const sorted = sortByPath(problems);
+    super(sorted.map((p) => formatProblem(file, p)).join('\n'));
+    this.problems = sorted;
     this.name = 'PlanError';
   }
 }
@@ -73,7 +83,7 @@ export function parsePlan(text: string, file: string): Plan {
   ].filter((p) => !isFlagged(p.path, flagged));
   problems.push(...ruleProblems);
   if (!result.success || problems.length > 0)
-    throw new PlanError(file, sortByPath(problems));
+    throw new PlanError(file, problems);
   return result.data;
 }
 
@@ -191,7 +201,10 @@ function shapeProblems(issue: z.core.$ZodIssue, root: unknown): PlanProblem[] {
     case 'unrecognized_keys':
       return issue.keys.map((key) => ({
         path: jsonPath([...issue.path, key]),
-        message: 'is not a field of the plan here (check the spelling)'
+        message:
+          path === 'priorities'
+            ? 'is not a severity: priorities maps severities "1" to "5"'
+            : 'is not a field of the plan here (check the spelling)'
       }));
     case 'invalid_value':
       return [
@@ -262,7 +275,7 @@ function inPlanWords(message: string, list: string): string {
     .replace(/^(Severity rule|SLA policy row) \d+: /, '')
     .replace(/\b[A-Z][A-Za-z_]*__c\b/g, (name) => PLAN_KEYS[name] ?? name)
     .replace(
-      /\b(?:by rule|row) (\d+)/g,
+      /\b(?:rule|row) (\d+)/g,
       (_, index: string) => `${list}[${index}]`
     );
 }
@@ -422,7 +435,10 @@ function rosterProblems(value: unknown): PlanProblem[] {
         message:
           'needs a user (username or email of a Salesforce user) or an email'
       });
-    const role = member.role;
+    // Role-specific rules need a known role; an unknown one is already a shape problem.
+    const role = (ROLES as readonly unknown[]).includes(member.role)
+      ? (member.role as Role)
+      : undefined;
     if (role === 'Service Level Manager' && member.account === undefined)
       problems.push({
         path: `${at}.account`,
@@ -430,7 +446,7 @@ function rosterProblems(value: unknown): PlanProblem[] {
           'is required for a Service Level Manager (the account they watch)'
       });
     if (
-      typeof role === 'string' &&
+      role !== undefined &&
       role !== 'Service Level Manager' &&
       member.account !== undefined
     )
