@@ -9,6 +9,10 @@ import { loadForceAppSchema } from '../../schema/force-app-source.ts';
 import { mergeFields } from '../../schema/registry.ts';
 import { loadStandardObjects } from '../../schema/standard.ts';
 import type { FieldSchema, ObjectSchema } from '../../schema/types.ts';
+import {
+  loadEditionFields,
+  type EditionDependence
+} from '../edition-fields.ts';
 
 export interface SchemaIndex {
   object(name: string): ObjectSchema | undefined;
@@ -23,11 +27,16 @@ export interface SchemaIndex {
     objectName: string,
     relationshipName: string
   ): string | undefined;
+  /** Why a standard field may be missing from the target org (edition, feature, version), if it may. */
+  editionDependence: EditionDependence;
 }
 
 const lower = (name: string): string => name.toLowerCase();
 
-export function indexSchema(objects: readonly ObjectSchema[]): SchemaIndex {
+export function indexSchema(
+  objects: readonly ObjectSchema[],
+  editionDependence: EditionDependence = () => undefined
+): SchemaIndex {
   const byName = new Map(objects.map((object) => [lower(object.name), object]));
   const fields = new Map<string, Map<string, FieldSchema>>();
   const parents = new Map<string, Map<string, string[]>>();
@@ -71,7 +80,8 @@ export function indexSchema(objects: readonly ObjectSchema[]): SchemaIndex {
     parentRelationship: (objectName, name) =>
       parents.get(lower(objectName))?.get(lower(name)),
     childRelationship: (objectName, name) =>
-      children.get(lower(objectName))?.get(lower(name))
+      children.get(lower(objectName))?.get(lower(name)),
+    editionDependence
   };
 }
 
@@ -214,6 +224,7 @@ export function loadProjectSchema(forceAppDir: string): SchemaIndex {
     mergeSchemas(
       withSupplement(loadStandardObjects(), readSupplementObjects()),
       forceAppDir
-    )
+    ),
+    loadEditionFields()
   );
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defineField } from '../../schema/field.ts';
 import { parseApex } from './apex-parser.ts';
+import { editionDependence } from '../edition-fields.ts';
 import { indexSchema } from './apex-schema.ts';
 import { fieldReferenceProblems } from './field-references.ts';
 import type {
@@ -47,49 +48,62 @@ function object(
 }
 
 /** A small data model with every kind of relationship the checker follows. */
-const schema = indexSchema([
-  object(
-    'Incident',
-    [
+const schema = indexSchema(
+  [
+    object(
+      'Incident',
+      [
+        field('Id'),
+        field('Subject'),
+        field('Urgency'),
+        field('Severity__c'),
+        field('BusinessHoursId', {
+          to: ['BusinessHours'],
+          relationship: 'BusinessHours'
+        }),
+        field('OwnerId', { to: ['User', 'Group'], relationship: 'Owner' }),
+        field('ParentIncidentId', {
+          to: ['Incident'],
+          relationship: 'ParentIncident'
+        })
+      ],
+      [
+        {
+          childSObject: 'CaseRelatedIssue',
+          field: 'RelatedIssueId',
+          relationshipName: 'CaseRelatedIssues',
+          cascadeDelete: false
+        }
+      ]
+    ),
+    object('CaseRelatedIssue', [
+      field('Id'),
+      field('CaseId', { to: ['Case'], relationship: 'Case' }),
+      field('RelatedIssueId', {
+        to: ['Incident'],
+        relationship: 'RelatedIssue'
+      })
+    ]),
+    object('Case', [
       field('Id'),
       field('Subject'),
-      field('Urgency'),
-      field('Severity__c'),
-      field('OwnerId', { to: ['User', 'Group'], relationship: 'Owner' }),
-      field('ParentIncidentId', {
-        to: ['Incident'],
-        relationship: 'ParentIncident'
-      })
-    ],
-    [
-      {
-        childSObject: 'CaseRelatedIssue',
-        field: 'RelatedIssueId',
-        relationshipName: 'CaseRelatedIssues',
-        cascadeDelete: false
-      }
-    ]
-  ),
-  object('CaseRelatedIssue', [
-    field('Id'),
-    field('CaseId', { to: ['Case'], relationship: 'Case' }),
-    field('RelatedIssueId', { to: ['Incident'], relationship: 'RelatedIssue' })
-  ]),
-  object('Case', [
-    field('Id'),
-    field('Subject'),
-    field('AccountId', { to: ['Account'], relationship: 'Account' })
-  ]),
-  object('Account', [field('Id'), field('Name')]),
-  object('User', [field('Id'), field('Name'), field('Email')]),
-  object('Group', [field('Id'), field('Name')]),
-  object('Incident_Severity_Rule__mdt', [
-    field('Id'),
-    field('DeveloperName'),
-    field('Severity__c')
-  ]),
-  object('BusinessHours', [field('Id'), field('IsDefault')])
-]);
+      field('AccountId', { to: ['Account'], relationship: 'Account' })
+    ]),
+    object('Account', [field('Id'), field('Name')]),
+    object('User', [field('Id'), field('Name'), field('Email')]),
+    object('Group', [field('Id'), field('Name')]),
+    object('Incident_Severity_Rule__mdt', [
+      field('Id'),
+      field('DeveloperName'),
+      field('Severity__c')
+    ]),
+    object('BusinessHours', [field('Id'), field('IsDefault')])
+  ],
+  editionDependence({
+    description: 'test data',
+    fields: { 'Incident.BusinessHoursId': 'only with entitlements' }
+  })
+);
 
 /** The problem messages for one method body wrapped in a class. */
 async function problemsIn(body: string, members = ''): Promise<string[]> {
@@ -286,5 +300,33 @@ void describe('fields of typed records', () => {
       problems.map((problem) => `${problem.line}: ${problem.message}`),
       ['3: unknown field Incident.Severity_Typo__c (field)']
     );
+  });
+});
+
+void describe('edition-dependent fields', () => {
+  void it('fails every static use: SOQL, relationship paths, typed access, tokens and new(...)', async () => {
+    const problems = await problemsIn(`
+      List<Incident> rows = [SELECT BusinessHoursId, BusinessHours.IsDefault FROM Incident];
+      Id hours = rows[0].BusinessHoursId;
+      Object token = Incident.BusinessHoursId;
+      Incident made = new Incident(BusinessHoursId = hours);`);
+    const because =
+      'may not exist in the target org (only with entitlements); a static reference';
+    assert.deepEqual(problems.sort(), [
+      `5: Incident.BusinessHoursId ${because} (SOQL relationship) fails the whole deploy there: read it dynamically (describe, then SObject.get)`,
+      `5: Incident.BusinessHoursId ${because} (SOQL) fails the whole deploy there: read it dynamically (describe, then SObject.get)`,
+      `6: Incident.BusinessHoursId ${because} (field) fails the whole deploy there: read it dynamically (describe, then SObject.get)`,
+      `7: Incident.BusinessHoursId ${because} (field token) fails the whole deploy there: read it dynamically (describe, then SObject.get)`,
+      `8: Incident.BusinessHoursId ${because} (new Incident(...)) fails the whole deploy there: read it dynamically (describe, then SObject.get)`
+    ]);
+  });
+
+  void it('accepts dynamic access through get, put and isSet', async () => {
+    const problems = await problemsIn(`
+      Incident row = new Incident(Subject = 'x');
+      Object hours = row.get('BusinessHoursId');
+      row.put('BusinessHoursId', hours);
+      Boolean isSet = row.isSet('BusinessHoursId');`);
+    assert.deepEqual(problems, []);
   });
 });

@@ -539,7 +539,10 @@ class FieldReferenceWalker {
   private member(current: ValueType, name: Name): ValueType {
     if (current.kind !== 'sobject' && current.kind !== 'rows') return OTHER;
     const parents = this.parentTargets(current.objects, name.value);
-    if (parents !== undefined) return { kind: 'sobject', objects: parents };
+    if (parents !== undefined) {
+      this.lookupThrough(current.objects, name, 'relationship');
+      return { kind: 'sobject', objects: parents };
+    }
     const childObject = current.objects
       .map((object) => this.schema.childRelationship(object, name.value))
       .find((found) => found !== undefined);
@@ -568,7 +571,12 @@ class FieldReferenceWalker {
     if (literal === undefined) return OTHER;
     const argument = { value: literal, line: lineOf(args[0]) || method.line };
     if (name === 'get' || name === 'put' || name === 'isset') {
-      this.fieldOf(current.objects, argument, `${method.value}('${literal}')`);
+      this.fieldOf(
+        current.objects,
+        argument,
+        `${method.value}('${literal}')`,
+        true
+      );
       return OTHER;
     }
     if (name === 'getsobject' || name === 'putsobject') {
@@ -629,6 +637,22 @@ class FieldReferenceWalker {
     this.fieldOf([object.name], second, 'field token');
   }
 
+  /** A standard parent relationship (`BusinessHours`) stands on its lookup field (`BusinessHoursId`). */
+  private lookupThrough(
+    objects: string[],
+    relationship: Name,
+    context: string
+  ): void {
+    for (const object of objects) {
+      this.editionDependent(
+        object,
+        `${relationship.value}Id`,
+        relationship.line,
+        context
+      );
+    }
+  }
+
   private parentTargets(
     objects: string[],
     relationship: string
@@ -639,16 +663,44 @@ class FieldReferenceWalker {
     return targets.length > 0 ? [...new Set(targets)] : undefined;
   }
 
-  private fieldOf(objects: string[], name: Name, context: string): void {
-    if (
-      objects.some(
-        (object) => this.schema.field(object, name.value) !== undefined
-      )
-    )
+  /**
+   * Reports a field no object has. A static reference (SOQL, a typed access, a token, `new`)
+   * to an edition-dependent field is reported too: Apex that names a missing field does not
+   * compile, so the whole deploy fails in an org without it. `dynamic` marks get/put/isSet
+   * with a literal name, which compile everywhere and fail only at run time.
+   */
+  private fieldOf(
+    objects: string[],
+    name: Name,
+    context: string,
+    dynamic = false
+  ): void {
+    const owner = objects.find(
+      (object) => this.schema.field(object, name.value) !== undefined
+    );
+    if (owner === undefined) {
+      this.report(
+        name.line,
+        `unknown field ${objects.join('|')}.${name.value} (${context})`
+      );
       return;
+    }
+    if (dynamic) return;
+    this.editionDependent(owner, name.value, name.line, context);
+  }
+
+  /** A static use of a field that only some orgs have: reach it through describe and SObject.get instead. */
+  private editionDependent(
+    object: string,
+    field: string,
+    line: number,
+    context: string
+  ): void {
+    const reason = this.schema.editionDependence(object, field);
+    if (reason === undefined) return;
     this.report(
-      name.line,
-      `unknown field ${objects.join('|')}.${name.value} (${context})`
+      line,
+      `${object}.${field} may not exist in the target org (${reason}); a static reference (${context}) fails the whole deploy there: read it dynamically (describe, then SObject.get)`
     );
   }
 
@@ -785,6 +837,7 @@ class FieldReferenceWalker {
         );
         return;
       }
+      this.lookupThrough(objects, segment, 'SOQL relationship');
       objects = targets;
     }
     const last = segments.at(-1);
