@@ -165,6 +165,10 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
     return !this.page && (this.pageLoading || !this.error);
   }
 
+  get showStatus() {
+    return this.isLoading || !!this.error;
+  }
+
   get title() {
     return this.page
       ? `Linked cases (${this.page.total ?? 0})`

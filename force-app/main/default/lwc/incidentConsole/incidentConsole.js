@@ -56,6 +56,10 @@ export default class IncidentConsole extends LightningElement {
     return this.reloading || (!this.consoleData && !this.error);
   }
 
+  get showStatus() {
+    return this.isLoading || !!this.error;
+  }
+
   get hasData() {
     return !this.isLoading && !!this.consoleData;
   }

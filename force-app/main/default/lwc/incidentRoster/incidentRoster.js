@@ -120,6 +120,10 @@ export default class IncidentRoster extends NavigationMixin(LightningElement) {
     return this.reloading || (!this.roster && !this.error);
   }
 
+  get showStatus() {
+    return this.isLoading || !!this.error;
+  }
+
   get isEmpty() {
     return Array.isArray(this.roster) && this.roster.length === 0;
   }

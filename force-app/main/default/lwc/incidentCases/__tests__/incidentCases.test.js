@@ -38,6 +38,15 @@ function flushPromises() {
 }
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+/** The spinner and the error panel a section shows through its c-section-status. */
+function statusPart(root, selector) {
+  return (
+    root
+      .querySelector('c-section-status')
+      ?.shadowRoot.querySelector(selector) ?? null
+  );
+}
+
 const table = (element) => $(element, 'c-linked-cases-datatable');
 
 async function mountWith(page, props) {
@@ -64,7 +73,7 @@ describe('c-incident-cases', () => {
       pageSize: 25,
       pageNumber: 1
     });
-    expect($(element, 'lightning-spinner')).not.toBeNull();
+    expect(statusPart(element.shadowRoot, 'lightning-spinner')).not.toBeNull();
     expect($(element, 'lightning-card').title).toBe('Linked cases');
   });
 
@@ -260,10 +269,10 @@ describe('c-incident-cases', () => {
     getLinkedCases.error({ message: 'Insufficient access to Case' });
     await flushPromises();
 
-    const panel = $(element, 'c-error-panel');
+    const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.friendlyMessage).toBe('The linked cases could not be loaded.');
     expect(panel.retryable).toBe(true);
-    expect($(element, 'lightning-spinner')).toBeNull();
+    expect(statusPart(element.shadowRoot, 'lightning-spinner')).toBeNull();
   });
 
   it('tries the page again after an error by calling the controller itself', async () => {
@@ -274,9 +283,11 @@ describe('c-incident-cases', () => {
     getLinkedCases.error({ message: 'Timed out' });
     await flushPromises();
 
-    $(element, 'c-error-panel').dispatchEvent(new CustomEvent('retry'));
+    statusPart(element.shadowRoot, 'c-error-panel').dispatchEvent(
+      new CustomEvent('retry')
+    );
     await Promise.resolve();
-    expect($(element, 'lightning-spinner')).not.toBeNull();
+    expect(statusPart(element.shadowRoot, 'lightning-spinner')).not.toBeNull();
     await flushPromises();
 
     expect(getLinkedCases).toHaveBeenCalledWith({
@@ -284,7 +295,7 @@ describe('c-incident-cases', () => {
       pageSize: 25,
       pageNumber: 2
     });
-    expect($(element, 'c-error-panel')).toBeNull();
+    expect(statusPart(element.shadowRoot, 'c-error-panel')).toBeNull();
     expect($(element, '.page-text').textContent).toBe('Page 2 of 3');
   });
 
@@ -306,9 +317,9 @@ describe('c-incident-cases', () => {
       const element = mount();
       await flushPromises();
 
-      expect($(element, 'lightning-spinner').alternativeText).toBe(
-        'Loading linked cases'
-      );
+      expect(
+        statusPart(element.shadowRoot, 'lightning-spinner').alternativeText
+      ).toBe('Loading linked cases');
       await expect(element).toBeAccessible();
     });
 
@@ -356,7 +367,7 @@ describe('c-incident-cases', () => {
       getLinkedCases.error({ message: 'Insufficient access to Case' });
       await flushPromises();
 
-      expect($(element, 'c-error-panel')).not.toBeNull();
+      expect(statusPart(element.shadowRoot, 'c-error-panel')).not.toBeNull();
       await expect(element).toBeAccessible();
     });
   });

@@ -48,6 +48,15 @@ function mount(props = {}) {
 
 const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 
+/** The spinner and the error panel a section shows through its c-section-status. */
+function statusPart(root, selector) {
+  return (
+    root
+      .querySelector('c-section-status')
+      ?.shadowRoot.querySelector(selector) ?? null
+  );
+}
+
 /** Settles pending promise chains (fake timers are on: flush microtasks only). */
 async function flushMicrotasks() {
   for (let i = 0; i < 5; i++) {
@@ -76,7 +85,8 @@ describe('c-incident-console', () => {
 
     expect(getConsole.getLastConfig()).toEqual({ recordId: RECORD_ID });
     expect(
-      $(element, '.console-header lightning-spinner').alternativeText
+      statusPart($(element, '.console-header'), 'lightning-spinner')
+        .alternativeText
     ).toBe('Loading the incident');
     expect($(element, 'c-severity-matrix')).toBeNull();
   });
@@ -233,13 +243,15 @@ describe('c-incident-console', () => {
     getLinkedCases.emit(casesPage);
     await flushMicrotasks();
 
-    const panel = $(element, '.console-header c-error-panel');
+    const panel = statusPart($(element, '.console-header'), 'c-error-panel');
     expect(panel.friendlyMessage).toBe(
       "The incident's severity and SLA could not be loaded. The roster and the linked cases load on their own."
     );
     expect(panel.retryable).toBe(true);
     expect(panel.errors.body.message).toContain('IncidentConsoleController');
-    expect($(element, '.console-header lightning-spinner')).toBeNull();
+    expect(
+      statusPart($(element, '.console-header'), 'lightning-spinner')
+    ).toBeNull();
     expect($(element, 'c-severity-matrix')).toBeNull();
     expect(
       $(element, 'c-incident-roster').shadowRoot.querySelectorAll(
@@ -259,17 +271,20 @@ describe('c-incident-console', () => {
     getConsole.error({ message: 'Timed out' });
     await Promise.resolve();
 
-    $(element, '.console-header c-error-panel').dispatchEvent(
+    statusPart($(element, '.console-header'), 'c-error-panel').dispatchEvent(
       new CustomEvent('retry')
     );
     await Promise.resolve();
     expect(
-      $(element, '.console-header lightning-spinner').alternativeText
+      statusPart($(element, '.console-header'), 'lightning-spinner')
+        .alternativeText
     ).toBe('Loading the incident');
     await flushMicrotasks();
 
     expect(getConsole).toHaveBeenCalledWith({ recordId: RECORD_ID });
-    expect($(element, 'c-error-panel')).toBeNull();
+    expect(
+      statusPart($(element, '.console-header'), 'c-error-panel')
+    ).toBeNull();
     expect($(element, 'c-severity-matrix').urgency).toBe('High');
   });
 
@@ -283,9 +298,11 @@ describe('c-incident-console', () => {
 
     expect($(element, 'c-severity-matrix')).not.toBeNull();
     expect($(element, 'c-sla-timer')).not.toBeNull();
-    expect($(element, '.console-header c-error-panel')).toBeNull();
     expect(
-      $(element, 'c-incident-roster').shadowRoot.querySelector('c-error-panel')
+      statusPart($(element, '.console-header'), 'c-error-panel')
+    ).toBeNull();
+    expect(
+      statusPart($(element, 'c-incident-roster').shadowRoot, 'c-error-panel')
         .friendlyMessage
     ).toBe('The roster could not be loaded.');
   });
@@ -335,7 +352,9 @@ describe('c-incident-console', () => {
       const element = mount();
       await Promise.resolve();
 
-      expect($(element, 'lightning-spinner')).not.toBeNull();
+      expect(
+        statusPart($(element, '.console-header'), 'lightning-spinner')
+      ).not.toBeNull();
       await expectAccessible(element);
     });
 
@@ -359,9 +378,7 @@ describe('c-incident-console', () => {
       await flushMicrotasks();
 
       expect(
-        $(element, 'c-incident-roster').shadowRoot.querySelector(
-          'c-error-panel'
-        )
+        statusPart($(element, 'c-incident-roster').shadowRoot, 'c-error-panel')
       ).not.toBeNull();
       await expectAccessible(element);
     });
@@ -391,7 +408,9 @@ describe('c-incident-console', () => {
       getConsole.error({ message: 'No access' });
       await Promise.resolve();
 
-      expect($(element, 'c-error-panel')).not.toBeNull();
+      expect(
+        statusPart($(element, '.console-header'), 'c-error-panel')
+      ).not.toBeNull();
       await expectAccessible(element);
     });
 

@@ -30,6 +30,15 @@ function flushPromises() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** The spinner and the error panel a section shows through its c-section-status. */
+function statusPart(root, selector) {
+  return (
+    root
+      .querySelector('c-section-status')
+      ?.shadowRoot.querySelector(selector) ?? null
+  );
+}
+
 function group(element, role) {
   return element.shadowRoot.querySelector(`.roster-group[data-role="${role}"]`);
 }
@@ -45,9 +54,7 @@ describe('c-incident-roster', () => {
   it('shows a spinner until the roster arrives and asks for this record', async () => {
     const element = mount();
     await Promise.resolve();
-    expect(
-      element.shadowRoot.querySelector('lightning-spinner')
-    ).not.toBeNull();
+    expect(statusPart(element.shadowRoot, 'lightning-spinner')).not.toBeNull();
     expect(getRoster.getLastConfig()).toEqual({ recordId: RECORD_ID });
   });
 
@@ -287,12 +294,12 @@ describe('c-incident-roster', () => {
     });
     await Promise.resolve();
 
-    const panel = element.shadowRoot.querySelector('c-error-panel');
+    const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.friendlyMessage).toBe('The roster could not be loaded.');
     expect(panel.errors.body.message).toBe(
       'Insufficient access to Incident_Roster_Member__c'
     );
-    expect(element.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+    expect(statusPart(element.shadowRoot, 'lightning-spinner')).toBeNull();
   });
 
   it('tries again after an error by calling the controller itself, and shows the roster it gets', async () => {
@@ -301,17 +308,17 @@ describe('c-incident-roster', () => {
     getRoster.error({ message: 'Timed out' });
     await Promise.resolve();
 
-    const panel = element.shadowRoot.querySelector('c-error-panel');
+    const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.retryable).toBe(true);
     panel.dispatchEvent(new CustomEvent('retry'));
     await Promise.resolve();
     expect(
-      element.shadowRoot.querySelector('lightning-spinner').alternativeText
+      statusPart(element.shadowRoot, 'lightning-spinner').alternativeText
     ).toBe('Loading the roster');
     await flushPromises();
 
     expect(getRoster).toHaveBeenCalledWith({ recordId: RECORD_ID });
-    expect(element.shadowRoot.querySelector('c-error-panel')).toBeNull();
+    expect(statusPart(element.shadowRoot, 'c-error-panel')).toBeNull();
     expect(element.shadowRoot.querySelectorAll('.roster-contact')).toHaveLength(
       4
     );
@@ -327,7 +334,7 @@ describe('c-incident-roster', () => {
     await Promise.resolve();
 
     expect(
-      element.shadowRoot.querySelector('c-error-panel').errors.body.message
+      statusPart(element.shadowRoot, 'c-error-panel').errors.body.message
     ).toBe('Still down');
   });
 
@@ -350,7 +357,7 @@ describe('c-incident-roster', () => {
 
       // The lightning-spinner stub renders nothing for axe to check, so assert its name.
       expect(
-        element.shadowRoot.querySelector('lightning-spinner').alternativeText
+        statusPart(element.shadowRoot, 'lightning-spinner').alternativeText
       ).toBe('Loading the roster');
       await expect(element).toBeAccessible();
     });
@@ -400,7 +407,7 @@ describe('c-incident-roster', () => {
       getRoster.error({ message: 'Insufficient access' });
       await Promise.resolve();
 
-      expect(element.shadowRoot.querySelector('c-error-panel')).not.toBeNull();
+      expect(statusPart(element.shadowRoot, 'c-error-panel')).not.toBeNull();
       await expect(element).toBeAccessible();
     });
   });
