@@ -220,7 +220,11 @@ void describe('metadata references', () => {
       'Incident_Page.flexipage-meta.xml': [
         'component hidden is not exposed to lightning__RecordPage',
         'component problemOnly does not support Incident record pages (its targetConfig lists Problem)',
-        'component nowhere is not an LWC bundle in force-app'
+        'component nowhere is not an LWC bundle in force-app',
+        'record page of Incident is not its org default, so it shows only inside apps that assign it: add a View actionOverride (type Flexipage, content Incident_Page, formFactor Large) to objects/Incident/Incident.object-meta.xml'
+      ],
+      'Problem.object-meta.xml': [
+        'actionOverrides for Problem use Incident_Page, which is not a record page of Problem'
       ],
       'Ghost__c.tab-meta.xml': [
         `custom object tab: ${unknownObject('Ghost__c')}`

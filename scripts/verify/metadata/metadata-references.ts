@@ -1,8 +1,13 @@
 /**
  * Names that one metadata file uses for another resolve: permission sets name existing classes,
- * apps, tabs and custom metadata types; apps name existing tabs and override record pages with a
- * flexipage of the same object; flexipages place exposed components on objects they support.
- * The converter and the XML check pass a dangling name; the org rejects the deploy.
+ * apps, tabs and custom metadata types; apps and objects name existing tabs and override record
+ * pages with a flexipage of the same object; flexipages place exposed components on objects they
+ * support. The converter and the XML check pass a dangling name; the org rejects the deploy.
+ *
+ * Every record page force-app ships is also its object's org default (a View actionOverride of
+ * type Flexipage for the Large form factor in the object's .object-meta.xml): a page assigned
+ * only in an app shows only inside that app, and agents who open the record anywhere else (the
+ * standard Service Console, a list view, a link) get the standard page without the console.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -102,6 +107,20 @@ interface PackageIndex {
   tabs: Map<string, string>;
   flexipages: Map<string, string>;
   components: Map<string, string>;
+  /** `objects/<Name>/<Name>.object-meta.xml` by object name. */
+  objects: Map<string, string>;
+}
+
+/** Object definitions: `objects/<Name>/<Name>.object-meta.xml`. */
+function objectFiles(packageDir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const dir of findDirectories(packageDir, 'objects')) {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name, `${name}.object-meta.xml`);
+      if (existsSync(file)) files.set(name, file);
+    }
+  }
+  return files;
 }
 
 function tabProblem(tab: string, index: PackageIndex): string | null {
@@ -213,6 +232,76 @@ function recordPageTargetProblems(
     : [];
 }
 
+/** A Flexipage actionOverride for `objectName` must name a record page of that object. */
+function recordPageOverrideProblem(
+  content: string,
+  objectName: string,
+  index: PackageIndex
+): string | null {
+  const pageFile = index.flexipages.get(content);
+  if (!pageFile) {
+    return `actionOverrides name flexipage ${content}, which force-app does not define`;
+  }
+  const page = readRoot(pageFile, 'FlexiPage');
+  if (
+    text(page, 'type') !== 'RecordPage' ||
+    text(page, 'sobjectType') !== objectName
+  ) {
+    return `actionOverrides for ${objectName} use ${content}, which is not a record page of ${objectName}`;
+  }
+  return null;
+}
+
+/** An object's own actionOverrides: the org default pages. */
+function objectProblems(file: string, index: PackageIndex): string[] {
+  const objectName = basename(file).replace(/\.object-meta\.xml$/, '');
+  const problems: string[] = [];
+  for (const override of children(
+    readRoot(file, 'CustomObject'),
+    'actionOverrides'
+  )) {
+    if (text(override, 'type') !== 'Flexipage') continue;
+    const problem = recordPageOverrideProblem(
+      text(override, 'content'),
+      objectName,
+      index
+    );
+    if (problem) problems.push(problem);
+  }
+  return problems;
+}
+
+/** Whether the object's definition makes `page` its org default record page on desktop. */
+function isOrgDefault(
+  page: string,
+  objectName: string,
+  index: PackageIndex
+): boolean {
+  const file = index.objects.get(objectName);
+  if (!file) return false;
+  return children(readRoot(file, 'CustomObject'), 'actionOverrides').some(
+    (override) =>
+      text(override, 'actionName') === 'View' &&
+      text(override, 'type') === 'Flexipage' &&
+      text(override, 'content') === page &&
+      text(override, 'formFactor') === 'Large'
+  );
+}
+
+function recordPageActivationProblems(
+  file: string,
+  index: PackageIndex
+): string[] {
+  const page = readRoot(file, 'FlexiPage');
+  if (text(page, 'type') !== 'RecordPage') return [];
+  const objectName = text(page, 'sobjectType');
+  const name = basename(file).replace(/\.flexipage-meta\.xml$/, '');
+  if (isOrgDefault(name, objectName, index)) return [];
+  return [
+    `record page of ${objectName} is not its org default, so it shows only inside apps that assign it: add a View actionOverride (type Flexipage, content ${name}, formFactor Large) to objects/${objectName}/${objectName}.object-meta.xml`
+  ];
+}
+
 function applicationProblems(file: string, index: PackageIndex): string[] {
   const app = readRoot(file, 'CustomApplication');
   const problems: string[] = [];
@@ -239,24 +328,12 @@ function applicationProblems(file: string, index: PackageIndex): string[] {
   }
   for (const override of children(app, 'actionOverrides')) {
     if (text(override, 'type') !== 'Flexipage') continue;
-    const content = text(override, 'content');
-    const objectName = text(override, 'pageOrSobjectType');
-    const pageFile = index.flexipages.get(content);
-    if (!pageFile) {
-      problems.push(
-        `actionOverrides name flexipage ${content}, which force-app does not define`
-      );
-      continue;
-    }
-    const page = readRoot(pageFile, 'FlexiPage');
-    if (
-      text(page, 'type') !== 'RecordPage' ||
-      text(page, 'sobjectType') !== objectName
-    ) {
-      problems.push(
-        `actionOverrides for ${objectName} use ${content}, which is not a record page of ${objectName}`
-      );
-    }
+    const problem = recordPageOverrideProblem(
+      text(override, 'content'),
+      text(override, 'pageOrSobjectType'),
+      index
+    );
+    if (problem) problems.push(problem);
   }
   return problems;
 }
@@ -285,7 +362,8 @@ export function checkMetadataReferences(project: SfdxProject): Problem[] {
       apps: filesIn(packageDir, 'applications', '.app-meta.xml'),
       tabs: filesIn(packageDir, 'tabs', '.tab-meta.xml'),
       flexipages: filesIn(packageDir, 'flexipages', '.flexipage-meta.xml'),
-      components: componentFiles(packageDir)
+      components: componentFiles(packageDir),
+      objects: objectFiles(packageDir)
     };
     const each = (
       files: Map<string, string>,
@@ -301,6 +379,8 @@ export function checkMetadataReferences(project: SfdxProject): Problem[] {
     );
     each(index.apps, applicationProblems);
     each(index.flexipages, flexipageProblems);
+    each(index.flexipages, recordPageActivationProblems);
+    each(index.objects, objectProblems);
     each(index.tabs, tabFileProblems);
   }
   return problems;
