@@ -92,6 +92,39 @@ describe('incident automation', () => {
     );
   });
 
+  it('computes and refuses nothing while Bypass_Automation__c is checked, as the Apex handler', async () => {
+    const settings = await t.conn
+      .sobject('Incident_Automation_Settings__c')
+      // Name: the local org models the custom setting as a plain object (no SetupOwnerId).
+      .create({ Name: 'bulk load', Bypass_Automation__c: true });
+    assert.ok(settings.success);
+    try {
+      const loaded = await createIncident(t, {
+        Subject: 'migrated',
+        Urgency: 'Urgent',
+        Impact: 'High',
+        Severity__c: 4,
+        Priority: 'Low'
+      });
+      assert.equal(loaded.success, true, 'an unknown urgency is not refused');
+      const saved = await incident(t, loaded.id);
+      assert.equal(saved.Severity__c, 4);
+      assert.equal(saved.Priority, 'Low');
+      assert.equal(saved.Sla_Response_Due__c, null);
+    } finally {
+      await t.conn
+        .sobject('Incident_Automation_Settings__c')
+        .destroy(settings.id);
+    }
+    const after = await createIncident(t, {
+      Subject: 'after the load',
+      Urgency: 'High',
+      Impact: 'High',
+      Severity__c: 4
+    });
+    assert.equal((await incident(t, after.id)).Severity__c, 1);
+  });
+
   it('counts SLA due times in the default business hours and its holidays', async () => {
     const [hours] = (
       await t.conn.query<{ Id: string }>(

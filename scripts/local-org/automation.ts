@@ -134,6 +134,7 @@ function incident(
   const has = (field: string): boolean =>
     ctx.registry.field('Incident', field) !== undefined;
   if (!has('Severity__c')) return; // the project's fields are not deployed: plain platform behaviour
+  if (automationBypassed(ctx)) return;
   const decision = decideIncident({
     record: before ? { ...before, ...row } : row,
     old: before ?? null,
@@ -167,6 +168,26 @@ function incident(
   );
   row.Sla_Response_Due__c = due.response.toISOString();
   row.Sla_Resolution_Due__c = due.resolution.toISOString();
+}
+
+const SETTINGS_OBJECT = 'Incident_Automation_Settings__c';
+
+/**
+ * IncidentTriggerHandler.isBypassed: Bypass_Automation__c of the hierarchy custom setting. The
+ * local org has one user, so a settings record for it, its profile or the org are the same:
+ * any record with the box checked bypasses.
+ */
+function automationBypassed(ctx: AutomationContext): boolean {
+  const settings = ctx.registry.object(SETTINGS_OBJECT);
+  if (!settings || !ctx.registry.field(SETTINGS_OBJECT, 'Bypass_Automation__c'))
+    return false;
+  return (
+    ctx.store
+      .prepared(
+        `SELECT 1 FROM ${quote(SETTINGS_OBJECT)} WHERE "Bypass_Automation__c" = 1 LIMIT 1`
+      )
+      .get() !== undefined
+  );
 }
 
 type SlaComputation = NonNullable<ReturnType<typeof decideIncident>['sla']>;
