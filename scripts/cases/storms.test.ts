@@ -165,10 +165,22 @@ test('one outage seen at several levels is reported once, at the first level of 
     dedupeStorms(all, ['region', 'asset', 'product']).map((s) => s.level),
     ['region']
   );
-  // A region storm with cases beyond the asset's is kept as well.
+  // The same outage plus background cases is still the same outage...
   const wider = storm('region', 'North', [...cases, kase('d', 3)]);
   assert.deepEqual(
     dedupeStorms([storm('asset', 'A1', cases), wider], ['asset', 'region']).map(
+      (s) => s.level
+    ),
+    ['asset']
+  );
+  // ...but a region storm mostly of other cases is another one.
+  const other = storm('region', 'North', [
+    ...cases.slice(0, 1),
+    kase('e', 3),
+    kase('f', 4)
+  ]);
+  assert.deepEqual(
+    dedupeStorms([storm('asset', 'A1', cases), other], ['asset', 'region']).map(
       (s) => s.level
     ),
     ['asset', 'region']

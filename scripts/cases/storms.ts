@@ -160,8 +160,9 @@ export class StormFinder {
 
 /**
  * One outage shows up at several levels (its asset, its product, its region). Storms are kept in
- * the order of the plan's levels, and a later one is dropped when every case of it is already in
- * a kept storm: one incident per outage, at the most specific level the plan puts first.
+ * the order of the plan's levels, and a later one is dropped when more than half of its cases are
+ * already in kept storms (the same outage plus some background cases): one incident per outage,
+ * at the level the plan puts first. The same majority rule decides coverage by an incident.
  */
 export function dedupeStorms(
   storms: readonly Storm[],
@@ -174,7 +175,8 @@ export function dedupeStorms(
   const covered = new Set<string>();
   const kept: Storm[] = [];
   for (const storm of sorted) {
-    if (storm.cases.every((c) => covered.has(c.id))) continue;
+    const seen = storm.cases.filter((c) => covered.has(c.id)).length;
+    if (seen * 2 > storm.cases.length) continue;
     kept.push(storm);
     for (const c of storm.cases) covered.add(c.id);
   }
