@@ -3,7 +3,7 @@
  * Source_Account_Key__c) and business hours (name). Each kind is read in one query, never one per
  * member, and what is missing or ambiguous becomes a plan problem at the member's JSON path.
  */
-import { soqlList, type OrgClient } from '../org-client/index.ts';
+import { soqlList, soqlString, type OrgClient } from '../org-client/index.ts';
 import type { PlanProblem } from './plan.ts';
 import type { AccountRef, Plan } from './plan-schema.ts';
 
@@ -77,19 +77,38 @@ export function userRefs(plan: Plan): string[] {
   ];
 }
 
-/** One query for every user the plan names (by username or email). */
+/**
+ * One query for every user the plan names (by username or email). A long list is narrowed by
+ * the references' domains instead (a roster's users share a few), and only past that budget
+ * too is the whole User table read; the directory matches exactly either way.
+ */
 export async function readUsers(
   client: OrgClient,
   refs: string[]
 ): Promise<UserDirectory> {
   if (refs.length === 0) return new UserDirectory([]);
   const select = 'SELECT Id, Username, Email, IsActive, Name FROM User';
+  return new UserDirectory(
+    await client.queryAll<OrgUser>(`${select}${userFilter(refs)}`)
+  );
+}
+
+/** The WHERE clause readUsers uses for `refs`, or '' to read every user. */
+export function userFilter(refs: string[]): string {
   const list = soqlList(refs);
-  const soql =
-    list.length * 2 <= IN_LIST_BUDGET
-      ? `${select} WHERE Username IN ${list} OR Email IN ${list}`
-      : select;
-  return new UserDirectory(await client.queryAll<OrgUser>(soql));
+  const exact = ` WHERE Username IN ${list} OR Email IN ${list}`;
+  if (exact.length <= IN_LIST_BUDGET) return exact;
+  const domains = new Set(
+    refs.map((ref) => /@([^@]+)$/.exec(ref)?.[1]?.toLowerCase())
+  );
+  // LIKE wildcards in a domain would need escapes; host names have none, so read everything.
+  if ([...domains].some((d) => d === undefined || /[%_\\]/.test(d))) return '';
+  const likes = [...domains].flatMap((domain) => {
+    const pattern = soqlString(`%@${String(domain)}`);
+    return [`Username LIKE ${pattern}`, `Email LIKE ${pattern}`];
+  });
+  const byDomain = ` WHERE ${likes.join(' OR ')}`;
+  return byDomain.length <= IN_LIST_BUDGET ? byDomain : '';
 }
 
 export function accountName(ref: AccountRef): string | undefined {
