@@ -872,28 +872,7 @@ function compileCalendar(calendar) {
     return known;
   }
   const { timeZone, weekly, holidays } = calendar;
-  if (typeof timeZone !== 'string' || timeZone.trim() === '') {
-    throw new TypeError(
-      `Calendar timeZone must be an IANA time zone name, got ${describe(timeZone)}`
-    );
-  }
-  try {
-    formatterFor(timeZone);
-  } catch {
-    throw new RangeError(
-      `Calendar timeZone '${timeZone}' is not a known IANA time zone`
-    );
-  }
-  if (!isPlainRecord(weekly)) {
-    throw new TypeError(
-      `Calendar weekly must be an object of weekday hours, got ${describe(weekly)}`
-    );
-  }
-  for (const key of Object.keys(weekly)) {
-    if (!WEEKDAYS.includes(/** @type {typeof WEEKDAYS[number]} */ (key))) {
-      throw new RangeError(`Calendar weekly has an unknown weekday '${key}'`);
-    }
-  }
+  checkZoneAndWeekly('Calendar', timeZone, weekly);
   const days = WEEKDAYS.map((name) => compileDay(name, weekly[name]));
   /** @type {Map<string, Array<[number, number]>>} */
   const closures = new Map();
@@ -917,6 +896,39 @@ function compileCalendar(calendar) {
   };
   compiledCalendars.set(calendar, compiled);
   return compiled;
+}
+
+/**
+ * The parts calendars and shifts share: an IANA time zone and weekly hours keyed by weekday.
+ * @param {'Calendar' | 'Shift'} subject names the object in messages.
+ * @param {unknown} timeZone
+ * @param {unknown} weekly
+ * @returns {asserts weekly is Record<string, unknown>}
+ * @throws {TypeError | RangeError} naming the field.
+ */
+function checkZoneAndWeekly(subject, timeZone, weekly) {
+  if (typeof timeZone !== 'string' || timeZone.trim() === '') {
+    throw new TypeError(
+      `${subject} timeZone must be an IANA time zone name, got ${describe(timeZone)}`
+    );
+  }
+  try {
+    formatterFor(timeZone);
+  } catch {
+    throw new RangeError(
+      `${subject} timeZone '${timeZone}' is not a known IANA time zone`
+    );
+  }
+  if (!isPlainRecord(weekly)) {
+    throw new TypeError(
+      `${subject} weekly must be an object of weekday hours, got ${describe(weekly)}`
+    );
+  }
+  for (const key of Object.keys(weekly)) {
+    if (!WEEKDAYS.includes(/** @type {typeof WEEKDAYS[number]} */ (key))) {
+      throw new RangeError(`${subject} weekly has an unknown weekday '${key}'`);
+    }
+  }
 }
 
 /**
@@ -1339,28 +1351,7 @@ function compileShift(shift) {
     }
   }
   const { timeZone, weekly } = shift;
-  if (typeof timeZone !== 'string' || timeZone.trim() === '') {
-    throw new TypeError(
-      `Shift timeZone must be an IANA time zone name, got ${describe(timeZone)}`
-    );
-  }
-  try {
-    formatterFor(timeZone);
-  } catch {
-    throw new RangeError(
-      `Shift timeZone '${timeZone}' is not a known IANA time zone`
-    );
-  }
-  if (!isPlainRecord(weekly)) {
-    throw new TypeError(
-      `Shift weekly must be an object of weekday hours, got ${describe(weekly)}`
-    );
-  }
-  for (const key of Object.keys(weekly)) {
-    if (!WEEKDAYS.includes(/** @type {typeof WEEKDAYS[number]} */ (key))) {
-      throw new RangeError(`Shift weekly has an unknown weekday '${key}'`);
-    }
-  }
+  checkZoneAndWeekly('Shift', timeZone, weekly);
   /** @type {CompiledShift} */
   const compiled = {
     timeZone,
