@@ -191,7 +191,8 @@ export class OrgClient {
 
   /**
    * Wraps `conn` (its transport is replaced, so calls made on `conn` directly are counted
-   * too). Make one client per command run.
+   * too). Make one client per command run: a second client on the same connection wraps the
+   * first one's transport, so its calls count in both.
    */
   constructor(conn: OrgConnection, options: OrgClientOptions = {}) {
     this.conn = conn;
