@@ -1,307 +1,225 @@
-/** End-to-end: the real `incident` CLI (node bin/incident.js) as a child process against a local org over HTTP. */
+/**
+ * End-to-end: the real `incident` CLI (node bin/incident.js) as a child process, in a sandbox
+ * HOME: `org start` logs the local org in to the sf auth store as incident-local, `org
+ * display` finds it there, and the exit codes stay 0 / 1 / 2.
+ */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
-import type { JsonFailure, JsonSuccess } from './command.ts';
-import type { OrgDisplayResult } from './commands/org-display.ts';
-import type { OrgStartResult } from './commands/org-start.ts';
-import { writeLocalAuth } from './local-auth.ts';
+import type { OrgDisplayResult } from './commands/incident/org/display.ts';
+import type { OrgStopResult } from './commands/incident/org/start.ts';
 import {
+  jsonDocuments,
   jsonOf,
   makeSandbox,
   runIncident,
-  startIncident,
+  startCliOrg,
+  type CliOrg,
   type RunResult,
-  type Sandbox
+  type Sandbox,
+  type SfFailure,
+  type SfSuccess
 } from './test-cli.ts';
 
-const TIMEOUT = 60_000;
+const TIMEOUT = 120_000;
 
-function success(result: RunResult): JsonSuccess<OrgDisplayResult> {
+function success<R>(result: RunResult): SfSuccess<R> {
   assert.equal(
     result.code,
     0,
     `exit ${String(result.code)}: ${result.stdout}${result.stderr}`
   );
-  return jsonOf(result) as JsonSuccess<OrgDisplayResult>;
+  return jsonOf(result) as SfSuccess<R>;
 }
 
-function failure(result: RunResult, code: 1 | 2): JsonFailure {
+function failure(result: RunResult, code: 1 | 2): SfFailure {
   assert.equal(
     result.code,
     code,
     `exit ${String(result.code)}: ${result.stdout}${result.stderr}`
   );
-  const output = jsonOf(result) as JsonFailure;
+  const output = jsonOf(result) as SfFailure;
   assert.equal(output.status, code);
   return output;
 }
 
-describe('incident org display (child process)', { timeout: TIMEOUT }, () => {
-  let t: TestOrg;
-  let sandbox: Sandbox;
-  let tokenFlags: string[];
-  before(async () => {
-    t = await startTestOrg({ forceAppDir: null });
-    sandbox = makeSandbox();
-    tokenFlags = [
-      '--instance-url',
-      t.org.instanceUrl,
-      '--access-token',
-      t.org.accessToken
-    ];
-  });
-  after(async () => {
-    await t.dispose();
-    sandbox.dispose();
-  });
-
-  it('shows the org, the user and the daily API allowance, spending two API calls', async () => {
-    const first = success(
-      await runIncident(['org', 'display', ...tokenFlags, '--json'], sandbox)
-    );
-    assert.deepEqual(first.warnings, []);
-    const { dailyApiRequests, ...rest } = first.result;
-    assert.deepEqual(rest, {
-      orgId: t.org.ctx.orgId,
-      userId: t.org.ctx.userId,
-      username: t.org.ctx.username,
-      instanceUrl: t.org.instanceUrl,
-      apiVersion: '64.0',
-      source: { kind: 'flags' }
+describe(
+  'incident org start and org display (child processes)',
+  { timeout: TIMEOUT },
+  () => {
+    let sandbox: Sandbox;
+    let org: CliOrg;
+    before(async () => {
+      sandbox = makeSandbox();
+      org = await startCliOrg(sandbox);
     });
-    assert.ok(dailyApiRequests);
-    assert.equal(dailyApiRequests.max, 15000);
-    const second = success(
-      await runIncident(['org', 'display', ...tokenFlags, '--json'], sandbox)
-    );
-    assert.equal(
-      second.result.dailyApiRequests?.remaining,
-      dailyApiRequests.remaining - 2
-    );
-  });
-
-  it('prints a table for people', async () => {
-    const result = await runIncident(
-      ['org', 'display', ...tokenFlags],
-      sandbox
-    );
-    assert.equal(result.code, 0, result.stderr);
-    assert.match(
-      result.stdout,
-      new RegExp(`^Org ID +${t.org.ctx.orgId}$`, 'm')
-    );
-    assert.match(result.stdout, /^Username +admin@incident-console\.local$/m);
-    assert.match(result.stdout, /^API version +64\.0$/m);
-    assert.match(
-      result.stdout,
-      /^Daily API requests +[\d,]+ of 15,000 remaining$/m
-    );
-    assert.match(
-      result.stdout,
-      /^Connected with +--instance-url and --access-token$/m
-    );
-  });
-
-  it('takes the org from SF_INSTANCE_URL and SF_ACCESS_TOKEN, and --api-version', async () => {
-    const output = success(
-      await runIncident(
-        ['org', 'display', '--api-version', '62.0', '--json'],
-        sandbox,
-        {
-          SF_INSTANCE_URL: `${t.org.instanceUrl}/`,
-          SF_ACCESS_TOKEN: t.org.accessToken
-        }
-      )
-    );
-    assert.equal(output.result.apiVersion, '62.0');
-    assert.equal(output.result.instanceUrl, t.org.instanceUrl);
-    assert.deepEqual(output.result.source, { kind: 'environment' });
-  });
-
-  it('fails with exit 1 and the platform error when the token is refused', async () => {
-    const output = failure(
-      await runIncident(
-        [
-          'org',
-          'display',
-          '--instance-url',
-          t.org.instanceUrl,
-          '--access-token',
-          'not-a-session',
-          '--json'
-        ],
-        sandbox
-      ),
-      1
-    );
-    assert.equal(output.name, 'INVALID_SESSION_ID');
-    assert.match(output.message, /Session expired or invalid/);
-  });
-
-  it('uses --target-org local from .local-org/auth.json in the working directory', async () => {
-    writeLocalAuth(
-      {
-        instanceUrl: t.org.instanceUrl,
-        accessToken: t.org.accessToken,
-        dbPath: t.dbPath,
-        pid: process.pid
-      },
-      path.join(sandbox.cwd, '.local-org', 'auth.json')
-    );
-    const output = success(
-      await runIncident(['org', 'display', '-o', 'local', '--json'], sandbox)
-    );
-    assert.equal(output.result.orgId, t.org.ctx.orgId);
-    assert.deepEqual(output.result.source, {
-      kind: 'local-org',
-      authFile: path.join(sandbox.cwd, '.local-org', 'auth.json')
+    after(async () => {
+      await org.stop('SIGKILL');
+      sandbox.dispose();
     });
-  });
 
-  it('uses --target-org local from INCIDENT_LOCAL_ORG_DIR', async () => {
-    const dir = path.join(sandbox.home, 'elsewhere');
-    writeLocalAuth(
-      {
-        instanceUrl: t.org.instanceUrl,
-        accessToken: t.org.accessToken,
-        dbPath: t.dbPath,
-        pid: process.pid
-      },
-      path.join(dir, 'auth.json')
-    );
-    const output = success(
-      await runIncident(
-        ['org', 'display', '--target-org', 'local', '--json'],
-        sandbox,
-        {
-          INCIDENT_LOCAL_ORG_DIR: dir
-        }
-      )
-    );
-    assert.deepEqual(output.result.source, {
-      kind: 'local-org',
-      authFile: path.join(dir, 'auth.json')
+    it('starts the org and logs it in to the sf auth store as incident-local', () => {
+      const { started } = org;
+      assert.match(started.instanceUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(started.alias, 'incident-local');
+      assert.equal(started.username, 'admin@incident-console.local');
+      assert.match(started.orgId, /^00D[A-Za-z0-9]{15}$/);
+      assert.equal(started.dbPath, path.join(sandbox.home, 'org.db'));
+      assert.equal(started.faultsFile, null);
+      assert.ok(existsSync(started.dbPath));
+      const aliases = JSON.parse(
+        readFileSync(path.join(sandbox.home, '.sfdx', 'alias.json'), 'utf8')
+      ) as { orgs: Record<string, string> };
+      assert.equal(aliases.orgs['incident-local'], started.username);
     });
-  });
 
-  it("without a target, exits 2 and names --target-org; with the sf config's target-org it uses that", async () => {
-    const bare = makeSandbox();
-    try {
-      const missing = failure(
-        await runIncident(['org', 'display', '--json'], bare),
-        2
-      );
-      assert.match(missing.message, /^No org given\. Pass --target-org ORG/);
-      mkdirSync(path.join(bare.home, '.sf'), { recursive: true });
-      writeFileSync(
-        path.join(bare.home, '.sf', 'config.json'),
-        JSON.stringify({ 'target-org': 'nowhere' })
-      );
-      const unknown = failure(
-        await runIncident(['org', 'display', '--json'], bare),
-        2
-      );
-      assert.match(
-        unknown.message,
-        /^The sf config's target-org 'nowhere' has no authorization in the sf CLI/
-      );
-      // 'local' as the configured default means the local org, as --target-org local does.
-      writeFileSync(
-        path.join(bare.home, '.sf', 'config.json'),
-        JSON.stringify({ 'target-org': 'local' })
-      );
-      writeLocalAuth(
-        {
-          instanceUrl: t.org.instanceUrl,
-          accessToken: t.org.accessToken,
-          dbPath: t.dbPath,
-          pid: process.pid
-        },
-        path.join(bare.cwd, '.local-org', 'auth.json')
-      );
-      const configured = success(
-        await runIncident(['org', 'display', '--json'], bare)
-      );
-      assert.equal(configured.result.orgId, t.org.ctx.orgId);
-      assert.equal(configured.result.source.kind, 'local-org');
-    } finally {
-      bare.dispose();
-    }
-  });
-});
-
-describe('incident org start (child process)', { timeout: TIMEOUT }, () => {
-  let sandbox: Sandbox;
-  before(() => {
-    sandbox = makeSandbox();
-  });
-  after(() => {
-    sandbox.dispose();
-  });
-
-  it('starts the local org, records it for --target-org local, and forgets it on Ctrl+C', async () => {
-    const dbPath = path.join(sandbox.home, 'org.db');
-    const org = startIncident(
-      ['org', 'start', '--port', '0', '--db', dbPath, '--json'],
-      sandbox
-    );
-    try {
-      const started = await firstJsonDocument<JsonSuccess<OrgStartResult>>(
-        org.child.stdout
-      );
-      const authFile = path.join(sandbox.cwd, '.local-org', 'auth.json');
-      assert.equal(started.status, 0);
-      assert.match(started.result.instanceUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-      assert.equal(started.result.authFile, authFile);
-      assert.equal(started.result.dbPath, dbPath);
-      assert.ok(existsSync(authFile));
-      assert.ok(existsSync(dbPath));
-
-      const display = success(
+    it('org display --target-org incident-local shows the org, the user and the daily API allowance, spending two calls', async () => {
+      const before = (await org.conn.limits()).DailyApiRequests?.Remaining ?? 0;
+      const display = success<OrgDisplayResult>(
         await runIncident(
-          ['org', 'display', '--target-org', 'local', '--json'],
+          ['org', 'display', '--target-org', 'incident-local', '--json'],
           sandbox
         )
       );
-      assert.equal(display.result.instanceUrl, started.result.instanceUrl);
-      assert.match(display.result.orgId, /^00D[A-Za-z0-9]{15}$/);
+      assert.deepEqual(display.warnings, []);
+      const { dailyApiRequests, ...rest } = display.result;
+      assert.deepEqual(rest, {
+        orgId: org.started.orgId,
+        userId: rest.userId,
+        username: org.started.username,
+        instanceUrl: org.started.instanceUrl,
+        apiVersion: '64.0',
+        alias: 'incident-local'
+      });
+      assert.match(rest.userId, /^005[A-Za-z0-9]{15}$/);
+      assert.ok(dailyApiRequests);
+      assert.equal(dailyApiRequests.max, 15_000);
+      // Our limits call above, then the command's userinfo and limits; @salesforce/core may add
+      // its own reads while connecting (the API version), so at least two, not exactly two.
+      assert.ok(dailyApiRequests.remaining <= before - 2);
+    });
 
-      org.child.kill('SIGINT');
-      assert.equal(await org.exited, 0, org.stderr());
-      // --json: the stop result goes to stdout as a second document (org-start-faults.test.ts).
-      assert.equal(org.stderr(), '');
-      assert.equal(existsSync(authFile), false);
-      const stopped = failure(
-        await runIncident(['org', 'display', '-o', 'local', '--json'], sandbox),
+    it('prints a key/value table for people, naming the alias', async () => {
+      const result = await runIncident(
+        ['org', 'display', '-o', 'incident-local', '--api-version', '62.0'],
+        sandbox
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /│ Org ID +│ 00D\w{15} +│/);
+      assert.match(result.stdout, /│ Alias +│ incident-local +│/);
+      assert.match(result.stdout, /│ API version +│ 62\.0 +│/);
+      assert.match(
+        result.stdout,
+        /│ Daily API requests +│ [\d,]+ of 15,000 remaining +│/
+      );
+    });
+
+    it('exits 2 naming --target-org for an alias the auth store does not know, and without any org', async () => {
+      const unknown = failure(
+        await runIncident(['org', 'display', '-o', 'nope', '--json'], sandbox),
         2
       );
-      assert.match(stopped.message, /no local org is recorded/);
-    } finally {
-      org.child.kill('SIGKILL');
-    }
-  });
-});
-
-/** Reads a stream until what arrived parses as one JSON document (the --json result of a long-running command). */
-function firstJsonDocument<T>(stream: NodeJS.ReadableStream): Promise<T> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (chunk: Buffer | string): void => {
-      text += chunk.toString();
-      try {
-        const parsed = JSON.parse(text) as T;
-        stream.off('data', onData);
-        resolve(parsed);
-      } catch {
-        // not complete yet
-      }
-    };
-    stream.on('data', onData);
-    stream.once('end', () => {
-      reject(new Error(`stream ended before a JSON document: ${text}`));
+      assert.equal(unknown.name, 'NamedOrgNotFoundError');
+      assert.match(unknown.message, /nope/);
+      const none = failure(
+        await runIncident(['org', 'display', '--json'], sandbox),
+        2
+      );
+      assert.equal(none.name, 'NoDefaultEnvError');
+      assert.match(none.message, /--target-org/);
     });
-  });
+
+    it('exits 2 for an unknown flag or a bad value, naming it', async () => {
+      const flag = await runIncident(
+        ['org', 'display', '-o', 'incident-local', '--bogus'],
+        sandbox
+      );
+      assert.equal(flag.code, 2);
+      assert.match(flag.stderr, /Nonexistent flag: --bogus/);
+      const port = await runIncident(
+        ['org', 'start', '--port', '70000'],
+        sandbox
+      );
+      assert.equal(port.code, 2);
+      assert.match(
+        port.stderr,
+        /Parsing --port[\s\S]*less than or equal to 65535/
+      );
+    });
+  }
+);
+
+describe(
+  'incident org start, stopped (child process)',
+  { timeout: TIMEOUT },
+  () => {
+    let sandbox: Sandbox;
+    before(() => {
+      sandbox = makeSandbox();
+    });
+    after(() => {
+      sandbox.dispose();
+    });
+
+    it('removes its login on Ctrl+C and reports the calls as a second JSON document', async () => {
+      const org = await startCliOrg(sandbox, ['--alias', 'my-local']);
+      try {
+        await org.conn.query('SELECT Id FROM Account');
+        assert.equal(await org.stop('SIGINT'), 0, org.spawned.stderr());
+        const documents = jsonDocuments(org.spawned.stdout());
+        assert.equal(documents.length, 2, org.spawned.stdout());
+        const stopped = documents[1] as SfSuccess<OrgStopResult>;
+        assert.equal(stopped.status, 0);
+        assert.deepEqual(stopped.result, {
+          instanceUrl: org.started.instanceUrl,
+          calls: { query: 1 },
+          faultsInjected: { total: 0, byEndpoint: {} }
+        } satisfies OrgStopResult);
+        // @salesforce/core warns about the local org's plain http; nothing else.
+        for (const warning of stopped.warnings)
+          assert.match(warning, /^Using insecure protocol: http:/);
+        const gone = failure(
+          await runIncident(
+            ['org', 'display', '-o', 'my-local', '--json'],
+            sandbox
+          ),
+          2
+        );
+        assert.equal(gone.name, 'NamedOrgNotFoundError');
+      } finally {
+        org.spawned.child.kill('SIGKILL');
+      }
+    });
+
+    it('keeps its data in INCIDENT_LOCAL_ORG_DIR/org.db by default', async () => {
+      const dirSandbox = {
+        ...sandbox,
+        env: { ...sandbox.env, INCIDENT_LOCAL_ORG_DIR: 'elsewhere' }
+      };
+      const spawned = await runDefaultDb(dirSandbox);
+      assert.equal(spawned, path.join(sandbox.cwd, 'elsewhere', 'org.db'));
+    });
+  }
+);
+
+/** Starts `org start` without --db, reads where it put the database, and stops it. */
+async function runDefaultDb(sandbox: Sandbox): Promise<string> {
+  const { startIncident } = await import('./test-cli.ts');
+  const spawned = startIncident(['org', 'start', '--json'], sandbox);
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [first] = jsonDocuments(spawned.stdout()) as [
+        SfSuccess<{ dbPath: string }>?
+      ];
+      if (first) return first.result.dbPath;
+      if (spawned.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(spawned.stdout() + spawned.stderr());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    spawned.child.kill('SIGINT');
+    await spawned.exited;
+  }
 }

@@ -1,5 +1,5 @@
 /** What `incident org display` shows about an org: two API calls, userinfo and limits. */
-import type { Connection } from 'jsforce';
+import type { Connection } from '@salesforce/core';
 
 export interface ApiAllowance {
   max: number;
@@ -33,8 +33,9 @@ export async function fetchOrgDetails(conn: Connection): Promise<OrgDetails> {
     orgId: user.organization_id,
     userId: user.user_id,
     username: user.preferred_username,
-    instanceUrl: conn.instanceUrl,
-    apiVersion: conn.version,
+    // sf stores instance URLs with a trailing slash.
+    instanceUrl: conn.instanceUrl.replace(/\/+$/, ''),
+    apiVersion: conn.getApiVersion(),
     dailyApiRequests: daily
       ? { max: daily.Max, remaining: daily.Remaining }
       : null

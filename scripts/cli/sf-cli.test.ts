@@ -1,165 +1,114 @@
 /**
- * The real `sf` CLI against the local org, in an isolated HOME: sf logs in with an access
- * token, then `incident --target-org <alias>` finds that login through @salesforce/core.
- * sf takes seconds to start, so the calls are few and the timeouts generous.
+ * The real `sf` CLI (node_modules/.bin/sf) in an isolated HOME, with this project linked as a
+ * plugin (`sf plugins link .`): `sf incident …` runs the same commands as `npx incident …`,
+ * and the login `incident org start` saves serves sf's own commands and the config's
+ * target-org. sf takes seconds to start, so the calls are few and the timeouts generous.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
-import type { JsonSuccess } from './command.ts';
-import type { OrgDisplayResult } from './commands/org-display.ts';
+import type { OrgDisplayResult } from './commands/incident/org/display.ts';
 import {
   jsonOf,
   makeSandbox,
+  PROJECT_ROOT,
   run,
   runIncident,
   SF_BIN,
+  startCliOrg,
+  type CliOrg,
   type RunResult,
-  type Sandbox
+  type Sandbox,
+  type SfSuccess
 } from './test-cli.ts';
-
-const ALIAS = 'localtest';
 
 interface SfJson {
   status: number;
   result: Record<string, unknown>;
-  warnings?: string[];
-  message?: string;
 }
 
-function sfJson(result: RunResult): SfJson {
-  return jsonOf(result) as SfJson;
-}
+describe('sf with the incident plugin linked', { timeout: 300_000 }, () => {
+  let sandbox: Sandbox;
+  let org: CliOrg;
+  const sf = (args: string[]): Promise<RunResult> =>
+    run(SF_BIN, args, { cwd: sandbox.cwd, env: sandbox.env });
 
-describe(
-  'sf CLI and incident share the sf auth store',
-  { timeout: 240_000 },
-  () => {
-    let t: TestOrg;
-    let sandbox: Sandbox;
-    const sf = (
-      args: string[],
-      env: NodeJS.ProcessEnv = {}
-    ): Promise<RunResult> =>
-      run(SF_BIN, args, { cwd: sandbox.cwd, env: { ...sandbox.env, ...env } });
+  before(async () => {
+    sandbox = makeSandbox();
+    org = await startCliOrg(sandbox);
+  });
+  after(async () => {
+    await org.stop('SIGKILL');
+    sandbox.dispose();
+  });
 
-    before(async () => {
-      t = await startTestOrg({ forceAppDir: null });
-      sandbox = makeSandbox();
-    });
-    after(async () => {
-      await t.dispose();
-      sandbox.dispose();
-    });
+  it('sf plugins link . adds the incident commands; sf incident org display reaches incident-local', async () => {
+    // --no-install: the dependencies are installed already (npm ci), and linking must not touch them.
+    const link = await sf(['plugins', 'link', PROJECT_ROOT, '--no-install']);
+    assert.equal(link.code, 0, link.stdout + link.stderr);
+    const display = await sf([
+      'incident',
+      'org',
+      'display',
+      '--target-org',
+      'incident-local',
+      '--json'
+    ]);
+    assert.equal(display.code, 0, display.stdout + display.stderr);
+    const output = jsonOf(display) as SfSuccess<OrgDisplayResult>;
+    assert.equal(output.result.orgId, org.started.orgId);
+    assert.equal(output.result.alias, 'incident-local');
+    const help = await sf(['incident', 'org', 'start', '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(
+      help.stdout,
+      /\$ sf incident org start --db \/tmp\/drill\.db --faults/
+    );
+  });
 
-    it('sf org login access-token logs in to the local org', async () => {
-      const login = await sf(
-        [
-          'org',
-          'login',
-          'access-token',
-          '--instance-url',
-          t.org.instanceUrl,
-          '--alias',
-          ALIAS,
-          '--no-prompt',
-          '--json'
-        ],
-        { SF_ACCESS_TOKEN: t.org.accessToken }
-      );
-      const output = sfJson(login);
-      assert.equal(login.code, 0, login.stdout + login.stderr);
-      assert.equal(output.status, 0);
-      assert.equal(output.result.username, t.org.ctx.username);
-      assert.equal(output.result.orgId, t.org.ctx.orgId);
-      // sf stores the instance URL with a trailing slash, and so builds '//services/...' paths from it.
-      assert.equal(output.result.instanceUrl, `${t.org.instanceUrl}/`);
-    });
+  it("sf's own commands use the login: org display, data query", async () => {
+    const display = await sf([
+      'org',
+      'display',
+      '-o',
+      'incident-local',
+      '--json'
+    ]);
+    assert.equal(display.code, 0, display.stdout + display.stderr);
+    const shown = jsonOf(display) as SfJson;
+    assert.equal(shown.result.id, org.started.orgId);
+    assert.equal(shown.result.alias, 'incident-local');
+    assert.equal(shown.result.connectedStatus, 'Connected');
 
-    it('incident org display --target-org <alias> resolves the login through @salesforce/core', async () => {
-      const result = await runIncident(
-        ['org', 'display', '--target-org', ALIAS, '--json'],
-        sandbox
-      );
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-      const output = jsonOf(result) as JsonSuccess<OrgDisplayResult>;
-      assert.equal(output.result.orgId, t.org.ctx.orgId);
-      assert.equal(output.result.username, t.org.ctx.username);
-      assert.equal(output.result.instanceUrl, t.org.instanceUrl);
-      assert.deepEqual(output.result.source, {
-        kind: 'sf-auth',
-        targetOrg: ALIAS,
-        username: t.org.ctx.username,
-        fromConfig: false
-      });
-      // The username works as well as the alias.
-      const byUsername = await runIncident(
-        ['org', 'display', '-o', t.org.ctx.username, '--json'],
-        sandbox
-      );
-      assert.equal(byUsername.code, 0, byUsername.stdout + byUsername.stderr);
-    });
+    await org.conn.sobject('Account').create({ Name: 'Queried by sf' });
+    const query = await sf([
+      'data',
+      'query',
+      '--query',
+      'SELECT Id, Name FROM Account',
+      '-o',
+      'incident-local',
+      '--json'
+    ]);
+    assert.equal(query.code, 0, query.stdout + query.stderr);
+    const records = (jsonOf(query) as SfJson).result.records as {
+      Name: string;
+    }[];
+    assert.ok(records.some((record) => record.Name === 'Queried by sf'));
+  });
 
-    it('incident uses the target-org set with `sf config set`', async () => {
-      const set = await sf([
-        'config',
-        'set',
-        'target-org',
-        ALIAS,
-        '--global',
-        '--json'
-      ]);
-      assert.equal(set.code, 0, set.stdout + set.stderr);
-      const result = await runIncident(['org', 'display', '--json'], sandbox);
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-      const output = jsonOf(result) as JsonSuccess<OrgDisplayResult>;
-      assert.equal(output.result.orgId, t.org.ctx.orgId);
-      assert.deepEqual(output.result.source, {
-        kind: 'sf-auth',
-        targetOrg: ALIAS,
-        username: t.org.ctx.username,
-        fromConfig: true
-      });
-    });
-
-    it('sf org display reads the login back', async () => {
-      const display = await sf([
-        'org',
-        'display',
-        '--target-org',
-        ALIAS,
-        '--json'
-      ]);
-      assert.equal(display.code, 0, display.stdout + display.stderr);
-      const output = sfJson(display);
-      assert.equal(output.result.id, t.org.ctx.orgId);
-      assert.equal(output.result.username, t.org.ctx.username);
-      assert.equal(output.result.alias, ALIAS);
-    });
-
-    // Each of these sends '//services/data/...' (see the login test), as Salesforce tolerates.
-    it('sf org display reports the org as connected', async () => {
-      const output = sfJson(
-        await sf(['org', 'display', '--target-org', ALIAS, '--json'])
-      );
-      assert.equal(output.result.connectedStatus, 'Connected');
-    });
-
-    it('sf data query reads accounts', async () => {
-      await t.conn.sobject('Account').create({ Name: 'Queried by sf' });
-      const query = await sf([
-        'data',
-        'query',
-        '--query',
-        'SELECT Id, Name FROM Account',
-        '--target-org',
-        ALIAS,
-        '--json'
-      ]);
-      assert.equal(query.code, 0, query.stdout + query.stderr);
-      const output = sfJson(query);
-      const records = output.result.records as { Name: string }[];
-      assert.ok(records.some((record) => record.Name === 'Queried by sf'));
-    });
-  }
-);
+  it('npx incident uses the target-org set with `sf config set`', async () => {
+    const set = await sf([
+      'config',
+      'set',
+      'target-org',
+      'incident-local',
+      '--global',
+      '--json'
+    ]);
+    assert.equal(set.code, 0, set.stdout + set.stderr);
+    const result = await runIncident(['org', 'display', '--json'], sandbox);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const output = jsonOf(result) as SfSuccess<OrgDisplayResult>;
+    assert.equal(output.result.orgId, org.started.orgId);
+  });
+});

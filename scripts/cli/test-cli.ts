@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Connection } from 'jsforce';
+import type { OrgStartResult } from './commands/incident/org/start.ts';
 
 export const PROJECT_ROOT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -47,6 +49,7 @@ export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
+    SF_DISABLE_AUTOUPDATE: 'true',
     SF_SKIP_NEW_VERSION_CHECK: 'true',
     SF_HIDE_RELEASE_NOTES: 'true',
     ...extra
@@ -130,6 +133,22 @@ export function startIncident(
   return spawnCollecting(process.execPath, [INCIDENT_BIN, ...args], sandbox);
 }
 
+/** sf's --json envelope of a command that succeeded (or partly failed: status 1). */
+export interface SfSuccess<R> {
+  status: 0 | 1;
+  result: R;
+  warnings: string[];
+}
+
+/** sf's --json envelope of a command that failed. */
+export interface SfFailure {
+  status: 1 | 2;
+  exitCode: 1 | 2;
+  name: string;
+  message: string;
+  data?: unknown;
+}
+
 /** stdout parsed as the single JSON document `--json` promises. */
 export function jsonOf(result: RunResult): unknown {
   try {
@@ -154,4 +173,76 @@ export async function closedPort(): Promise<number> {
     })
   );
   return address.port;
+}
+
+/** `incident org start --json` left running in a sandbox, logged in to its sf auth store. */
+export interface CliOrg {
+  spawned: Spawned;
+  started: OrgStartResult;
+  /** jsforce straight to the org, for arranging and checking data. */
+  conn: Connection;
+  /** Sends the signal and resolves with the exit code once the org has stopped. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startCliOrg(
+  sandbox: Pick<Sandbox, 'cwd' | 'env' | 'home'>,
+  args: readonly string[] = []
+): Promise<CliOrg> {
+  const spawned = startIncident(
+    [
+      'org',
+      'start',
+      '--db',
+      path.join(sandbox.home, 'org.db'),
+      '--json',
+      ...args
+    ],
+    sandbox
+  );
+  const deadline = Date.now() + 60_000;
+  let started: OrgStartResult | undefined;
+  while (started === undefined) {
+    const [first] = jsonDocuments(spawned.stdout()) as [
+      SfSuccess<OrgStartResult>?
+    ];
+    started = first?.result;
+    if (started) break;
+    if (spawned.child.exitCode !== null || Date.now() > deadline) {
+      spawned.child.kill('SIGKILL');
+      throw new Error(
+        `org start did not get ready:\n${spawned.stdout()}\n${spawned.stderr()}`
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    spawned,
+    started,
+    conn: new Connection({
+      instanceUrl: started.instanceUrl,
+      accessToken: started.accessToken,
+      version: '64.0'
+    }),
+    stop: async (signal = 'SIGINT') => {
+      spawned.child.kill(signal);
+      const timer = setTimeout(() => spawned.child.kill('SIGKILL'), 30_000);
+      try {
+        return await spawned.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  };
+}
+
+/** The complete pretty-printed top-level JSON documents in `text`: each ends with a '}' line of its own. */
+export function jsonDocuments(text: string): unknown[] {
+  const end = text.lastIndexOf('\n}\n');
+  if (end === -1) return [];
+  return text
+    .slice(0, end + 3)
+    .split(/(?<=^\})\n/m)
+    .filter((part) => part.trim() !== '')
+    .map((part) => JSON.parse(part) as unknown);
 }
