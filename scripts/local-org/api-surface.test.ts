@@ -72,7 +72,7 @@ describe('local org API surface', () => {
     assert.equal(identity.organization_id, t.org.ctx.orgId);
   });
 
-  it('answers queryAll like query (deletes are hard here)', async () => {
+  it('answers queryAll with the deleted records too (the recycle bin)', async () => {
     const kept = await conn.sobject('Account').create({ Name: 'QA kept' });
     const gone = await conn.sobject('Account').create({ Name: 'QA gone' });
     await conn.sobject('Account').destroy(gone.id ?? '');
@@ -84,7 +84,7 @@ describe('local org API surface', () => {
     assert.equal(t.org.counters.get('queryAll'), before + 1);
     assert.deepEqual(
       all.records.map((r) => r.Id),
-      [kept.id]
+      [kept.id, gone.id]
     );
   });
 

@@ -19,7 +19,7 @@ import { normalizeId } from './ids.ts';
 import { checkPlatformRules, platformDefaults } from './platform-rules.ts';
 import { AUDIT_FIELDS } from './schema.ts';
 import { recordUrl } from './records.ts';
-import { nextId, nextSequence, type Row } from './storage.ts';
+import { hasRecycleBin, nextId, nextSequence, type Row } from './storage.ts';
 import { isStored, toColumn } from './values.ts';
 
 export type JsonRecord = Record<string, unknown>;
@@ -297,8 +297,11 @@ export function existingRow(
     throw externalIdNotFound(idText);
   }
   const row = ctx.store.get(object, id);
-  if (!row) throw notFound();
-  return row;
+  if (row) return row;
+  // REST answers a record in the recycle bin with 404 ENTITY_IS_DELETED, an unknown one NOT_FOUND.
+  if (ctx.store.getDeleted(object, id))
+    throw new ApiError(404, 'ENTITY_IS_DELETED', 'entity is deleted', []);
+  throw notFound();
 }
 
 export function updateRecord(
@@ -350,29 +353,137 @@ function existingRecordForWrite(
     ctx.registry.objectForId(id)?.name === object.name
       ? ctx.store.get(object, id)
       : undefined;
-  if (!row) throw new RecordError('ENTITY_IS_DELETED', 'entity is deleted', []);
+  if (!row) throw entityIsDeleted();
   return row;
 }
 
+const entityIsDeleted = (): RecordError =>
+  new RecordError('ENTITY_IS_DELETED', 'entity is deleted', []);
+
+/**
+ * Deletes a record to the recycle bin (hard: for good, as Bulk API 2.0's hardDelete), with the
+ * master-detail children the platform deletes with it. Deleting a deleted record answers
+ * ENTITY_IS_DELETED.
+ */
 export function deleteRecord(
   ctx: OrgContext,
   idText: string,
-  objectName?: string
+  objectName?: string,
+  hard = false
 ): void {
   const id = normalizeId(idText);
   if (!id) throw new RecordError('MALFORMED_ID', `malformed id ${idText}`, []);
   const object = objectName
     ? objectOrThrow(ctx, objectName)
     : ctx.registry.objectForId(id);
-  if (!object || !ctx.store.exists(object, id))
-    throw new RecordError('ENTITY_IS_DELETED', 'entity is deleted', []);
+  if (!object || !ctx.store.exists(object, id)) throw entityIsDeleted();
   if (!object.deletable || object.customMetadata) {
     throw new RecordError(
       'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
       `entity type cannot be deleted: ${object.label}`
     );
   }
-  ctx.store.delete(object, id);
+  removeWithChildren(ctx, object, id, ctx.now().toISOString(), hard);
+}
+
+function removeWithChildren(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  id: string,
+  stamp: string,
+  hard: boolean
+): void {
+  for (const relationship of object.childRelationships) {
+    const child = relationship.cascadeDelete
+      ? ctx.registry.object(relationship.childSObject)
+      : undefined;
+    if (!child) continue;
+    for (const childId of ctx.store.idsWhere(child, relationship.field, id))
+      removeWithChildren(ctx, child, childId, stamp, hard);
+  }
+  if (hard || !hasRecycleBin(object)) {
+    ctx.store.delete(object, id);
+    return;
+  }
+  // The deletion's one timestamp marks the children deleted with the record, so an undelete
+  // brings back those and not children deleted on their own before.
+  ctx.store.recycle(object, id, {
+    IsDeleted: 1,
+    LastModifiedDate: stamp,
+    LastModifiedById: ctx.userId,
+    SystemModstamp: stamp
+  });
+}
+
+/** Restores a record from the recycle bin with the children deleted with it (SOAP undelete()). */
+export function undeleteRecord(ctx: OrgContext, idText: string): string {
+  const id = normalizeId(idText);
+  const object = id ? ctx.registry.objectForId(id) : undefined;
+  if (!id || !object)
+    throw new RecordError('MALFORMED_ID', `malformed id ${idText}`, []);
+  const binned = ctx.store.getDeleted(object, id);
+  if (!binned)
+    throw new RecordError(
+      'UNDELETE_FAILED',
+      'Entity is not in the recycle bin',
+      []
+    );
+  restoreWithChildren(ctx, object, binned, String(binned.SystemModstamp));
+  return id;
+}
+
+function restoreWithChildren(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  row: Row,
+  stamp: string
+): void {
+  const id = String(row.Id);
+  for (const field of object.fields) {
+    if (!(field.unique || field.externalId) || row[field.name] === null)
+      continue;
+    const taken = ctx.store.findBy(object, field, row[field.name] ?? null);
+    if (taken.length > 0)
+      throw new RecordError(
+        'DUPLICATE_VALUE',
+        `duplicate value found: ${field.name} duplicates value on record with id: ${taken[0] ?? ''}`,
+        [field.name]
+      );
+  }
+  const now = ctx.now().toISOString();
+  ctx.store.undelete(object, id, {
+    IsDeleted: 0,
+    LastModifiedDate: now,
+    LastModifiedById: ctx.userId,
+    SystemModstamp: now
+  });
+  for (const relationship of object.childRelationships) {
+    const child = relationship.cascadeDelete
+      ? ctx.registry.object(relationship.childSObject)
+      : undefined;
+    if (!child || !hasRecycleBin(child)) continue;
+    for (const childRow of ctx.store.deletedWhere(
+      child,
+      relationship.field,
+      id,
+      stamp
+    ))
+      restoreWithChildren(ctx, child, childRow, stamp);
+  }
+}
+
+/** Removes records from the recycle bin for good (SOAP emptyRecycleBin()). */
+export function purgeRecord(ctx: OrgContext, idText: string): string {
+  const id = normalizeId(idText);
+  const object = id ? ctx.registry.objectForId(id) : undefined;
+  if (!id || !object || !ctx.store.getDeleted(object, id))
+    throw new RecordError(
+      'INVALID_ID_FIELD',
+      `Entity is not in the recycle bin: ${idText}`,
+      []
+    );
+  ctx.store.purge(object, id);
+  return id;
 }
 
 export interface UpsertOutcome {

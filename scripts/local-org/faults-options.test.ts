@@ -147,7 +147,7 @@ describe('parseFaultOptions rejects, naming the JSON path and the rule', () => {
         rate: 1
       }),
       'rules[1].endpoint',
-      /^must be '\*' or an endpoint of the local org \(versions, .*collections\.create, .*metadata\), got "collection\.create"$/
+      /^must be '\*' or an endpoint of the local org \(versions, .*collections\.create, .*metadata, partner\), got "collection\.create"$/
     );
     rejects(
       rule({ kind: 'SERVER_UNAVAILABLE', rate: 1 }),
@@ -240,14 +240,14 @@ describe('parseFaultOptions rejects, naming the JSON path and the rule', () => {
 });
 
 describe('fault endpoints', () => {
-  it('are exactly the route names, plus the SOAP Metadata API', () => {
+  it('are exactly the route names, plus the SOAP Metadata and partner APIs', () => {
     const db = new Database(':memory:');
     try {
       const routeNames = new Set(
         buildRoutes(new ApiUsage(db)).map((r) => r.name)
       );
       assert.deepEqual(
-        [...routeNames, 'metadata'].sort(),
+        [...routeNames, 'metadata', 'partner'].sort(),
         [...ENDPOINTS].sort()
       );
     } finally {

@@ -76,7 +76,7 @@ describe('Set Audit Fields upon Record Creation', () => {
       .create({ Subject: 'Storm', CreatedDate: past });
     const row = (await on.conn
       .sobject('Case')
-      .retrieve(created.id)) as unknown as Dated;
+      .retrieve(created.id ?? '')) as unknown as Dated;
     assert.equal(row.CreatedDate, past);
     assert.equal(row.LastModifiedDate, past);
     assert.equal(row.CreatedById, on.org.ctx.userId);
@@ -106,7 +106,9 @@ describe('Set Audit Fields upon Record Creation', () => {
   it('when on, audit fields still cannot be updated or upserted', async () => {
     const created = await on.conn.sobject('Case').create({ Subject: 'x' });
     await rejectsWithCode(
-      on.conn.sobject('Case').update({ Id: created.id, CreatedDate: past }),
+      on.conn
+        .sobject('Case')
+        .update({ Id: created.id ?? '', CreatedDate: past }),
       'INVALID_FIELD_FOR_INSERT_UPDATE'
     );
     await rejectsWithCode(

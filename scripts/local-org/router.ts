@@ -5,6 +5,7 @@ import * as collections from './handlers/collections.ts';
 import { compositeHandler } from './handlers/composite.ts';
 import * as identity from './handlers/identity.ts';
 import * as query from './handlers/query.ts';
+import * as replication from './handlers/replication.ts';
 import * as sobjects from './handlers/sobjects.ts';
 import type { ApiRequest, ApiResponse, Handler } from './http-types.ts';
 import type { OrgContext } from './context.ts';
@@ -12,8 +13,8 @@ import type { ApiUsage } from './usage.ts';
 
 /**
  * Every name calls are counted under, which fault rules name: one per route below (route()
- * accepts only these), and 'metadata' for the SOAP Metadata API, which server.ts handles
- * outside the route table. router.test.ts holds this list and the table to each other.
+ * accepts only these), and 'metadata' and 'partner' for the SOAP Metadata and partner APIs,
+ * which server.ts handles outside the route table. router.test.ts holds this list and the table to each other.
  */
 export const ENDPOINTS = [
   'versions',
@@ -28,6 +29,8 @@ export const ENDPOINTS = [
   'sobject.delete',
   'sobject.upsert',
   'sobject.retrieveByExternalId',
+  'sobject.deleted',
+  'sobject.updated',
   'collections.create',
   'collections.update',
   'collections.delete',
@@ -53,7 +56,8 @@ export const ENDPOINTS = [
   'identity',
   'userinfo',
   'composite',
-  'metadata'
+  'metadata',
+  'partner'
 ] as const;
 
 export type Endpoint = (typeof ENDPOINTS)[number];
@@ -69,7 +73,7 @@ const V = '/services/data/v(?:\\d+\\.\\d)';
 const SEG = '([^/]+)';
 
 function route(
-  name: Exclude<Endpoint, 'metadata'>,
+  name: Exclude<Endpoint, 'metadata' | 'partner'>,
   method: string,
   path: string,
   handler: Handler
@@ -91,6 +95,18 @@ export function buildRoutes(usage: ApiUsage): Route[] {
     ),
     route('sobject.info', 'GET', `${V}/sobjects/${SEG}`, sobjects.objectInfo),
     route('sobject.create', 'POST', `${V}/sobjects/${SEG}`, sobjects.createOne),
+    route(
+      'sobject.deleted',
+      'GET',
+      `${V}/sobjects/${SEG}/deleted`,
+      replication.deletedRecords
+    ),
+    route(
+      'sobject.updated',
+      'GET',
+      `${V}/sobjects/${SEG}/updated`,
+      replication.updatedRecords
+    ),
     route(
       'sobject.retrieve',
       'GET',

@@ -54,9 +54,10 @@ describe('local org with jsforce', () => {
       /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/
     );
     await conn.sobject('Contact').destroy(contact.id ?? '');
+    // A deleted record is in the recycle bin: reading it answers ENTITY_IS_DELETED.
     await rejectsWithCode(
       conn.sobject('Contact').retrieve(contact.id ?? ''),
-      'NOT_FOUND'
+      'ENTITY_IS_DELETED'
     );
   });
 

@@ -30,6 +30,7 @@ import {
   soapFault,
   soapSession
 } from './handlers/metadata.ts';
+import { partnerHandler } from './handlers/partner.ts';
 import type { ApiRequest, ApiResponse } from './http-types.ts';
 import { MultipleChoices } from './dml.ts';
 import { buildRoutes, match } from './router.ts';
@@ -172,10 +173,18 @@ export async function startLocalOrg(
 
   const handle = (request: ApiRequest): ApiResponse | 'drop' => {
     let req = request;
-    const isSoap = /^\/services\/Soap\/m\/\d+\.\d\/?/.test(req.path);
+    // SOAP: m is the Metadata API, u the partner API; the enterprise API (c) is not emulated.
+    const soapApi = /^\/services\/Soap\/([a-z])\/\d+\.\d\/?$/.exec(
+      req.path
+    )?.[1];
+    const isSoap = soapApi === 'm' || soapApi === 'u';
     const found = isSoap ? undefined : match(routes, req.method, req.path);
     if (!isSoap && !found) throw notFound();
-    const name = found ? found.route.name : 'metadata';
+    const name = found
+      ? found.route.name
+      : soapApi === 'u'
+        ? 'partner'
+        : 'metadata';
     const call = counters.increment(name);
     if (name !== 'versions') {
       const bearer = /^Bearer (.+)$/i.exec(
@@ -202,8 +211,9 @@ export async function startLocalOrg(
       if (!usage.take(now())) throw FAULT_RESPONSES.REQUEST_LIMIT_EXCEEDED;
     }
     // Past the 404 above, a request without a route is a SOAP call.
-    return found
-      ? found.route.handler(ctx, req, found.params)
+    if (found) return found.route.handler(ctx, req, found.params);
+    return name === 'partner'
+      ? partnerHandler(ctx, req)
       : metadataHandler(ctx, req);
   };
 

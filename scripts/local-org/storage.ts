@@ -15,6 +15,25 @@ import { isStored, type ColumnValue } from './values.ts';
 
 export const META_TABLE = '_local_org_meta';
 
+/**
+ * The recycle bin of an object: deleted records (IsDeleted = 1) are moved here, so every read
+ * of the object's own table (lookups, uniqueness, SOQL) sees live records only, and queryAll,
+ * undelete and /deleted/ read this table. Objects without IsDeleted (GroupMember,
+ * PermissionSetAssignment) have no recycle bin on the platform and are deleted outright.
+ */
+export const binTable = (objectName: string): string => `_bin_${objectName}`;
+
+export function hasRecycleBin(object: ObjectSchema): boolean {
+  return (
+    !object.customMetadata && object.fields.some((f) => f.name === 'IsDeleted')
+  );
+}
+
+/** The stored columns of an object, in schema order: both of its tables hold exactly these. */
+export function storedColumns(object: ObjectSchema): string[] {
+  return object.fields.filter(isStored).map((f) => f.name);
+}
+
 export const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 function columnType(field: FieldSchema): string {
@@ -62,23 +81,28 @@ export function ensureTables(db: Database, registry: SchemaRegistry): void {
       );
       const column = (field: FieldSchema): string =>
         `${quote(field.name)} ${columnType(field)}`;
-      if (tableExists.get(object.name) === undefined) {
-        db.exec(
-          `CREATE TABLE ${table} (${['"Id" TEXT PRIMARY KEY', ...fields.map(column)].join(', ')})`
-        );
-      } else {
+      const ensure = (name: string): void => {
+        const quoted = quote(name);
+        if (tableExists.get(name) === undefined) {
+          db.exec(
+            `CREATE TABLE ${quoted} (${['"Id" TEXT PRIMARY KEY', ...fields.map(column)].join(', ')})`
+          );
+          return;
+        }
         const existing = new Set(
           (
-            db.prepare(`PRAGMA table_info(${table})`).all() as {
+            db.prepare(`PRAGMA table_info(${quoted})`).all() as {
               name: string;
             }[]
           ).map((c) => c.name)
         );
         for (const field of fields) {
           if (!existing.has(field.name))
-            db.exec(`ALTER TABLE ${table} ADD COLUMN ${column(field)}`);
+            db.exec(`ALTER TABLE ${quoted} ADD COLUMN ${column(field)}`);
         }
-      }
+      };
+      ensure(object.name);
+      if (hasRecycleBin(object)) ensure(binTable(object.name));
       for (const field of fields.filter(needsIndex)) {
         const index = quote(`${object.name}__${field.name}__idx`);
         const collate = field.type === 'reference' ? '' : ' COLLATE NOCASE';
@@ -258,6 +282,89 @@ export class Store {
         `SELECT "Id" FROM ${quote(object.name)} WHERE ${quote(field.name)} = ?${collate} LIMIT ${String(limit)}`
     ).all(value) as { Id: string }[];
     return rows.map((r) => r.Id);
+  }
+
+  /** A record in the recycle bin, or undefined. */
+  getDeleted(object: ObjectSchema, id: string): Row | undefined {
+    if (!hasRecycleBin(object)) return undefined;
+    return this.forObject(
+      object,
+      'getDeleted',
+      () => `SELECT * FROM ${quote(binTable(object.name))} WHERE "Id" = ?`
+    ).get(id) as Row | undefined;
+  }
+
+  /** Moves a record between the object's table and its recycle bin, with the changes given. */
+  private move(
+    object: ObjectSchema,
+    id: string,
+    toBin: boolean,
+    changes: Row
+  ): void {
+    const columns = storedColumns(object).map(quote).join(', ');
+    const [from, to] = toBin
+      ? [object.name, binTable(object.name)]
+      : [binTable(object.name), object.name];
+    this.forObject(
+      object,
+      toBin ? 'toBin' : 'fromBin',
+      () =>
+        `INSERT INTO ${quote(to)} (${columns}) SELECT ${columns} FROM ${quote(from)} WHERE "Id" = ?`
+    ).run(id);
+    this.forObject(
+      object,
+      toBin ? 'deleteLive' : 'deleteBinned',
+      () => `DELETE FROM ${quote(from)} WHERE "Id" = ?`
+    ).run(id);
+    const names = Object.keys(changes);
+    if (names.length > 0)
+      this.prepared(
+        `UPDATE ${quote(to)} SET ${names.map((n) => `${quote(n)} = ?`).join(', ')} WHERE "Id" = ?`
+      ).run(...names.map((n) => changes[n] ?? null), id);
+  }
+
+  /** Delete to the recycle bin (the changes mark it: IsDeleted, the deleting user and time). */
+  recycle(object: ObjectSchema, id: string, changes: Row): void {
+    this.move(object, id, true, changes);
+  }
+
+  undelete(object: ObjectSchema, id: string, changes: Row): void {
+    this.move(object, id, false, changes);
+  }
+
+  /** Removes a record from the recycle bin for good (emptyRecycleBin). */
+  purge(object: ObjectSchema, id: string): void {
+    this.forObject(
+      object,
+      'purge',
+      () => `DELETE FROM ${quote(binTable(object.name))} WHERE "Id" = ?`
+    ).run(id);
+  }
+
+  /** Ids of live records whose `field` equals the value (children of a parent). */
+  idsWhere(object: ObjectSchema, field: string, value: string): string[] {
+    return (
+      this.forObject(
+        object,
+        `idsWhere ${field}`,
+        () => `SELECT "Id" FROM ${quote(object.name)} WHERE ${quote(field)} = ?`
+      ).all(value) as { Id: string }[]
+    ).map((r) => r.Id);
+  }
+
+  /** Binned records whose `field` equals the value, deleted at `stamp` (with their parent). */
+  deletedWhere(
+    object: ObjectSchema,
+    field: string,
+    value: string,
+    stamp: string
+  ): Row[] {
+    return this.forObject(
+      object,
+      `deletedWhere ${field}`,
+      () =>
+        `SELECT * FROM ${quote(binTable(object.name))} WHERE ${quote(field)} = ? AND "SystemModstamp" = ?`
+    ).all(value, stamp) as Row[];
   }
 
   all(object: ObjectSchema): Row[] {

@@ -303,7 +303,7 @@ function writeRow(
       return upsertRecord(ctx, object, extField, record[extField], record);
     default: {
       if (!id) throw missingId('delete');
-      deleteRecord(ctx, id, object);
+      deleteRecord(ctx, id, object, operation === 'hardDelete');
       return { id, created: false };
     }
   }

@@ -19,10 +19,10 @@ const parser = new XMLParser({
   trimValues: true
 });
 
-const asArray = (value: unknown): unknown[] =>
+export const asArray = (value: unknown): unknown[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -30,8 +30,11 @@ function escape(text: string): string {
     .replace(/"/g, '&quot;');
 }
 
-function envelope(body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="http://soap.sforce.com/2006/04/metadata" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
+const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
+
+/** A SOAP response envelope; `namespace` is the API's (Metadata, or the partner API's urn). */
+export function envelope(body: string, namespace = METADATA_NS): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns="${namespace}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
 export function soapFault(code: string, message: string): ApiResponse {
@@ -70,7 +73,7 @@ export function soapSession(req: ApiRequest): string | undefined {
   return typeof session === 'string' ? session : undefined;
 }
 
-function parseEnvelope(req: ApiRequest): Record<string, unknown> {
+export function parseEnvelope(req: ApiRequest): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = parser.parse(req.body);
@@ -83,13 +86,21 @@ function parseEnvelope(req: ApiRequest): Record<string, unknown> {
   return env;
 }
 
-export function metadataHandler(ctx: OrgContext, req: ApiRequest): ApiResponse {
+/** The call a SOAP request makes: the Body's first element and its arguments. */
+export function soapCall(req: ApiRequest): {
+  method: string;
+  call: Record<string, unknown>;
+} {
   const env = parseEnvelope(req);
   const body = isObject(env.Body) ? env.Body : {};
   const [method, args] = Object.entries(body).find(
     ([k]) => !k.startsWith('@_')
   ) ?? ['', undefined];
-  const call = isObject(args) ? args : {};
+  return { method, call: isObject(args) ? args : {} };
+}
+
+export function metadataHandler(ctx: OrgContext, req: ApiRequest): ApiResponse {
+  const { method, call } = soapCall(req);
   switch (method) {
     case 'upsertMetadata':
       return upsert(ctx, call);

@@ -1,8 +1,9 @@
 /**
  * /query and /queryAll: the SOQL engine returns the full result; the server pages it 2,000
  * records at a time behind nextRecordsUrl cursors (/query/<locator>), as the platform does.
- * Deletes are hard deletes here, so queryAll returns what query returns. With columns=true
- * the query is described, not run (sf data query asks for it to lay out its table).
+ * queryAll also returns the records in the recycle bin (IsDeleted = true). Record URLs and
+ * nextRecordsUrl carry the API version the request named. With columns=true the query is
+ * described, not run (sf data query asks for it to lay out its table).
  */
 import { describeQueryColumns, executeSoql, SoqlError } from '../soql/index.ts';
 import { API_VERSION, perOrg, type OrgContext } from '../context.ts';
@@ -16,6 +17,7 @@ const MAX_CURSORS = 50;
 interface Cursor {
   records: Record<string, unknown>[];
   totalSize: number;
+  apiVersion: string;
 }
 
 const cursorsOf = perOrg(() => new Map<string, Cursor>());
@@ -35,15 +37,22 @@ function withApiErrors<T>(call: () => T): T {
 /** Runs SOQL through the engine. */
 export function runSoql(
   ctx: OrgContext,
-  soql: string
+  soql: string,
+  options: { apiVersion?: string; includeDeleted?: boolean } = {}
 ): { totalSize: number; records: Record<string, unknown>[] } {
   return withApiErrors(() =>
     executeSoql(ctx.db, ctx.registry, soql, {
-      apiVersion: API_VERSION,
+      apiVersion: options.apiVersion ?? API_VERSION,
       now: ctx.now(),
-      timeZone: ctx.timeZone
+      timeZone: ctx.timeZone,
+      includeDeleted: options.includeDeleted === true
     })
   );
+}
+
+/** The version a /services/data/vNN.N/... request names (the platform answers in it). */
+export function requestVersion(path: string): string {
+  return /\/services\/data\/v(\d+\.\d)/.exec(path)?.[1] ?? API_VERSION;
 }
 
 function page(
@@ -63,7 +72,7 @@ function page(
   return {
     totalSize: cursor.totalSize,
     done: false,
-    nextRecordsUrl: `/services/data/v${API_VERSION}/query/${key}-${String(next)}`,
+    nextRecordsUrl: `/services/data/v${cursor.apiVersion}/query/${key}-${String(next)}`,
     records
   };
 }
@@ -83,10 +92,18 @@ export const query: Handler = (ctx, req) => {
       withApiErrors(() => describeQueryColumns(ctx.registry, soql))
     );
   }
-  const result = runSoql(ctx, soql);
+  const apiVersion = requestVersion(req.path);
+  const result = runSoql(ctx, soql, {
+    apiVersion,
+    includeDeleted: /\/queryAll\/?$/.test(req.path)
+  });
   return json(
     200,
-    page(ctx, { records: result.records, totalSize: result.totalSize }, 0)
+    page(
+      ctx,
+      { records: result.records, totalSize: result.totalSize, apiVersion },
+      0
+    )
   );
 };
 

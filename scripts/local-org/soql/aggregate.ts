@@ -195,7 +195,8 @@ export function runAggregateQuery(
     ctx.registry,
     object,
     ctx.aliases,
-    query.sObjectAlias
+    query.sObjectAlias,
+    ctx.includeDeleted
   );
   const groups = groupByFields(scope, query);
   const grouped = (operand: Operand): Operand =>

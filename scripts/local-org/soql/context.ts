@@ -25,6 +25,8 @@ export interface EngineContext {
   /** e.g. /services/data/v64.0/sobjects/ */
   urlBase: string;
   aliases: AliasSequence;
+  /** queryAll: deleted records (in the recycle bin) are part of the top-level result. */
+  includeDeleted: boolean;
 }
 
 export function objectNamed(

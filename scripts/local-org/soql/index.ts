@@ -30,6 +30,8 @@ export interface SoqlOptions {
   now?: Date;
   /** IANA time zone of the org, in which date literals are evaluated. Default UTC. */
   timeZone?: string;
+  /** queryAll: include deleted records (the recycle bin). Default false. */
+  includeDeleted?: boolean;
 }
 
 export function executeSoql(
@@ -46,7 +48,8 @@ export function executeSoql(
     now: options.now ?? new Date(),
     timeZone: options.timeZone ?? 'UTC',
     urlBase: `/services/data/v${options.apiVersion}/sobjects/`,
-    aliases: new AliasSequence()
+    aliases: new AliasSequence(),
+    includeDeleted: options.includeDeleted === true
   };
   const countOnly = isCountQuery(query);
   if (countOnly || isAggregateQuery(query))

@@ -176,7 +176,8 @@ function compileRecordPlan(
     ctx.registry,
     object,
     ctx.aliases,
-    query.sObjectAlias
+    query.sObjectAlias,
+    parentLink === null && ctx.includeDeleted
   );
   const columns = new ColumnList();
   const idColumn = columns.add(`${scope.alias}."Id"`);

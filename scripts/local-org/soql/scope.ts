@@ -12,6 +12,7 @@ import type {
 import { noSuchColumn, unknownRelationship, unsupported } from './errors.ts';
 import { quoteIdent } from './operand.ts';
 import type { Operand } from './operand.ts';
+import { binTable, hasRecycleBin, storedColumns } from '../storage.ts';
 
 export interface JoinTarget {
   object: ObjectSchema;
@@ -83,17 +84,25 @@ export class Scope {
     readonly object: ObjectSchema,
     readonly aliases: AliasSequence,
     /** The FROM clause alias (`FROM Case c`), stripped from field paths. */
-    private readonly sObjectAlias?: string
+    private readonly sObjectAlias?: string,
+    /** queryAll: the records in the recycle bin too (the top-level object only). */
+    private readonly includeDeleted = false
   ) {
     this.alias = aliases.take();
   }
 
   /** `FROM "Case" AS t0 LEFT JOIN ...` for the joins resolved so far. */
   fromClause(): string {
-    return [
-      `FROM ${quoteIdent(this.object.name)} AS ${this.alias}`,
-      ...this.joinSql
-    ].join(' ');
+    return [`FROM ${this.source()} AS ${this.alias}`, ...this.joinSql].join(
+      ' '
+    );
+  }
+
+  private source(): string {
+    const table = quoteIdent(this.object.name);
+    if (!this.includeDeleted || !hasRecycleBin(this.object)) return table;
+    const columns = storedColumns(this.object).map(quoteIdent).join(', ');
+    return `(SELECT ${columns} FROM ${table} UNION ALL SELECT ${columns} FROM ${quoteIdent(binTable(this.object.name))})`;
   }
 
   splitPath(path: string): string[] {
