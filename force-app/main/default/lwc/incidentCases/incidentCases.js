@@ -23,7 +23,7 @@ export const COLUMNS = [
     fieldName: 'url',
     type: 'url',
     sortable: true,
-    initialWidth: 110,
+    initialWidth: 100,
     typeAttributes: { label: { fieldName: 'caseNumber' }, target: '_self' }
   },
   {
@@ -52,14 +52,22 @@ export const COLUMNS = [
     fieldName: 'status',
     type: 'statusBadge',
     sortable: true,
+    initialWidth: 110,
     typeAttributes: { badgeClass: { fieldName: 'statusBadgeClass' } }
   },
-  { label: 'Priority', fieldName: 'priority', type: 'text', sortable: true },
+  {
+    label: 'Priority',
+    fieldName: 'priority',
+    type: 'text',
+    sortable: true,
+    initialWidth: 100
+  },
   {
     label: 'Opened',
     fieldName: 'createdDate',
     type: 'date',
     sortable: true,
+    initialWidth: 180,
     typeAttributes: {
       year: 'numeric',
       month: 'short',
