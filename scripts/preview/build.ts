@@ -8,7 +8,18 @@
  * @lwc/synthetic-shadow imported first (app/main.js), import.meta.env.SSR replaced with
  * false, dynamic imports inlined.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import lwcModule from '@lwc/rollup-plugin';
@@ -104,14 +115,100 @@ function forceAppModules(): { name: string; path: string }[] {
 export interface BuildResult {
   /** The folder served as the site root. */
   outDir: string;
-  /** Milliseconds the build took. */
+  /** Milliseconds the build took (0 when an earlier build of the same sources was reused). */
   millis: number;
+  cached: boolean;
 }
 
-/** Builds the preview site into outDir: index.html and the bundle (the server serves SLDS's assets from node_modules). */
-export async function buildPreview(outDir: string): Promise<BuildResult> {
+/** Builds of earlier runs, by the hash of everything that goes into them. */
+export const BUILD_CACHE_DIR = path.join(PROJECT_ROOT, '.tmp', 'preview-build');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/**
+ * Hash of the build's inputs: the force-app components, the preview's own sources and the
+ * compiler and base component versions. Same hash, same bundle.
+ */
+export function buildInputsHash(): string {
+  const hash = createHash('sha256');
+  const files = [
+    ...filesUnder(FORCE_APP_LWC).filter(
+      (file) => !file.split(path.sep).includes('__tests__')
+    ),
+    ...filesUnder(PREVIEW_DIR).filter(
+      (file) => !file.endsWith('.test.ts') && !file.endsWith('.browser.ts')
+    )
+  ];
+  for (const file of files) {
+    hash.update(path.relative(PROJECT_ROOT, file));
+    hash.update(readFileSync(file));
+  }
+  for (const pkg of ['lwc', 'lightning-base-components', '@lwc/rollup-plugin'])
+    hash.update(
+      readFileSync(path.join(PROJECT_ROOT, 'node_modules', pkg, 'package.json'))
+    );
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The preview site (index.html and the bundle; the server serves SLDS's assets from
+ * node_modules), from the cache when its inputs have not changed since an earlier build.
+ * Compiling the base components takes most of a minute on a busy machine.
+ */
+export async function buildPreview(
+  cacheDir: string = BUILD_CACHE_DIR
+): Promise<BuildResult> {
+  const outDir = path.join(cacheDir, buildInputsHash());
+  if (existsSync(path.join(outDir, 'app.js')))
+    return { outDir, millis: 0, cached: true };
   const started = Date.now();
-  mkdirSync(outDir, { recursive: true });
+  // Built aside and renamed into place, so a parallel run never serves half a build.
+  mkdirSync(cacheDir, { recursive: true });
+  pruneCache(cacheDir);
+  const workDir = mkdtempSync(path.join(cacheDir, 'building-'));
+  await compileSite(workDir);
+  try {
+    renameSync(workDir, outDir);
+  } catch (error) {
+    // Another run finished the same build first: use its copy.
+    rmSync(workDir, { recursive: true, force: true });
+    if (!existsSync(path.join(outDir, 'app.js'))) throw error;
+  }
+  return { outDir, millis: Date.now() - started, cached: false };
+}
+
+/** Builds kept besides the new one: enough for a few source versions side by side. */
+const KEEP_BUILDS = 3;
+/** A work folder this old belongs to a build that was stopped. */
+const ABANDONED_AFTER_MS = 30 * 60 * 1000;
+
+function pruneCache(cacheDir: string): void {
+  const entries = readdirSync(cacheDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => {
+      const dir = path.join(cacheDir, entry.name);
+      return { dir, name: entry.name, mtime: statSync(dir).mtimeMs };
+    });
+  const builds = entries
+    .filter((entry) => !entry.name.startsWith('building-'))
+    .sort((a, b) => b.mtime - a.mtime);
+  const stale = [
+    ...builds.slice(KEEP_BUILDS),
+    ...entries.filter(
+      (entry) =>
+        entry.name.startsWith('building-') &&
+        Date.now() - entry.mtime > ABANDONED_AFTER_MS
+    )
+  ];
+  for (const { dir } of stale) rmSync(dir, { recursive: true, force: true });
+}
+
+async function compileSite(outDir: string): Promise<void> {
   const bundle = await rollup({
     input: path.join(PREVIEW_DIR, 'app', 'main.js'),
     plugins: [
@@ -161,5 +258,4 @@ export async function buildPreview(outDir: string): Promise<BuildResult> {
     path.join(PREVIEW_DIR, 'app', 'index.html'),
     path.join(outDir, 'index.html')
   );
-  return { outDir, millis: Date.now() - started };
 }

@@ -6,14 +6,7 @@
  *   // preview.url, preview.org (the local org), preview.client (the shared API client)
  *   await preview.stop();
  */
-import {
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from 'jsforce';
 import { startLocalOrg, type LocalOrg } from '../local-org/server.ts';
@@ -44,8 +37,8 @@ export interface PreviewOptions {
   orgPort?: number;
   /** Simulated latency per page call, in milliseconds. */
   latencyMs?: number;
-  /** Where the build goes; default a temporary folder removed by stop(). */
-  siteDir?: string;
+  /** The build cache folder (build.ts's BUILD_CACHE_DIR by default). */
+  buildCacheDir?: string;
   /** Clock for the demo data and the controller; default the real one. */
   now?: () => Date;
   /** Progress lines (npm start prints them). */
@@ -116,14 +109,10 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       seeded = true;
       log(`Seeded with ${seedClient.apiCalls} API calls`);
     }
-    const siteDir =
-      options.siteDir ?? mkdtempSync(path.join(tmpdir(), 'incident-preview-'));
-    if (!options.siteDir)
-      cleanups.push(() => {
-        rmSync(siteDir, { recursive: true, force: true });
-      });
     log('Building the preview (LWC OSS, base components, SLDS)');
-    const build = await buildPreview(siteDir);
+    const build = await buildPreview(options.buildCacheDir);
+    const siteDir = build.outDir;
+    if (build.cached) log('Reusing the preview build of unchanged sources');
     const client = clientFor(org);
     const server = await startPreviewServer({
       siteDir,

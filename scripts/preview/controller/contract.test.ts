@@ -1,0 +1,215 @@
+/**
+ * The controller stand-in against the controller's contract
+ * (staticresources/incidentConsoleContract.json), the same cases IncidentConsoleContractTest
+ * runs in an org: each case's records are created in a local org through jsforce, the method is
+ * called, and the answer must match the expectation and have exactly the contract's keys.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { z } from 'zod';
+import { startTestOrg, type TestOrg } from '../../local-org/test-org.ts';
+import { OrgClient } from '../../org-client/index.ts';
+import { PROJECT_ROOT } from '../build.ts';
+import {
+  ApexError,
+  CONTROLLER_METHODS
+} from './incident-console-controller.ts';
+
+const CONTRACT_FILE = path.join(
+  PROJECT_ROOT,
+  'force-app/main/default/staticresources/incidentConsoleContract.json'
+);
+
+const contractSchema = z.object({
+  shapes: z.record(z.string(), z.array(z.string())),
+  cases: z.array(
+    z.object({
+      name: z.string(),
+      records: z.array(
+        z.object({
+          ref: z.string(),
+          sObject: z.string(),
+          fields: z.record(z.string(), z.unknown())
+        })
+      ),
+      call: z.object({
+        method: z.enum(['getConsole', 'getRoster', 'getLinkedCases']),
+        params: z.record(z.string(), z.unknown())
+      }),
+      shape: z.string().optional(),
+      expect: z.unknown().optional(),
+      unordered: z.array(z.string()).optional(),
+      error: z.string().optional()
+    })
+  )
+});
+type Contract = z.infer<typeof contractSchema>;
+type ContractCase = Contract['cases'][number];
+
+const contract: Contract = contractSchema.parse(
+  JSON.parse(readFileSync(CONTRACT_FILE, 'utf8'))
+);
+
+/** "@ref" anywhere in a string becomes that record's Id, "$owner" the creator's name. */
+function substitute(
+  value: unknown,
+  ids: Map<string, string>,
+  owner: string
+): unknown {
+  if (typeof value === 'string') {
+    if (value === '$owner') return owner;
+    return value.replace(
+      /@(\w+)/g,
+      (whole, ref: string) => ids.get(ref) ?? whole
+    );
+  }
+  if (Array.isArray(value))
+    return value.map((item) => substitute(item, ids, owner));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [
+        key,
+        substitute(item, ids, owner)
+      ])
+    );
+  return value;
+}
+
+/** Expected keys only; lists in full, in order. */
+function assertMatches(expected: unknown, actual: unknown, at: string): void {
+  if (Array.isArray(expected)) {
+    assert.ok(
+      Array.isArray(actual),
+      `${at}: expected a list, got ${JSON.stringify(actual)}`
+    );
+    assert.equal(actual.length, expected.length, `${at}: list length`);
+    expected.forEach((item, index) => {
+      assertMatches(item, actual[index], `${at}[${index}]`);
+    });
+  } else if (expected && typeof expected === 'object') {
+    assert.ok(
+      actual && typeof actual === 'object',
+      `${at}: expected an object`
+    );
+    for (const [key, value] of Object.entries(expected))
+      assertMatches(
+        value,
+        (actual as Record<string, unknown>)[key],
+        `${at}.${key}`
+      );
+  } else {
+    assert.equal(actual, expected, at);
+  }
+}
+
+function assertKeys(shape: string, value: unknown, at: string): void {
+  const keys = contract.shapes[shape];
+  assert.ok(keys, `the contract has no shape ${shape}`);
+  assert.deepEqual(
+    Object.keys(value as object).sort(),
+    [...keys].sort(),
+    `${at}: the keys of ${shape}`
+  );
+}
+
+/** Every object of the answer has exactly its shape's keys, nested lists included. */
+function assertShapes(shape: string, answer: unknown): void {
+  const items = Array.isArray(answer) ? answer : [answer];
+  items.forEach((item, index) => {
+    assertKeys(shape, item, `answer[${index}]`);
+    const record = item as Record<string, unknown>;
+    if (shape === 'ConsoleData') {
+      (record.rules as unknown[]).forEach((rule) => {
+        assertKeys('RuleCell', rule, 'rules[]');
+      });
+      (record.policy as unknown[]).forEach((row) => {
+        assertKeys('PolicyRow', row, 'policy[]');
+      });
+    }
+    if (shape === 'CasePage')
+      (record.cases as unknown[]).forEach((row) => {
+        assertKeys('CaseRow', row, 'cases[]');
+      });
+  });
+}
+
+function sortedBy(list: unknown): unknown {
+  return Array.isArray(list)
+    ? [...(list as unknown[])].sort((a, b) =>
+        JSON.stringify(a).localeCompare(JSON.stringify(b))
+      )
+    : list;
+}
+
+describe('IncidentConsoleController contract: the preview stand-in on the local org', () => {
+  let testOrg: TestOrg;
+  let client: OrgClient;
+
+  before(async () => {
+    testOrg = await startTestOrg();
+    client = new OrgClient(testOrg.conn);
+  });
+  after(async () => {
+    await testOrg.dispose();
+  });
+
+  async function createRecords(
+    testCase: ContractCase
+  ): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const record of testCase.records) {
+      const fields = substitute(record.fields, ids, '') as Record<
+        string,
+        unknown
+      >;
+      const result = await testOrg.conn.sobject(record.sObject).create(fields);
+      assert.ok(
+        result.success && result.id,
+        `${record.ref}: ${JSON.stringify(result)}`
+      );
+      ids.set(record.ref, result.id);
+    }
+    return ids;
+  }
+
+  for (const testCase of contract.cases) {
+    it(testCase.name, async () => {
+      const ids = await createRecords(testCase);
+      const params = substitute(testCase.call.params, ids, '') as Record<
+        string,
+        unknown
+      >;
+      const recordId = String(params.recordId);
+      const [creator] = await client.queryAll<{ CreatedBy: { Name: string } }>(
+        `SELECT CreatedBy.Name FROM ${testCase.records.find((r) => ids.get(r.ref) === recordId)?.sObject ?? 'Incident'} WHERE Id = '${recordId}'`
+      );
+      const owner = creator?.CreatedBy.Name ?? '';
+      const run = CONTROLLER_METHODS[testCase.call.method];
+      if (testCase.error !== undefined) {
+        await assert.rejects(run(client, params), (error: unknown) => {
+          assert.ok(error instanceof ApexError, String(error));
+          assert.equal(error.message, substitute(testCase.error, ids, owner));
+          return true;
+        });
+        return;
+      }
+      const answer = (await run(client, params)) as unknown;
+      if (testCase.shape) assertShapes(testCase.shape, answer);
+      let expected = substitute(testCase.expect, ids, owner);
+      let actual = answer;
+      for (const key of testCase.unordered ?? []) {
+        expected = {
+          ...(expected as object),
+          [key]: sortedBy((expected as Record<string, unknown>)[key])
+        };
+        actual = {
+          ...(actual as object),
+          [key]: sortedBy((actual as Record<string, unknown>)[key])
+        };
+      }
+      assertMatches(expected, actual, testCase.call.method);
+    });
+  }
+});
