@@ -1,6 +1,8 @@
 /** The shared API client: retry policy, counting, and end to end against a local org injecting faults. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Connection as CoreConnection } from '@salesforce/core';
+import type { Connection as JsforceConnection } from 'jsforce';
 import { startTestOrg } from '../local-org/test-org.ts';
 import {
   endpointOf,
@@ -392,5 +394,14 @@ describe('soqlList', () => {
       soqlList(["O'Brien", 'a\\b', 'plain']),
       "('O\\'Brien','a\\\\b','plain')"
     );
+  });
+});
+
+describe('OrgConnection', () => {
+  it('fits the connections of jsforce and of @salesforce/core (checked by tsc)', () => {
+    const fromCore = (conn: CoreConnection): OrgConnection => conn;
+    const fromJsforce = (conn: JsforceConnection): OrgConnection => conn;
+    assert.equal(typeof fromCore, 'function');
+    assert.equal(typeof fromJsforce, 'function');
   });
 });
