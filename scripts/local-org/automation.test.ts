@@ -125,6 +125,35 @@ describe('incident automation', () => {
     assert.equal((await incident(t, after.id)).Severity__c, 1);
   });
 
+  it('refuses a save whose SLA names business hours that do not exist, as the Apex does', async () => {
+    const policy = quote('Incident_Sla_Policy__mdt');
+    t.org.db
+      .prepare(
+        `UPDATE ${policy} SET "Business_Hours__c" = 'Nowhere Hours' WHERE "Severity__c" = 1`
+      )
+      .run();
+    try {
+      const refused = await createIncident(t, {
+        Subject: 'named hours',
+        Urgency: 'High',
+        Impact: 'High'
+      });
+      assert.equal(refused.success, false);
+      assert.match(
+        refused.errors[0]?.message ?? '',
+        /severity 1 counts in business hours 'Nowhere Hours', but no active business hours have that name/
+      );
+      const unaffected = await createIncident(t, {
+        Subject: 'severity 2 counts in the default',
+        Urgency: 'High',
+        Impact: 'Medium'
+      });
+      assert.equal(unaffected.success, true);
+    } finally {
+      t.org.db.prepare(`UPDATE ${policy} SET "Business_Hours__c" = NULL`).run();
+    }
+  });
+
   it('counts SLA due times in the default business hours and its holidays', async () => {
     const [hours] = (
       await t.conn.query<{ Id: string }>(
