@@ -72,7 +72,10 @@ export function seedNewOrg(ctx: OrgContext): boolean {
     Name: 'Incident Console Local Org',
     OrganizationType: 'Developer Edition',
     InstanceName: 'LOCAL',
-    IsSandbox: false,
+    // Read as a scratch org, as the platform marks one (IsSandbox and a trial expiry; core's
+    // Org.determineIfScratch): a throwaway org where tools may create users. It never expires.
+    IsSandbox: true,
+    TrialExpirationDate: '2099-12-31T00:00:00.000Z',
     TimeZoneSidKey: ctx.timeZone,
     LanguageLocaleKey: 'en_US',
     DefaultLocaleSidKey: 'en_US'
