@@ -302,15 +302,13 @@ export class OrgClient {
     options: { allOrNone?: boolean } = {}
   ): Promise<RecordOutcome[]> {
     return this.collectionsWrite(`upsert ${type}`, records, (batch) =>
-      this.conn.request<CollectionResult[]>({
-        method: 'PATCH',
-        url: `/services/data/v${this.conn.version}/composite/sobjects/${type}/${externalIdField}`,
-        body: JSON.stringify({
-          allOrNone: options.allOrNone ?? false,
-          records: batch.map((r) => ({ attributes: { type }, ...r }))
-        }),
-        headers: { 'content-type': 'application/json' }
-      })
+      this.collectionsCall(
+        'PATCH',
+        `/${type}/${externalIdField}`,
+        type,
+        batch,
+        options.allOrNone
+      )
     );
   }
 
@@ -321,15 +319,7 @@ export class OrgClient {
     options: { allOrNone?: boolean } = {}
   ): Promise<RecordOutcome[]> {
     return this.collectionsWrite(`update ${type}`, records, (batch) =>
-      this.conn.request<CollectionResult[]>({
-        method: 'PATCH',
-        url: `/services/data/v${this.conn.version}/composite/sobjects`,
-        body: JSON.stringify({
-          allOrNone: options.allOrNone ?? false,
-          records: batch.map((r) => ({ attributes: { type }, ...r }))
-        }),
-        headers: { 'content-type': 'application/json' }
-      })
+      this.collectionsCall('PATCH', '', type, batch, options.allOrNone)
     );
   }
 
@@ -348,18 +338,28 @@ export class OrgClient {
     return this.collectionsWrite(
       `create ${type}`,
       records,
-      (batch) =>
-        this.conn.request<CollectionResult[]>({
-          method: 'POST',
-          url: `/services/data/v${this.conn.version}/composite/sobjects`,
-          body: JSON.stringify({
-            allOrNone: false,
-            records: batch.map((r) => ({ attributes: { type }, ...r }))
-          }),
-          headers: { 'content-type': 'application/json' }
-        }),
+      (batch) => this.collectionsCall('POST', '', type, batch, false),
       reread
     );
+  }
+
+  /** One sObject Collections call: /composite/sobjects plus `suffix`, records of one type. */
+  private collectionsCall(
+    method: 'POST' | 'PATCH',
+    suffix: string,
+    type: string,
+    batch: Record<string, unknown>[],
+    allOrNone: boolean | undefined
+  ): PromiseLike<CollectionResult[]> {
+    return this.conn.request<CollectionResult[]>({
+      method,
+      url: `/services/data/v${this.conn.version}/composite/sobjects${suffix}`,
+      body: JSON.stringify({
+        allOrNone: allOrNone ?? false,
+        records: batch.map((r) => ({ attributes: { type }, ...r }))
+      }),
+      headers: { 'content-type': 'application/json' }
+    });
   }
 
   /**
