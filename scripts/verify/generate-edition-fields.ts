@@ -9,30 +9,19 @@
  *
  *   tsx scripts/verify/generate-edition-fields.ts [--reference DIR] [--out FILE]
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { format, resolveConfig } from 'prettier';
 import {
   EDITION_FIELDS_FILE,
   type EditionFieldsData
 } from './edition-fields.ts';
+import { writeGeneratedJson } from './generated-file.ts';
+import { SYSTEM_FIELDS } from './metadata/field-security.ts';
 
-/** Fields every record of every object carries; the reference leaves them out of `fields`. */
-const SYSTEM_FIELDS = new Set([
-  'Id',
-  'IsDeleted',
-  'Name',
-  'OwnerId',
-  'CreatedById',
-  'CreatedDate',
-  'LastModifiedById',
-  'LastModifiedDate',
-  'SystemModstamp',
-  'LastViewedDate',
-  'LastReferencedDate'
-]);
+/** Fields every record carries (and Name, OwnerId); the reference leaves them out of `fields`. */
+const ALWAYS_PRESENT = new Set([...SYSTEM_FIELDS, 'Name', 'OwnerId']);
 
 /** Incident fields of entitlement management and SLA milestones (Incident Management's IT service features). */
 const INCIDENT_ENTITLEMENT_FIELDS = new Set([
@@ -82,7 +71,7 @@ export function buildEditionFields(
   )) {
     const documented = new Set(Object.keys(page.fields ?? {}));
     for (const fieldName of Object.keys(page.field_reference ?? {}).sort()) {
-      if (documented.has(fieldName) || SYSTEM_FIELDS.has(fieldName)) continue;
+      if (documented.has(fieldName) || ALWAYS_PRESENT.has(fieldName)) continue;
       fields[`${objectName}.${fieldName}`] = reasonFor(objectName, fieldName);
     }
   }
@@ -116,13 +105,7 @@ async function main(): Promise<void> {
     }
   });
   const data = buildEditionFields(readPages(resolve(values.reference)));
-  const out = resolve(values.out);
-  // Written as prettier would, so the format check passes on a freshly generated file.
-  const options = (await resolveConfig(out)) ?? {};
-  writeFileSync(
-    out,
-    await format(JSON.stringify(data), { ...options, filepath: out })
-  );
+  await writeGeneratedJson(resolve(values.out), data);
   console.log(
     `wrote ${values.out}: ${Object.keys(data.fields).length} edition-dependent fields`
   );

@@ -8,7 +8,7 @@
 import type { FieldSchema } from '../../schema/types.ts';
 
 /** Fields every record carries that the platform maintains and shows to all who see the record. */
-const SYSTEM_FIELDS: ReadonlySet<string> = new Set([
+export const SYSTEM_FIELDS: ReadonlySet<string> = new Set([
   'Id',
   'IsDeleted',
   'CreatedById',

@@ -15,10 +15,10 @@ import { XMLParser } from 'fast-xml-parser';
 import { findDirectories } from '../../schema/force-app-source.ts';
 import type { FieldSchema } from '../../schema/types.ts';
 import {
-  permissionSchemaOf,
+  checkEachPackage,
   type PermissionSchema
 } from './permission-schema.ts';
-import { readSource, reportInto, type Problem } from './problems.ts';
+import type { Problem } from './problems.ts';
 import type { SfdxProject } from './project.ts';
 
 const CHECK = 'formula-picklists';
@@ -235,14 +235,7 @@ function formulasIn(file: string): [string, string][] {
 }
 
 export function checkFormulaPicklists(project: SfdxProject): Problem[] {
-  const problems: Problem[] = [];
-  const report = reportInto(problems, project, CHECK);
-  for (const packageDir of project.packageDirs) {
-    const schema = readSource(
-      () => permissionSchemaOf(project, packageDir),
-      report
-    );
-    if (schema === undefined) continue;
+  return checkEachPackage(project, CHECK, (packageDir, schema, report) => {
     for (const objectsDir of findDirectories(packageDir, 'objects')) {
       for (const objectName of readdirSync(objectsDir).sort()) {
         for (const folder of ['validationRules', 'fields']) {
@@ -266,6 +259,5 @@ export function checkFormulaPicklists(project: SfdxProject): Problem[] {
         }
       }
     }
-  }
-  return problems;
+  });
 }

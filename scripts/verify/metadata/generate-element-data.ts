@@ -5,11 +5,11 @@
  *
  *   tsx scripts/verify/metadata/generate-element-data.ts [--reference DIR] [--out FILE]
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
-import { format, resolveConfig } from 'prettier';
+import { writeGeneratedJson } from '../generated-file.ts';
 import {
   DEFAULT_ELEMENT_DATA_PATH,
   type ElementData,
@@ -186,13 +186,7 @@ async function main(): Promise<void> {
     }
   });
   const data = buildElementData(readSegments(resolve(values.reference)));
-  const out = resolve(values.out);
-  // Written as prettier would, so the format check passes on a freshly generated file.
-  const options = (await resolveConfig(out)) ?? {};
-  writeFileSync(
-    out,
-    await format(JSON.stringify(data), { ...options, filepath: out })
-  );
+  await writeGeneratedJson(resolve(values.out), data);
   console.log(
     `wrote ${values.out}: ${data.metadataTypes.length} metadata types, ${Object.keys(data.complexTypes).length} complex types`
   );

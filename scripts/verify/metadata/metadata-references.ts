@@ -14,10 +14,10 @@ import { basename, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { findDirectories } from '../../schema/force-app-source.ts';
 import {
-  permissionSchemaOf,
+  checkEachPackage,
   type PermissionSchema
 } from './permission-schema.ts';
-import { readSource, reportInto, type Problem } from './problems.ts';
+import type { Problem } from './problems.ts';
 import type { SfdxProject } from './project.ts';
 
 const CHECK = 'metadata-references';
@@ -348,14 +348,7 @@ function tabFileProblems(file: string, index: PackageIndex): string[] {
 }
 
 export function checkMetadataReferences(project: SfdxProject): Problem[] {
-  const problems: Problem[] = [];
-  const report = reportInto(problems, project, CHECK);
-  for (const packageDir of project.packageDirs) {
-    const schema = readSource(
-      () => permissionSchemaOf(project, packageDir),
-      report
-    );
-    if (schema === undefined) continue;
+  return checkEachPackage(project, CHECK, (packageDir, schema, report) => {
     const index: PackageIndex = {
       schema,
       classes: filesIn(packageDir, 'classes', '.cls-meta.xml'),
@@ -382,6 +375,5 @@ export function checkMetadataReferences(project: SfdxProject): Problem[] {
     each(index.flexipages, recordPageActivationProblems);
     each(index.objects, objectProblems);
     each(index.tabs, tabFileProblems);
-  }
-  return problems;
+  });
 }

@@ -27,10 +27,10 @@ import {
   type PermissionSetFile
 } from './permission-set-file.ts';
 import {
-  permissionSchemaOf,
+  checkEachPackage,
   type PermissionSchema
 } from './permission-schema.ts';
-import { readSource, reportInto, type Problem } from './problems.ts';
+import type { Problem } from './problems.ts';
 import type { SfdxProject } from './project.ts';
 
 const CHECK = 'permission-coverage';
@@ -285,14 +285,7 @@ export function checkPermissionCoverage(
   rules: Partial<PermissionRules> = {}
 ): Problem[] {
   const effective = { ...DEFAULT_RULES, ...rules };
-  const problems: Problem[] = [];
-  const report = reportInto(problems, project, CHECK);
-  for (const packageDir of project.packageDirs) {
-    const schema = readSource(
-      () => permissionSchemaOf(project, packageDir),
-      report
-    );
-    if (schema === undefined) continue;
+  return checkEachPackage(project, CHECK, (packageDir, schema, report) => {
     for (const dir of findDirectories(packageDir, 'permissionsets')) {
       for (const name of readdirSync(dir)
         .filter((entry) => entry.endsWith('.permissionset-meta.xml'))
@@ -307,6 +300,5 @@ export function checkPermissionCoverage(
         }
       }
     }
-  }
-  return problems;
+  });
 }

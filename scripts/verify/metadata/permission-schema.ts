@@ -9,6 +9,7 @@ import {
 } from '../../schema/force-app-source.ts';
 import { loadStandardObjects } from '../../schema/standard.ts';
 import type { FieldSchema } from '../../schema/types.ts';
+import { readSource, reportInto, type Problem } from './problems.ts';
 import type { SfdxProject } from './project.ts';
 import { closestName, type Tolerance } from './suggest.ts';
 
@@ -147,4 +148,29 @@ export function permissionSchemaOf(
   }
   if (schema instanceof ForceAppSourceError) throw schema;
   return schema;
+}
+
+/**
+ * Runs a check over each package directory with its schema, reporting under `check`. A package
+ * whose source cannot be read is reported once and skipped.
+ */
+export function checkEachPackage(
+  project: SfdxProject,
+  check: string,
+  run: (
+    packageDir: string,
+    schema: PermissionSchema,
+    report: (file: string, message: string) => void
+  ) => void
+): Problem[] {
+  const problems: Problem[] = [];
+  const report = reportInto(problems, project, check);
+  for (const packageDir of project.packageDirs) {
+    const schema = readSource(
+      () => permissionSchemaOf(project, packageDir),
+      report
+    );
+    if (schema !== undefined) run(packageDir, schema, report);
+  }
+  return problems;
 }
