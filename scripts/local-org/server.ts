@@ -174,7 +174,7 @@ export async function startLocalOrg(
   const handle = (request: ApiRequest): ApiResponse | 'drop' => {
     let req = request;
     // SOAP: m is the Metadata API, u the partner API; the enterprise API (c) is not emulated.
-    const soapApi = /^\/services\/Soap\/([a-z])\/\d+\.\d\/?$/.exec(
+    const soapApi = /^\/services\/Soap\/([a-z])\/\d+\.\d(?:\/|$)/.exec(
       req.path
     )?.[1];
     const isSoap = soapApi === 'm' || soapApi === 'u';

@@ -261,7 +261,8 @@ function process(ctx: OrgContext, job: IngestJob): void {
             : '';
         failed.push([
           scalarText(record.Id),
-          `${error.errorCode}:${error.message}${fields}`,
+          // The platform ends each error with ' --' (several would be joined by it).
+          `${error.errorCode}:${error.message}${fields} --`,
           ...cells
         ]);
       }

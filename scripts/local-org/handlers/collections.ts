@@ -185,39 +185,44 @@ export const updateMany: Handler = (ctx, req) => {
 export const upsertMany: Handler = (ctx, req, [type = '', field = '']) => {
   const { allOrNone, records } = recordsOf(req);
   const object = objectOrThrow(ctx, type);
+  // Every upsert result says whether it created, failures too (created: false).
+  const withCreated = (results: SaveResult[]): SaveResult[] =>
+    results.map((result) => ({ ...result, created: result.created ?? false }));
   return json(
     200,
-    runBatch(
-      ctx,
-      records,
-      allOrNone,
-      (record) => {
-        try {
-          const outcome = upsertRecord(
-            ctx,
-            object.name,
-            field,
-            record[field],
-            record
-          );
-          return {
-            id: outcome.id,
-            success: true,
-            errors: [],
-            created: outcome.created
-          };
-        } catch (error) {
-          if (error instanceof MultipleChoices) {
-            throw new RecordError(
-              'DUPLICATE_EXTERNAL_ID',
-              `${field}: more than one record found for external id field: ${error.urls.join(', ')}`,
-              [field]
+    withCreated(
+      runBatch(
+        ctx,
+        records,
+        allOrNone,
+        (record) => {
+          try {
+            const outcome = upsertRecord(
+              ctx,
+              object.name,
+              field,
+              record[field],
+              record
             );
+            return {
+              id: outcome.id,
+              success: true,
+              errors: [],
+              created: outcome.created
+            };
+          } catch (error) {
+            if (error instanceof MultipleChoices) {
+              throw new RecordError(
+                'DUPLICATE_EXTERNAL_ID',
+                `${field}: more than one record found for external id field: ${error.urls.join(', ')}`,
+                [field]
+              );
+            }
+            throw error;
           }
-          throw error;
-        }
-      },
-      req.lockedRecords
+        },
+        req.lockedRecords
+      )
     )
   );
 };

@@ -61,6 +61,14 @@ function identityUrl(ctx: OrgContext): string {
   return `${ctx.instanceUrl}/id/${ctx.orgId}/${ctx.userId}`;
 }
 
+/** The default profile photo URLs of a user without a photo. */
+function photos(ctx: OrgContext): { picture: string; thumbnail: string } {
+  return {
+    picture: `${ctx.instanceUrl}/profilephoto/005/F`,
+    thumbnail: `${ctx.instanceUrl}/profilephoto/005/T`
+  };
+}
+
 function identity(ctx: OrgContext): Record<string, unknown> {
   const base = `${ctx.instanceUrl}/services/data/v{version}`;
   return {
@@ -83,6 +91,7 @@ function identity(ctx: OrgContext): Record<string, unknown> {
     utcOffset: 0,
     last_modified_date: '2025-01-01T00:00:00Z',
     is_app_installed: true,
+    photos: photos(ctx),
     urls: {
       enterprise: `${ctx.instanceUrl}/services/Soap/c/{version}/${ctx.orgId}`,
       metadata: `${ctx.instanceUrl}/services/Soap/m/{version}/${ctx.orgId}`,
@@ -122,6 +131,8 @@ export const userinfo: Handler = (ctx) => {
     utcOffset: 0,
     updated_at: id.last_modified_date,
     is_app_installed: true,
+    picture: photos(ctx).picture,
+    photos: photos(ctx),
     urls: id.urls
   });
 };
