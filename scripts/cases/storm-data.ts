@@ -41,6 +41,7 @@ export interface StormData {
   assets: {
     ref: string;
     name: string;
+    serial: string;
     accountRef: string;
     productRef: string;
   }[];
@@ -120,6 +121,7 @@ export function generateStormData(options: StormDataOptions): StormData {
       for (const product of products)
         assets.push({
           ref: `${ref}-${product.ref}`,
+          serial: `SN-${tag}-${ref}-${product.ref}`,
           name: `${tag} ${product.name} at ${region} ${i + 1}`,
           accountRef: ref,
           productRef: product.ref
@@ -242,6 +244,7 @@ export async function loadStormData(
     data.assets,
     (a: StormData['assets'][number]) => ({
       Name: a.name,
+      SerialNumber: a.serial,
       AccountId: id(a.accountRef),
       Product2Id: id(a.productRef)
     })

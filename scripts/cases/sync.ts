@@ -13,7 +13,7 @@ import type { OrgClient, RecordOutcome } from '../org-client/index.ts';
 import { bulkUpsert } from './bulk.ts';
 import { CasesInputError } from './errors.ts';
 import { findIncidents, linkCases, type LinkResult } from './link.ts';
-import { queryEvery, queryPages, soqlList } from './org.ts';
+import { chunks, queryEvery, queryPages, soqlList } from './org.ts';
 import type { CasesPlan } from './plan-schema.ts';
 import { apiTime } from './window.ts';
 
@@ -61,6 +61,7 @@ interface SourceCase {
   AccountId: string | null;
   Account: { Name: string } | null;
   ContactId: string | null;
+  Asset: { SerialNumber: string | null } | null;
   Contact: {
     FirstName: string | null;
     LastName: string;
@@ -77,7 +78,7 @@ interface SyncState {
 }
 
 const CASE_FIELDS =
-  'Id, SystemModstamp, Subject, Description, Status, Priority, Origin, AccountId, Account.Name, ContactId, Contact.FirstName, Contact.LastName, Contact.Email';
+  'Id, SystemModstamp, Subject, Description, Status, Priority, Origin, AccountId, Account.Name, Asset.SerialNumber, ContactId, Contact.FirstName, Contact.LastName, Contact.Email';
 
 /** What the hub must have for a sync: the package's keys and the state object. */
 const HUB_NEEDS: Record<string, string[]> = {
@@ -282,6 +283,8 @@ export async function syncCases(
 class Keys {
   readonly accounts = new Map<string, string>();
   readonly contacts = new Map<string, string>();
+  /** Asset serial number to the hub's asset of that serial, null when the hub has none. */
+  readonly assets = new Map<string, string | null>();
   constructor(readonly orgId: string) {}
   key(id: string): string {
     return `${this.orgId}:${id}`;
@@ -330,8 +333,42 @@ function caseRow(keys: Keys, c: SourceCase): Record<string, unknown> {
       : null,
     ContactId: c.ContactId
       ? (keys.contacts.get(keys.key(c.ContactId)) ?? null)
-      : null
+      : null,
+    AssetId: hubAsset(keys, c)
   };
+}
+
+function hubAsset(keys: Keys, c: SourceCase): string | null {
+  const serial = c.Asset?.SerialNumber;
+  return serial ? (keys.assets.get(serial) ?? null) : null;
+}
+
+/**
+ * The hub's assets for the cases' installations. An installation is the same in every org by
+ * its serial number, so a synced case points at the hub's asset of that serial (and `link`
+ * can then attach it by deployment); assets are not copied, the hub owns them.
+ */
+async function resolveAssets(
+  hub: OrgClient,
+  keys: Keys,
+  cases: readonly SourceCase[]
+): Promise<void> {
+  const serials = [
+    ...new Set(
+      cases
+        .map((c) => c.Asset?.SerialNumber)
+        .filter((s): s is string => typeof s === 'string' && s !== '')
+        .filter((s) => !keys.assets.has(s))
+    )
+  ];
+  for (const batch of chunks(serials, 200)) {
+    for (const serial of batch) keys.assets.set(serial, null);
+    const rows = await queryEvery<{ Id: string; SerialNumber: string }>(
+      hub,
+      `SELECT Id, SerialNumber FROM Asset WHERE SerialNumber IN ${soqlList(batch)}`
+    );
+    for (const row of rows) keys.assets.set(row.SerialNumber, row.Id);
+  }
 }
 
 /** The parent rows of a page not yet upserted in this run, once each. */
@@ -407,6 +444,7 @@ async function upsertPageCollections(
       'Contact',
       result
     );
+  await resolveAssets(hub, keys, page);
   const rows = page.map((c) => caseRow(keys, c));
   const outcomes = await hub.upsertRecords('Case', 'Source_Case_Key__c', rows);
   return settle(
@@ -474,7 +512,8 @@ const CASE_COLUMNS = [
   'Priority',
   'Origin',
   'AccountId',
-  'ContactId'
+  'ContactId',
+  'AssetId'
 ];
 
 function csvRow(
@@ -560,6 +599,7 @@ async function upsertBulk(
     ),
     keys.contacts
   );
+  await resolveAssets(hub, keys, cases);
   const rows = cases.map((c) => caseRow(keys, c));
   const answers = await run('Case', 'Source_Case_Key__c', CASE_COLUMNS, rows);
   result.bulk = calls;
