@@ -1303,6 +1303,85 @@ export function validateShift(shift) {
   }
 }
 
+/** Roster roles in the order they are called (IncidentRosterService's role constants). */
+export const ROSTER_ROLES = Object.freeze(
+  /** @type {const} */ ([
+    'Incident Owner',
+    'On-Duty Customer Service Manager',
+    'Technical Expert',
+    'Service Level Manager'
+  ])
+);
+
+/**
+ * A roster entry as the console receives it, with its shift (Shift__c) still attached.
+ * @typedef {{ role: string, shift?: Shift | string | null, reason?: string,
+ *   [key: string]: unknown }} RosterCandidate
+ */
+
+/**
+ * @typedef {{ onDuty: boolean, shiftEndsAt: string | null, nextOnDutyAt: string | null,
+ *   timeZone: string | null, callOrder: number }} RosterDuty
+ */
+
+/**
+ * Puts roster entries in the order to call them at an instant, with their duty (contract C2,
+ * IncidentRosterService.inCallOrder in Apex): by role (owner, on-duty customer service
+ * managers, technical experts, service level managers, then any other role), everyone on duty
+ * before everyone off duty, the given order kept within each group; callOrder numbers the
+ * result from 1. A shift that cannot be read leaves the member reachable (on duty) and says why
+ * in the reason, so a typo never hides someone.
+ * @template {RosterCandidate} T
+ * @param {T[]} entries
+ * @param {DateInput} at
+ * @returns {Array<Omit<T, 'shift'> & RosterDuty>} new objects; `shift` is left out.
+ */
+export function rosterCallOrder(entries, at) {
+  const atDate = new Date(toMillis(at, 'at'));
+  const rank = (/** @type {string} */ role) => {
+    const index = ROSTER_ROLES.indexOf(
+      /** @type {typeof ROSTER_ROLES[number]} */ (role)
+    );
+    return index < 0 ? ROSTER_ROLES.length : index;
+  };
+  const withDuty = entries.map((entry, index) => {
+    const { shift, ...rest } = entry;
+    /** @type {RosterDuty} */
+    const duty = {
+      onDuty: true,
+      shiftEndsAt: null,
+      nextOnDutyAt: null,
+      timeZone: null,
+      callOrder: 0
+    };
+    let reason = entry.reason;
+    try {
+      const status = shiftStatus(shift, atDate);
+      duty.onDuty = status.onDuty;
+      duty.shiftEndsAt = status.endsAt?.toISOString() ?? null;
+      duty.nextOnDutyAt = status.nextStartAt?.toISOString() ?? null;
+      duty.timeZone = compileShift(shift)?.timeZone ?? null;
+    } catch (error) {
+      reason = `${reason ?? ''} (shift not readable: ${/** @type {Error} */ (error).message})`;
+    }
+    return {
+      index,
+      rank: rank(entry.role),
+      entry: { ...rest, ...(reason === undefined ? {} : { reason }), ...duty }
+    };
+  });
+  withDuty.sort(
+    (a, b) =>
+      Number(b.entry.onDuty) - Number(a.entry.onDuty) ||
+      a.rank - b.rank ||
+      a.index - b.index
+  );
+  return withDuty.map(({ entry }, index) => ({
+    ...entry,
+    callOrder: index + 1
+  }));
+}
+
 /** @type {WeakMap<object, CompiledShift>} */
 const compiledShifts = new WeakMap();
 

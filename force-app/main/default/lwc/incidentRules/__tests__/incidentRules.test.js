@@ -62,7 +62,8 @@ describe('contract', () => {
       'validateShift',
       'compileRules',
       'compilePolicy',
-      'decideIncident'
+      'decideIncident',
+      'rosterCallOrder'
     ]) {
       expect(typeof incidentRules[name]).toBe('function');
     }

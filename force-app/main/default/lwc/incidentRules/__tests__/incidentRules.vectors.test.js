@@ -6,6 +6,7 @@ import {
   compileRules,
   decideIncident,
   priorityFor,
+  rosterCallOrder,
   severityFor,
   shiftStatus,
   slaState,
@@ -252,6 +253,32 @@ describe('shiftStatus conformance vectors', () => {
       nextStartAt: isoOrNull(status.nextStartAt)
     }).toEqual(testCase.expect);
   });
+
+  test.each(vectors.shiftStatus.rosterOrder.map((c) => [c.id, c]))(
+    'roster order %s',
+    (_name, testCase) => {
+      const entries = testCase.entries.map((entry) => ({
+        ...entry,
+        shift: shifts[entry.shift] ?? entry.shift
+      }));
+      const ordered = rosterCallOrder(entries, testCase.at);
+      expect(
+        ordered.map((entry) => {
+          const unreadable = entry.reason.includes('shift not readable');
+          return {
+            name: entry.name,
+            callOrder: entry.callOrder,
+            onDuty: entry.onDuty,
+            shiftEndsAt: entry.shiftEndsAt,
+            nextOnDutyAt: entry.nextOnDutyAt,
+            timeZone: entry.timeZone,
+            ...(unreadable ? { shiftUnreadable: true } : {})
+          };
+        })
+      ).toEqual(testCase.expect);
+      expect(ordered.every((entry) => !('shift' in entry))).toBe(true);
+    }
+  );
 
   test.each(cases.filter((c) => c.shift in shifts).map((c) => [c.id, c]))(
     '%s reads the same from Shift__c JSON text',
