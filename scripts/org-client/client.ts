@@ -366,61 +366,51 @@ export class OrgClient {
    * Upserts custom metadata records through the Metadata API, 200 components a call. An upsert
    * by full name is idempotent, so failed calls and transiently failed components are retried.
    */
-  async upsertMetadata(
+  upsertMetadata(
     components: CustomMetadataComponent[]
   ): Promise<MetadataOutcome[]> {
-    const outcomes: MetadataOutcome[] = [];
-    for (let at = 0; at < components.length; at += BATCH_SIZE) {
-      const chunk = components.slice(at, at + BATCH_SIZE);
-      outcomes.push(
-        ...(await this.batchWithRecordRetry(
-          'upsertMetadata',
-          chunk,
-          async (batch) =>
-            (await this.conn.metadata.upsert('CustomMetadata', batch)).map(
-              toMetadataOutcome
-            ),
-          {
-            failed: (component, errors) => ({
-              fullName: component.fullName,
-              success: false,
-              created: false,
-              errors
-            })
-          }
-        ))
-      );
-    }
-    return outcomes;
+    return inBatches(components, (chunk) =>
+      this.batchWithRecordRetry(
+        'upsertMetadata',
+        chunk,
+        async (batch) =>
+          (await this.conn.metadata.upsert('CustomMetadata', batch)).map(
+            toMetadataOutcome
+          ),
+        {
+          failed: (component, errors) => ({
+            fullName: component.fullName,
+            success: false,
+            created: false,
+            errors
+          })
+        }
+      )
+    );
   }
 
-  private async collectionsWrite<R>(
+  private collectionsWrite<R>(
     what: string,
     records: R[],
     send: (batch: R[]) => PromiseLike<CollectionResult[]>,
     reread?: (batch: R[]) => Promise<(string | undefined)[]>
   ): Promise<RecordOutcome[]> {
-    const outcomes: RecordOutcome[] = [];
-    for (let at = 0; at < records.length; at += BATCH_SIZE) {
-      const chunk = records.slice(at, at + BATCH_SIZE);
-      outcomes.push(
-        ...(await this.batchWithRecordRetry(
-          what,
-          chunk,
-          async (batch) => (await send(batch)).map(toRecordOutcome),
-          {
-            failed: (_, errors) => ({ success: false, errors }),
-            ...(reread
-              ? {
-                  reread,
-                  landed: (id: string) => ({ success: true, id, errors: [] })
-                }
-              : {})
-          }
-        ))
-      );
-    }
-    return outcomes;
+    return inBatches(records, (chunk) =>
+      this.batchWithRecordRetry<R, RecordOutcome>(
+        what,
+        chunk,
+        async (batch) => (await send(batch)).map(toRecordOutcome),
+        {
+          failed: (_, errors) => ({ success: false, errors }),
+          ...(reread
+            ? {
+                reread,
+                landed: (id: string) => ({ success: true, id, errors: [] })
+              }
+            : {})
+        }
+      )
+    );
   }
 
   /**
@@ -536,6 +526,17 @@ export class OrgClient {
     this.onRetry?.({ what, kind, retry, delayMs });
     await this.sleep(delayMs);
   }
+}
+
+/** Runs `call` on each run of at most BATCH_SIZE items, one after another, outcomes in order. */
+async function inBatches<R, O>(
+  items: R[],
+  call: (batch: R[]) => Promise<O[]>
+): Promise<O[]> {
+  const outcomes: O[] = [];
+  for (let at = 0; at < items.length; at += BATCH_SIZE)
+    outcomes.push(...(await call(items.slice(at, at + BATCH_SIZE))));
+  return outcomes;
 }
 
 /** How batchWithRecordRetry builds the outcomes it decides itself. */
