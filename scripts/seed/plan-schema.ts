@@ -5,6 +5,7 @@
  * the console, the local org and Apex never disagree on them.
  */
 import { z } from 'zod';
+import { casesPlanSchema } from '../cases/plan-schema.ts';
 
 /** Incident_Roster_Member__c.Role__c's values. */
 export const ROLES = [
@@ -96,8 +97,8 @@ export const planSchema = z.strictObject({
   /** Key accounts (Key_Account__c) that service level managers may name. */
   keyAccounts: z.array(keyAccountSchema).optional(),
   roster: z.array(memberSchema),
-  /** Owned by the cases tooling (scripts/cases/plan-schema.ts); checked there. */
-  cases: z.unknown().optional()
+  /** Owned by the cases tooling (scripts/cases/plan-schema.ts); every key has a default. */
+  cases: casesPlanSchema.prefault({})
 });
 
 export type Plan = z.infer<typeof planSchema>;
