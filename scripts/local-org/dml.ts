@@ -513,7 +513,11 @@ export function upsertRecord(
     if (given?.createable && !given.updateable && AUDIT_FIELDS.has(given.name))
       throw notWritable(given);
   }
-  if (value === null || value === undefined || value === '') {
+  const blank = value === null || value === undefined || value === '';
+  // Upsert on Id with no id inserts (API 37.0 and later); any other key must be given.
+  if (blank && field.name === 'Id')
+    return { id: createRecord(ctx, object.name, rest), created: true };
+  if (blank) {
     throw new RecordError('MISSING_ARGUMENT', `${field.name} not specified`, [
       field.name
     ]);

@@ -107,6 +107,13 @@ export function buildRoutes(usage: ApiUsage): Route[] {
       `${V}/sobjects/${SEG}/updated`,
       replication.updatedRecords
     ),
+    // POST /sobjects/Account/Id (no id): an upsert on Id that inserts (API 37.0+).
+    route(
+      'sobject.upsert',
+      'POST',
+      `${V}/sobjects/${SEG}/${SEG}`,
+      sobjects.upsertOne
+    ),
     route(
       'sobject.retrieve',
       'GET',

@@ -24,14 +24,65 @@ import {
 } from '../http-types.ts';
 import { nextId } from '../storage.ts';
 import { scalarText } from '../values.ts';
+import { describeQueryColumns, type QueryColumn } from '../soql/index.ts';
 import { runSoql } from './query.ts';
 
 /**
  * Result CSVs quote every value, as Salesforce's do: jsforce splits unquoted lines on any of
  * `, ; | ^ \`` and tab, so one unquoted semicolon in a value would garble the whole result.
  */
-function toCsv(rows: unknown[][]): string {
-  return stringify(rows, { quoted: true });
+function toCsv(rows: unknown[][], format: CsvFormat = DEFAULT_FORMAT): string {
+  return stringify(rows, {
+    quoted: true,
+    delimiter: format.delimiter,
+    record_delimiter: format.lineEnding
+  });
+}
+
+/** A job's CSV dialect: its columnDelimiter and lineEnding (Bulk API 2.0 "Create a Job"). */
+interface CsvFormat {
+  delimiter: string;
+  lineEnding: string;
+}
+
+const DELIMITERS: Record<string, string> = {
+  BACKQUOTE: '`',
+  CARET: '^',
+  COMMA: ',',
+  PIPE: '|',
+  SEMICOLON: ';',
+  TAB: '\t'
+};
+const LINE_ENDINGS: Record<string, string> = { LF: '\n', CRLF: '\r\n' };
+const DEFAULT_FORMAT: CsvFormat = { delimiter: ',', lineEnding: '\n' };
+
+/** The dialect a job request names (COMMA and LF unless given); anything else is INVALIDJOB. */
+function csvFormatOf(body: Record<string, unknown>): {
+  format: CsvFormat;
+  columnDelimiter: string;
+  lineEnding: string;
+} {
+  const columnDelimiter = scalarText(body.columnDelimiter ?? 'COMMA');
+  const lineEnding = scalarText(body.lineEnding ?? 'LF');
+  const delimiter = DELIMITERS[columnDelimiter];
+  const ending = LINE_ENDINGS[lineEnding];
+  if (delimiter === undefined)
+    throw new ApiError(
+      400,
+      'INVALIDJOB',
+      `Invalid columnDelimiter: ${columnDelimiter} (one of ${Object.keys(DELIMITERS).join(', ')})`
+    );
+  if (ending === undefined)
+    throw new ApiError(
+      400,
+      'INVALIDJOB',
+      `Invalid lineEnding: ${lineEnding} (LF or CRLF)`
+    );
+  return {
+    format: { delimiter, lineEnding: ending },
+    columnDelimiter,
+    lineEnding
+  };
 }
 
 const INGEST_OPERATIONS = new Set([
@@ -51,6 +102,7 @@ interface IngestJob {
     object: string;
   };
   csv: string[];
+  format: CsvFormat;
   successful: string;
   failed: string;
   unprocessed: string;
@@ -61,6 +113,7 @@ interface QueryJob {
   info: Record<string, unknown> & { id: string; state: string };
   rows: string[][];
   header: string[];
+  format: CsvFormat;
 }
 
 type Job = IngestJob | QueryJob;
@@ -118,7 +171,10 @@ export const createIngestJob: Handler = (ctx, req) => {
       'externalIdFieldName is required for upsert'
     );
   }
+  const dialect = csvFormatOf(body);
   const info = newJobInfo(ctx, operation, object.name);
+  info.columnDelimiter = dialect.columnDelimiter;
+  info.lineEnding = dialect.lineEnding;
   if (operation === 'upsert')
     info.externalIdFieldName = body.externalIdFieldName;
   info.contentUrl = `services/data/v${API_VERSION}/jobs/ingest/${info.id}/batches`;
@@ -126,6 +182,7 @@ export const createIngestJob: Handler = (ctx, req) => {
     kind: 'ingest',
     info,
     csv: [],
+    format: dialect.format,
     successful: '',
     failed: '',
     unprocessed: ''
@@ -180,12 +237,14 @@ export const deleteJob: Handler = (ctx, _req, [id = '']) => {
   return json(204);
 };
 
-function parseCsv(text: string): string[][] {
+function parseCsv(text: string, format: CsvFormat): string[][] {
   try {
     const rows: string[][] = parse(text, {
       relax_column_count: false,
       skip_empty_lines: true,
-      bom: true
+      bom: true,
+      delimiter: format.delimiter,
+      record_delimiter: format.lineEnding
     });
     return rows;
   } catch (error) {
@@ -198,14 +257,17 @@ function parseCsv(text: string): string[][] {
  * appended one by one: spreading a large upload into push() overflows the call stack (at
  * about 125,000 rows), well inside Bulk API 2.0's 150 MB.
  */
-export function uploadedRows(uploads: readonly string[]): {
+export function uploadedRows(
+  uploads: readonly string[],
+  format: CsvFormat = DEFAULT_FORMAT
+): {
   header: string[];
   rows: string[][];
 } {
   let header: string[] = [];
   const rows: string[][] = [];
   for (const upload of uploads) {
-    const [first, ...rest] = parseCsv(upload);
+    const [first, ...rest] = parseCsv(upload, format);
     if (!first) continue;
     if (header.length === 0) header = first;
     else if (first.join(',') !== header.join(','))
@@ -224,7 +286,7 @@ function process(ctx: OrgContext, job: IngestJob): void {
   let header: string[];
   let rows: string[][];
   try {
-    ({ header, rows } = uploadedRows(job.csv));
+    ({ header, rows } = uploadedRows(job.csv, job.format));
   } catch (error) {
     job.info.state = 'Failed';
     job.info.errorMessage =
@@ -268,9 +330,15 @@ function process(ctx: OrgContext, job: IngestJob): void {
       }
     }
   })();
-  job.successful = toCsv([['sf__Id', 'sf__Created', ...header], ...ok]);
-  job.failed = toCsv([['sf__Id', 'sf__Error', ...header], ...failed]);
-  job.unprocessed = toCsv([header]);
+  job.successful = toCsv(
+    [['sf__Id', 'sf__Created', ...header], ...ok],
+    job.format
+  );
+  job.failed = toCsv(
+    [['sf__Id', 'sf__Error', ...header], ...failed],
+    job.format
+  );
+  job.unprocessed = toCsv([header], job.format);
   Object.assign(job.info, {
     state: 'JobComplete',
     numberRecordsProcessed: rows.length,
@@ -357,6 +425,18 @@ function flatten(
   return out;
 }
 
+/** The CSV columns of a query: its SELECT list, parent fields as dotted paths (Account.Name). */
+function queryHeader(ctx: OrgContext, soql: string): string[] {
+  const description = describeQueryColumns(ctx.registry, soql);
+  const paths = (columns: readonly QueryColumn[], prefix: string): string[] =>
+    columns.flatMap((column) =>
+      column.joinColumns.length > 0
+        ? paths(column.joinColumns, `${prefix}${column.columnName}.`)
+        : [`${prefix}${column.columnName}`]
+    );
+  return paths(description.columnMetadata, '');
+}
+
 export const createQueryJob: Handler = (ctx, req) => {
   const body = jsonObjectBody(req);
   const operation = scalarText(body.operation ?? 'query');
@@ -364,18 +444,26 @@ export const createQueryJob: Handler = (ctx, req) => {
     throw new ApiError(400, 'INVALIDJOB', `Invalid operation: ${operation}`);
   if (typeof body.query !== 'string')
     throw new ApiError(400, 'INVALIDJOB', 'query is required');
-  const result = runSoql(ctx, body.query);
+  const dialect = csvFormatOf(body);
+  const result = runSoql(ctx, body.query, {
+    includeDeleted: operation === 'queryAll'
+  });
+  // The header comes from the query, never from a row: a first row without a parent
+  // (Account null) must not name the column 'Account' and lose every Account.Name after it.
+  const header = queryHeader(ctx, body.query);
   const flat = result.records.map((r) => flatten(r));
-  const header = flat[0] ? Object.keys(flat[0]) : [];
   const info: QueryJob['info'] = {
     ...newJobInfo(ctx, operation, ''),
-    query: body.query
+    query: body.query,
+    columnDelimiter: dialect.columnDelimiter,
+    lineEnding: dialect.lineEnding
   };
   Reflect.deleteProperty(info, 'object'); // query jobs have no object
   const job: QueryJob = {
     kind: 'query',
     info,
     header,
+    format: dialect.format,
     rows: flat.map((r) => header.map((h) => r[h] ?? ''))
   };
   jobs(ctx).set(info.id, job);
@@ -420,7 +508,8 @@ export const queryResults: Handler = (ctx, req, [id = '']) => {
   return {
     status: 200,
     contentType: 'text/csv',
-    body: job.header.length === 0 ? '' : toCsv([job.header, ...rows]),
+    body:
+      job.header.length === 0 ? '' : toCsv([job.header, ...rows], job.format),
     headers: {
       'Sforce-Locator': next < job.rows.length ? String(next) : 'null',
       'Sforce-NumberOfRecords': String(rows.length)
