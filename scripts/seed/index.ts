@@ -866,20 +866,30 @@ function rosterChanges(
 
 export type OrgKind = 'production' | 'sandbox' | 'scratch';
 
+export interface OrganizationFlags {
+  IsSandbox: boolean;
+  TrialExpirationDate: string | null;
+}
+
 /**
- * Production, sandbox or scratch org, from Organization: IsSandbox marks a sandbox; a scratch
- * org is the only other org with a TrialExpirationDate (it expires). Anything else (production,
- * Developer Edition) is treated as production, where creating users is refused.
+ * The platform's own reading (as @salesforce/core's Org.determineIfScratch/IfSandbox): scratch
+ * orgs and sandboxes both have IsSandbox; only a scratch org also expires (TrialExpirationDate).
+ * Anything else, a trial or Developer Edition org included, counts as production, where
+ * creating users is refused.
  */
+export function classifyOrg(org: OrganizationFlags): OrgKind {
+  if (!org.IsSandbox) return 'production';
+  return org.TrialExpirationDate ? 'scratch' : 'sandbox';
+}
+
+/** Production, sandbox or scratch org, read from Organization (one query). */
 export async function orgKind(
   conn: OrgConnection | OrgClient
 ): Promise<OrgKind> {
   const client = clientFor(conn);
-  const [org] = await client.queryAll<{
-    IsSandbox: boolean;
-    TrialExpirationDate: string | null;
-  }>('SELECT IsSandbox, TrialExpirationDate FROM Organization LIMIT 1');
+  const [org] = await client.queryAll<OrganizationFlags>(
+    'SELECT IsSandbox, TrialExpirationDate FROM Organization LIMIT 1'
+  );
   if (!org) throw new Error('The org returned no Organization record');
-  if (org.IsSandbox) return 'sandbox';
-  return org.TrialExpirationDate ? 'scratch' : 'production';
+  return classifyOrg(org);
 }

@@ -11,6 +11,7 @@ import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
 import { OrgClient } from '../org-client/index.ts';
 import {
   checkReadiness,
+  classifyOrg,
   loadPlan,
   orgKind,
   seedPlan,
@@ -379,10 +380,31 @@ describe('checkReadiness', () => {
 });
 
 describe('orgKind', () => {
-  it('reads the kind of org from Organization', async () => {
+  it('reads IsSandbox and TrialExpirationDate as the platform does', () => {
+    const expires = '2026-12-09T00:00:00.000+0000';
+    assert.equal(
+      classifyOrg({ IsSandbox: true, TrialExpirationDate: expires }),
+      'scratch'
+    );
+    assert.equal(
+      classifyOrg({ IsSandbox: true, TrialExpirationDate: null }),
+      'sandbox'
+    );
+    assert.equal(
+      classifyOrg({ IsSandbox: false, TrialExpirationDate: null }),
+      'production'
+    );
+    // A trial org expires too, but it is not a sandbox: production.
+    assert.equal(
+      classifyOrg({ IsSandbox: false, TrialExpirationDate: expires }),
+      'production'
+    );
+  });
+
+  it('finds the local org to be a scratch org', async () => {
     const t = await startTestOrg({ dbPath: ':memory:' });
     try {
-      assert.equal(await orgKind(t.conn), 'production');
+      assert.equal(await orgKind(t.conn), 'scratch');
     } finally {
       await t.dispose();
     }
