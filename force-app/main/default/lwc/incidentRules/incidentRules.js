@@ -149,15 +149,16 @@ export function levelLabel(level) {
  * The Incident priority that goes with a severity: the matrix's Priority__c for that severity
  * when the rules name one, else the default.
  * @param {unknown} severity 1..5
- * @param {SeverityRule[] | CompiledRules} [rules] the severity rules (or compileRules' result);
- *   without them, the default mapping.
+ * @param {SeverityRule[] | CompiledRules | null} [rules] the severity rules (or compileRules'
+ *   result); without them (undefined or null), the default mapping.
  * @returns {string} 'Critical' (1), 'High' (2), 'Moderate' (3), 'Low' (4 and 5) by default.
  * @throws {RangeError} when severity is not an integer from 1 to 5; {Error} for invalid rules.
  */
 export function priorityFor(severity, rules) {
   const level = checkSeverity(severity, 'severity');
+  // null too: callers that have no matrix loaded yet pass what they hold.
   const mapped =
-    rules === undefined
+    rules === undefined || rules === null
       ? undefined
       : usableRules(rules).priorityBySeverity.get(level);
   return mapped ?? PRIORITY_BY_SEVERITY[level];

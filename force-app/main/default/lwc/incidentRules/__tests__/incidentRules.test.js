@@ -764,6 +764,7 @@ describe('priorities from the matrix (Priority__c)', () => {
 
   it('uses the default when the rules name no priority', () => {
     expect(priorityFor(3, RULES)).toBe('Moderate');
+    expect(priorityFor(1, null)).toBe('Critical');
     expect(priorityFor(5, compileRules(RULES))).toBe('Low');
   });
 
