@@ -4,16 +4,13 @@
  * text within its length, and every required field set. The org rejects the deploy otherwise.
  */
 import {
-  findDirectories,
   readCustomMetadataFile,
   readCustomMetadataTypeFields,
   type RawCustomMetadataValue,
   type SourceField
 } from '../../schema/force-app-source.ts';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { readSource, reportInto, type Problem } from './problems.ts';
-import type { SfdxProject } from './project.ts';
+import { packageFiles, type SfdxProject } from './project.ts';
 
 const CHECK = 'custom-metadata-values';
 
@@ -157,17 +154,16 @@ export function checkCustomMetadataValues(project: SfdxProject): Problem[] {
       report
     );
     if (fieldsByType === undefined) continue;
-    for (const dir of findDirectories(packageDir, 'customMetadata')) {
-      for (const name of readdirSync(dir).filter((entry) =>
-        entry.endsWith('.md-meta.xml')
-      )) {
-        const file = join(dir, name);
-        const messages = readSource(
-          () => recordProblems(file, fieldsByType),
-          report
-        );
-        for (const message of messages ?? []) report(file, message);
-      }
+    for (const file of packageFiles(
+      packageDir,
+      'customMetadata',
+      '.md-meta.xml'
+    ).values()) {
+      const messages = readSource(
+        () => recordProblems(file, fieldsByType),
+        report
+      );
+      for (const message of messages ?? []) report(file, message);
     }
   }
   return problems;

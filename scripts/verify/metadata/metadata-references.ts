@@ -9,16 +9,15 @@
  * only in an app shows only inside that app, and agents who open the record anywhere else (the
  * standard Service Console, a list view, a link) get the standard page without the console.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { findDirectories } from '../../schema/force-app-source.ts';
 import {
   checkEachPackage,
   type PermissionSchema
 } from './permission-schema.ts';
 import type { Problem } from './problems.ts';
-import type { SfdxProject } from './project.ts';
+import { bundleFiles, packageFiles, type SfdxProject } from './project.ts';
 
 const CHECK = 'metadata-references';
 
@@ -70,36 +69,6 @@ function readRoot(file: string, root: string): Node {
   return isNode(node) ? node : {};
 }
 
-/** Files `<name><suffix>` in every `<folder>` directory of the package, by name. */
-function filesIn(
-  packageDir: string,
-  folder: string,
-  suffix: string
-): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const dir of findDirectories(packageDir, folder)) {
-    for (const entry of readdirSync(dir)) {
-      if (entry.endsWith(suffix)) {
-        files.set(entry.slice(0, -suffix.length), join(dir, entry));
-      }
-    }
-  }
-  return files;
-}
-
-/** LWC bundles: `lwc/<name>/<name>.js-meta.xml`. */
-function componentFiles(packageDir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const dir of findDirectories(packageDir, 'lwc')) {
-    for (const name of readdirSync(dir)) {
-      // Anything else (jsconfig.json, .eslintrc) is not a bundle.
-      const file = join(dir, name, `${name}.js-meta.xml`);
-      if (existsSync(file)) files.set(name, file);
-    }
-  }
-  return files;
-}
-
 interface PackageIndex {
   schema: PermissionSchema;
   classes: Map<string, string>;
@@ -109,18 +78,6 @@ interface PackageIndex {
   components: Map<string, string>;
   /** `objects/<Name>/<Name>.object-meta.xml` by object name. */
   objects: Map<string, string>;
-}
-
-/** Object definitions: `objects/<Name>/<Name>.object-meta.xml`. */
-function objectFiles(packageDir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const dir of findDirectories(packageDir, 'objects')) {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name, `${name}.object-meta.xml`);
-      if (existsSync(file)) files.set(name, file);
-    }
-  }
-  return files;
 }
 
 function tabProblem(tab: string, index: PackageIndex): string | null {
@@ -351,12 +308,12 @@ export function checkMetadataReferences(project: SfdxProject): Problem[] {
   return checkEachPackage(project, CHECK, (packageDir, schema, report) => {
     const index: PackageIndex = {
       schema,
-      classes: filesIn(packageDir, 'classes', '.cls-meta.xml'),
-      apps: filesIn(packageDir, 'applications', '.app-meta.xml'),
-      tabs: filesIn(packageDir, 'tabs', '.tab-meta.xml'),
-      flexipages: filesIn(packageDir, 'flexipages', '.flexipage-meta.xml'),
-      components: componentFiles(packageDir),
-      objects: objectFiles(packageDir)
+      classes: packageFiles(packageDir, 'classes', '.cls-meta.xml'),
+      apps: packageFiles(packageDir, 'applications', '.app-meta.xml'),
+      tabs: packageFiles(packageDir, 'tabs', '.tab-meta.xml'),
+      flexipages: packageFiles(packageDir, 'flexipages', '.flexipage-meta.xml'),
+      components: bundleFiles(packageDir, 'lwc', '.js-meta.xml'),
+      objects: bundleFiles(packageDir, 'objects', '.object-meta.xml')
     };
     const each = (
       files: Map<string, string>,
@@ -367,7 +324,7 @@ export function checkMetadataReferences(project: SfdxProject): Problem[] {
       }
     };
     each(
-      filesIn(packageDir, 'permissionsets', '.permissionset-meta.xml'),
+      packageFiles(packageDir, 'permissionsets', '.permissionset-meta.xml'),
       permissionSetProblems
     );
     each(index.apps, applicationProblems);

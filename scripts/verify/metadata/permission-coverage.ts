@@ -8,9 +8,6 @@
  *   a permission set works on a minimal profile;
  * - a permission set that opens the incident console grants what the console reads and edits.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { findDirectories } from '../../schema/force-app-source.ts';
 import {
   loadEditionFields,
   type EditionDependence
@@ -31,7 +28,7 @@ import {
   type PermissionSchema
 } from './permission-schema.ts';
 import type { Problem } from './problems.ts';
-import type { SfdxProject } from './project.ts';
+import { packageFiles, type SfdxProject } from './project.ts';
 
 const CHECK = 'permission-coverage';
 
@@ -286,18 +283,17 @@ export function checkPermissionCoverage(
 ): Problem[] {
   const effective = { ...DEFAULT_RULES, ...rules };
   return checkEachPackage(project, CHECK, (packageDir, schema, report) => {
-    for (const dir of findDirectories(packageDir, 'permissionsets')) {
-      for (const name of readdirSync(dir)
-        .filter((entry) => entry.endsWith('.permissionset-meta.xml'))
-        .sort()) {
-        const file = join(dir, name);
-        for (const message of permissionSetProblems(
-          readPermissionSet(file),
-          schema,
-          effective
-        )) {
-          report(file, message);
-        }
+    for (const file of packageFiles(
+      packageDir,
+      'permissionsets',
+      '.permissionset-meta.xml'
+    ).values()) {
+      for (const message of permissionSetProblems(
+        readPermissionSet(file),
+        schema,
+        effective
+      )) {
+        report(file, message);
       }
     }
   });

@@ -2,9 +2,10 @@
  * The Salesforce DX project a check looks at: its package directories, source API version and
  * the source files the Salesforce CLI would deploy (.forceignore applied, tests left out).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { ForceIgnore } from '@salesforce/source-deploy-retrieve';
+import { findDirectories } from '../../schema/force-app-source.ts';
 
 export interface SfdxProject {
   root: string;
@@ -73,6 +74,46 @@ export function listSourceFiles(project: SfdxProject): string[] {
 
 export function listXmlFiles(project: SfdxProject): string[] {
   return listSourceFiles(project).filter((file) => file.endsWith('.xml'));
+}
+
+/**
+ * Files `<name><suffix>` in every `<folder>` directory of a package (folders nest, e.g.
+ * main/default/classes), by name, in name order so problems come out in a stable order.
+ */
+export function packageFiles(
+  packageDir: string,
+  folder: string,
+  suffix: string
+): Map<string, string> {
+  const files: [string, string][] = [];
+  for (const dir of findDirectories(packageDir, folder)) {
+    for (const entry of readdirSync(dir)) {
+      if (entry.endsWith(suffix)) {
+        files.push([entry.slice(0, -suffix.length), join(dir, entry)]);
+      }
+    }
+  }
+  return new Map(files.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * Bundle folders `<folder>/<name>/<name><suffix>` (LWC bundles, object definitions), by name;
+ * other entries of the folder (jsconfig.json, .eslintrc, an object without its definition)
+ * are left out.
+ */
+export function bundleFiles(
+  packageDir: string,
+  folder: string,
+  suffix: string
+): Map<string, string> {
+  const files: [string, string][] = [];
+  for (const dir of findDirectories(packageDir, folder)) {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name, `${name}${suffix}`);
+      if (existsSync(file)) files.push([name, file]);
+    }
+  }
+  return new Map(files.sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /** Paths in messages are relative to the project root, as a user would type them. */
