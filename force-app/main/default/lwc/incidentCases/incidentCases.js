@@ -14,7 +14,8 @@ const STATUS_BADGE_OPEN = 'slds-badge';
 const STATUS_BADGE_CLOSED = 'slds-badge slds-badge_inverse';
 
 /**
- * Columns of the linked-cases table. `sortKey` is what a column sorts by when it differs from
+ * Columns of the linked-cases table. Every column but the subject has a width, so the subject
+ * takes the room that is left (on a wide page) and wraps. `sortKey` is what a column sorts by when it differs from
  * what it shows (the case link sorts by case number, not by URL).
  */
 export const COLUMNS = [
@@ -23,7 +24,7 @@ export const COLUMNS = [
     fieldName: 'url',
     type: 'url',
     sortable: true,
-    initialWidth: 100,
+    initialWidth: 95,
     typeAttributes: { label: { fieldName: 'caseNumber' }, target: '_self' }
   },
   {
@@ -38,6 +39,7 @@ export const COLUMNS = [
     fieldName: 'accountName',
     type: 'text',
     sortable: true,
+    initialWidth: 150,
     wrapText: true
   },
   {
@@ -45,6 +47,7 @@ export const COLUMNS = [
     fieldName: 'contactName',
     type: 'text',
     sortable: true,
+    initialWidth: 130,
     wrapText: true
   },
   {
@@ -52,7 +55,7 @@ export const COLUMNS = [
     fieldName: 'status',
     type: 'statusBadge',
     sortable: true,
-    initialWidth: 110,
+    initialWidth: 100,
     typeAttributes: { badgeClass: { fieldName: 'statusBadgeClass' } }
   },
   {
@@ -60,14 +63,14 @@ export const COLUMNS = [
     fieldName: 'priority',
     type: 'text',
     sortable: true,
-    initialWidth: 100
+    initialWidth: 90
   },
   {
     label: 'Opened',
     fieldName: 'createdDate',
     type: 'date',
     sortable: true,
-    initialWidth: 180,
+    initialWidth: 160,
     typeAttributes: {
       year: 'numeric',
       month: 'short',
