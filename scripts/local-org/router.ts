@@ -1,5 +1,6 @@
 /** The REST routes of the local org: method + path pattern → named handler (names key the call counters and faults). */
 import { ApiError, notFound } from './errors.ts';
+import { notEmulatedRest } from './not-emulated.ts';
 import * as bulk2 from './handlers/bulk2.ts';
 import * as collections from './handlers/collections.ts';
 import { compositeHandler } from './handlers/composite.ts';
@@ -286,6 +287,8 @@ export function match(
   method: string,
   path: string
 ): Match | undefined {
+  const unemulated = notEmulatedRest(path);
+  if (unemulated) throw unemulated;
   let pathMatched = false;
   for (const candidate of routes) {
     const m = candidate.pattern.exec(path);

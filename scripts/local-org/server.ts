@@ -31,6 +31,7 @@ import {
   soapSession
 } from './handlers/metadata.ts';
 import { partnerHandler } from './handlers/partner.ts';
+import { bulkApiV1 } from './not-emulated.ts';
 import type { ApiRequest, ApiResponse } from './http-types.ts';
 import { MultipleChoices } from './dml.ts';
 import { buildRoutes, match } from './router.ts';
@@ -178,6 +179,13 @@ export async function startLocalOrg(
       req.path
     )?.[1];
     const isSoap = soapApi === 'm' || soapApi === 'u';
+    if (soapApi !== undefined && !isSoap)
+      return soapFault(
+        'UNSUPPORTED_CLIENT',
+        `The local org does not emulate this SOAP API (/services/Soap/${soapApi}); it answers the Metadata API (m) and the partner API's undelete and emptyRecycleBin (u)`
+      );
+    const bulkV1 = bulkApiV1(req.path);
+    if (bulkV1) return bulkV1;
     const found = isSoap ? undefined : match(routes, req.method, req.path);
     if (!isSoap && !found) throw notFound();
     const name = found
