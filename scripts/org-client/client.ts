@@ -219,6 +219,11 @@ export class OrgClient {
     conn._transport = counting;
   }
 
+  /** `conn` itself when it is a client already, else a new client around it. */
+  static of(conn: OrgConnection | OrgClient): OrgClient {
+    return conn instanceof OrgClient ? conn : new OrgClient(conn);
+  }
+
   /** HTTP requests sent through the connection since the client wrapped it. */
   get apiCalls(): number {
     let total = 0;

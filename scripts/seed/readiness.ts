@@ -9,8 +9,8 @@ import {
   validatePolicy,
   validateRules
 } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
-import type { OrgClient, OrgConnection } from '../org-client/index.ts';
-import { clientFor, ROSTER_FIELDS, ROSTER_OBJECT } from './index.ts';
+import { OrgClient, type OrgConnection } from '../org-client/index.ts';
+import { ROSTER_FIELDS, ROSTER_OBJECT } from './roster.ts';
 import { ROLES, type Role } from './plan-schema.ts';
 
 const HOUR_MS = 3_600_000;
@@ -81,7 +81,7 @@ export async function checkReadiness(
   conn: OrgConnection | OrgClient,
   now: Date = new Date()
 ): Promise<Readiness> {
-  const client = clientFor(conn);
+  const client = OrgClient.of(conn);
   const startCalls = client.apiCalls;
   const [rules, policy, members] = await Promise.all([
     client.queryAll<Record<string, unknown>>(
