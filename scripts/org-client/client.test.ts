@@ -7,6 +7,7 @@ import { startTestOrg } from '../local-org/test-org.ts';
 import {
   endpointOf,
   OrgClient,
+  resultList,
   RetriesExhaustedError,
   type OrgConnection,
   type RetryEvent
@@ -385,6 +386,16 @@ describe('OrgClient against a local org injecting faults', () => {
     } finally {
       await t.dispose();
     }
+  });
+});
+
+describe('resultList', () => {
+  it('reads a list, one result, or a list jsforce turned into an object', () => {
+    const one = { fullName: 'A.B', success: 'true' };
+    const two = { fullName: 'A.C', success: 'true' };
+    assert.deepEqual(resultList([one, two]), [one, two]);
+    assert.deepEqual(resultList(one), [one]);
+    assert.deepEqual(resultList({ 0: one, 1: two }), [one, two]);
   });
 });
 

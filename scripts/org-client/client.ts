@@ -379,9 +379,9 @@ export class OrgClient {
         'upsertMetadata',
         chunk,
         async (batch) =>
-          (await this.conn.metadata.upsert('CustomMetadata', batch)).map(
-            toMetadataOutcome
-          ),
+          resultList(
+            await this.conn.metadata.upsert('CustomMetadata', batch)
+          ).map(toMetadataOutcome),
         {
           failed: (component, errors) => ({
             fullName: component.fullName,
@@ -562,6 +562,22 @@ function toRecordOutcome(result: CollectionResult): RecordOutcome {
       ...(e.fields && e.fields.length > 0 ? { fields: e.fields } : {})
     }))
   };
+}
+
+/**
+ * jsforce 3 has been seen to answer a list of metadata results as an object keyed '0', '1', ...
+ * (jsforce/jsforce#1634), or a single result as the object itself; both read as a list here.
+ */
+export function resultList(
+  results:
+    | MetadataUpsertResult[]
+    | MetadataUpsertResult
+    | Record<string, MetadataUpsertResult>
+): MetadataUpsertResult[] {
+  if (Array.isArray(results)) return results;
+  if ('fullName' in results && typeof results.fullName === 'string')
+    return [results as MetadataUpsertResult];
+  return Object.values(results as Record<string, MetadataUpsertResult>);
 }
 
 /** jsforce parses SOAP booleans as strings or booleans depending on its schema: accept both. */
