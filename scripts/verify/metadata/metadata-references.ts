@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readPermissionSet } from './permission-set-file.ts';
 import { XMLParser } from 'fast-xml-parser';
 import {
   checkEachPackage,
@@ -25,15 +26,11 @@ type Node = Record<string, unknown>;
 
 const REPEATED = new Set([
   'actionOverrides',
-  'applicationVisibilities',
-  'classAccesses',
   'componentInstanceProperties',
-  'customMetadataTypeAccesses',
   'flexiPageRegions',
   'itemInstances',
   'mappings',
   'object',
-  'tabSettings',
   'tabs',
   'target',
   'targetConfig'
@@ -90,30 +87,27 @@ function tabProblem(tab: string, index: PackageIndex): string | null {
 }
 
 function permissionSetProblems(file: string, index: PackageIndex): string[] {
-  const set = readRoot(file, 'PermissionSet');
+  const set = readPermissionSet(file);
   const problems: string[] = [];
-  for (const entry of children(set, 'classAccesses')) {
-    const name = text(entry, 'apexClass');
+  for (const name of set.classesNamed) {
     if (!index.classes.has(name)) {
       problems.push(
         `classAccesses name ${name}, which force-app does not define`
       );
     }
   }
-  for (const entry of children(set, 'applicationVisibilities')) {
-    const name = text(entry, 'application');
+  for (const name of set.applications) {
     if (!name.startsWith('standard__') && !index.apps.has(name)) {
       problems.push(
         `applicationVisibilities name ${name}, which force-app does not define`
       );
     }
   }
-  for (const entry of children(set, 'tabSettings')) {
-    const problem = tabProblem(text(entry, 'tab'), index);
+  for (const tab of set.tabs) {
+    const problem = tabProblem(tab, index);
     if (problem) problems.push(`tabSettings: ${problem}`);
   }
-  for (const entry of children(set, 'customMetadataTypeAccesses')) {
-    const name = text(entry, 'name');
+  for (const name of set.customMetadataTypes) {
     const object = index.schema.object(name);
     if ('problem' in object || !object.found.customMetadata) {
       problems.push(

@@ -1,4 +1,4 @@
-/** The parts of a `*.permissionset-meta.xml` file that the permission checks read. */
+/** The parts of a `*.permissionset-meta.xml` file that the permission and reference checks read. */
 import { readFileSync } from 'node:fs';
 import { XMLParser } from 'fast-xml-parser';
 
@@ -23,6 +23,14 @@ export interface PermissionSetFile {
   objectPermissions: ObjectPermission[];
   /** Apex classes with enabled access. */
   apexClasses: string[];
+  /** Every class classAccesses names, enabled or not. */
+  classesNamed: string[];
+  /** applicationVisibilities' application names. */
+  applications: string[];
+  /** tabSettings' tab names. */
+  tabs: string[];
+  /** customMetadataTypeAccesses' type names. */
+  customMetadataTypes: string[];
 }
 
 type Entry = Record<string, unknown>;
@@ -30,7 +38,10 @@ type Entry = Record<string, unknown>;
 const REPEATED = new Set([
   'fieldPermissions',
   'objectPermissions',
-  'classAccesses'
+  'classAccesses',
+  'applicationVisibilities',
+  'tabSettings',
+  'customMetadataTypeAccesses'
 ]);
 
 const parser = new XMLParser({
@@ -51,6 +62,9 @@ export function parsePermissionSet(xml: string): PermissionSetFile {
       fieldPermissions?: Entry[];
       objectPermissions?: Entry[];
       classAccesses?: Entry[];
+      applicationVisibilities?: Entry[];
+      tabSettings?: Entry[];
+      customMetadataTypeAccesses?: Entry[];
     };
   };
   const root = doc.PermissionSet ?? {};
@@ -71,7 +85,17 @@ export function parsePermissionSet(xml: string): PermissionSetFile {
     })),
     apexClasses: (root.classAccesses ?? [])
       .filter((entry) => flag(entry, 'enabled'))
-      .map((entry) => text(entry, 'apexClass'))
+      .map((entry) => text(entry, 'apexClass')),
+    classesNamed: (root.classAccesses ?? []).map((entry) =>
+      text(entry, 'apexClass')
+    ),
+    applications: (root.applicationVisibilities ?? []).map((entry) =>
+      text(entry, 'application')
+    ),
+    tabs: (root.tabSettings ?? []).map((entry) => text(entry, 'tab')),
+    customMetadataTypes: (root.customMetadataTypeAccesses ?? []).map((entry) =>
+      text(entry, 'name')
+    )
   };
 }
 
