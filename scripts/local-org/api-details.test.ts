@@ -96,4 +96,38 @@ describe('response details', () => {
       `${t.org.instanceUrl}/profilephoto/005/T`
     );
   });
+
+  it('every REST response carries Sforce-Limit-Info, which jsforce reads into limitInfo', async () => {
+    await t.conn.query('SELECT Id FROM Account');
+    const usage = t.conn.limitInfo.apiUsage;
+    assert.ok(usage);
+    assert.equal(usage.limit, 15000);
+    assert.ok(usage.used > 0);
+  });
+
+  it('limits count Bulk API 2.0 query jobs, ingest batches and data storage', async () => {
+    type Limits = Record<string, { Max: number; Remaining: number }>;
+    const before = (await t.conn.limits()) as unknown as Limits;
+    await t.conn.bulk2.query('SELECT Id FROM Account', {
+      pollInterval: 20,
+      pollTimeout: 10_000
+    });
+    await t.conn.bulk2.loadAndWaitForResults({
+      object: 'Account',
+      operation: 'insert',
+      input: [{ Name: 'Counted' }],
+      pollInterval: 20,
+      pollTimeout: 10_000
+    });
+    const after = (await t.conn.limits()) as unknown as Limits;
+    assert.equal(
+      after.DailyBulkV2QueryJobs?.Remaining,
+      (before.DailyBulkV2QueryJobs?.Remaining ?? 0) - 1
+    );
+    assert.equal(
+      after.DailyBulkApiBatches?.Remaining,
+      (before.DailyBulkApiBatches?.Remaining ?? 0) - 1
+    );
+    assert.ok((after.DataStorageMB?.Remaining ?? 5) < 5);
+  });
 });

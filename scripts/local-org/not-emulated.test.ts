@@ -17,10 +17,10 @@ describe('APIs the local org does not emulate', () => {
   });
 
   const rejectsNaming = (
-    promise: Promise<unknown>,
+    promise: PromiseLike<unknown>,
     api: RegExp
   ): Promise<void> =>
-    assert.rejects(promise, (error: Error) => {
+    assert.rejects(Promise.resolve(promise), (error: Error) => {
       assert.match(error.message, /local org does not emulate/);
       assert.match(error.message, api);
       return true;

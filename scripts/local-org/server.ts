@@ -249,6 +249,15 @@ export async function startLocalOrg(
           incoming.socket.destroy();
           return;
         }
+        // Every REST response tells the client its API usage (jsforce: conn.limitInfo).
+        if (request.path.startsWith('/services/data/'))
+          response = {
+            ...response,
+            headers: {
+              ...response.headers,
+              'Sforce-Limit-Info': usage.header(now())
+            }
+          };
         send(outgoing, response);
       })
       .catch((error: unknown) => {

@@ -7,18 +7,43 @@ import { getMeta, setMeta } from './storage.ts';
 
 export const DAILY_API_REQUESTS = 15000;
 
+/**
+ * Daily counters the Bulk API 2.0 handlers add to and /limits reads: ingest batches (one per
+ * 10,000 records, as Bulk API 2.0 counts them against DailyBulkApiBatches), query jobs and the
+ * bytes of their results.
+ */
+export const BULK_BATCHES = 'bulk-batches';
+export const BULK_QUERY_JOBS = 'bulk2-query-jobs';
+export const BULK_QUERY_BYTES = 'bulk2-query-bytes';
+
+/** A per-UTC-day count kept in the database (bulk jobs and batches), for /limits. */
+export function dailyCount(db: Database, name: string, now: Date): number {
+  return Number(
+    getMeta(db, `${name}:${now.toISOString().slice(0, 10)}`) ?? '0'
+  );
+}
+
+export function addDaily(db: Database, name: string, now: Date, n = 1): void {
+  setMeta(
+    db,
+    `${name}:${now.toISOString().slice(0, 10)}`,
+    String(dailyCount(db, name, now) + n)
+  );
+}
+
 export class ApiUsage {
   constructor(
     private readonly db: Database,
     readonly max = DAILY_API_REQUESTS
   ) {}
 
-  private key(now: Date): string {
-    return `api-usage:${now.toISOString().slice(0, 10)}`;
+  used(now: Date): number {
+    return dailyCount(this.db, 'api-usage', now);
   }
 
-  used(now: Date): number {
-    return Number(getMeta(this.db, this.key(now)) ?? '0');
+  /** The Sforce-Limit-Info header value every REST response carries. */
+  header(now: Date): string {
+    return `api-usage=${String(this.used(now))}/${String(this.max)}`;
   }
 
   remaining(now: Date): number {
@@ -29,7 +54,7 @@ export class ApiUsage {
   take(now: Date): boolean {
     const used = this.used(now);
     if (used >= this.max) return false;
-    setMeta(this.db, this.key(now), String(used + 1));
+    addDaily(this.db, 'api-usage', now);
     return true;
   }
 }

@@ -23,6 +23,12 @@ import {
   type Handler
 } from '../http-types.ts';
 import { nextId } from '../storage.ts';
+import {
+  addDaily,
+  BULK_BATCHES,
+  BULK_QUERY_BYTES,
+  BULK_QUERY_JOBS
+} from '../usage.ts';
 import { scalarText } from '../values.ts';
 import { describeQueryColumns, type QueryColumn } from '../soql/index.ts';
 import { runSoql } from './query.ts';
@@ -330,6 +336,12 @@ function process(ctx: OrgContext, job: IngestJob): void {
       }
     }
   })();
+  addDaily(
+    ctx.db,
+    BULK_BATCHES,
+    ctx.now(),
+    Math.max(1, Math.ceil(rows.length / 10_000))
+  );
   job.successful = toCsv(
     [['sf__Id', 'sf__Created', ...header], ...ok],
     job.format
@@ -467,6 +479,13 @@ export const createQueryJob: Handler = (ctx, req) => {
     rows: flat.map((r) => header.map((h) => r[h] ?? ''))
   };
   jobs(ctx).set(info.id, job);
+  addDaily(ctx.db, BULK_QUERY_JOBS, ctx.now());
+  addDaily(
+    ctx.db,
+    BULK_QUERY_BYTES,
+    ctx.now(),
+    job.rows.reduce((bytes, row) => bytes + row.join(',').length + 1, 0)
+  );
   job.info.state = 'UploadComplete';
   const response = json(200, { ...job.info });
   Object.assign(job.info, {

@@ -1,5 +1,12 @@
 /** Versions, resources, limits and the identity endpoints clients call after a token login. */
 import { API_VERSION, type OrgContext } from '../context.ts';
+import { quote } from '../storage.ts';
+import {
+  BULK_BATCHES,
+  BULK_QUERY_BYTES,
+  BULK_QUERY_JOBS,
+  dailyCount
+} from '../usage.ts';
 import { json, type Handler } from '../http-types.ts';
 import type { ApiUsage } from '../usage.ts';
 
@@ -36,6 +43,19 @@ export const resources: Handler = (ctx) => {
   });
 };
 
+/** Live records in every object's table (the recycle bin holds no data storage here). */
+function recordCount(ctx: OrgContext): number {
+  let total = 0;
+  for (const object of ctx.registry.objects()) {
+    if (object.customMetadata) continue;
+    const row = ctx.store
+      .prepared(`SELECT COUNT(*) AS n FROM ${quote(object.name)}`)
+      .get() as { n: number };
+    total += row.n;
+  }
+  return total;
+}
+
 export function limitsHandler(usage: ApiUsage): Handler {
   return (ctx) => {
     const now = ctx.now();
@@ -46,11 +66,24 @@ export function limitsHandler(usage: ApiUsage): Handler {
       Max: max,
       Remaining: remaining
     });
+    const used = (name: string): number => dailyCount(ctx.db, name, now);
+    // Most records take 2 KB of data storage on the platform (Developer Edition: 5 MB).
+    const dataMb = Math.ceil((recordCount(ctx) * 2) / 1024);
     return json(200, {
       DailyApiRequests: limit(usage.max, usage.remaining(now)),
-      DailyBulkV2QueryJobs: limit(10000, 10000),
-      DailyBulkV2QueryFileStorageMB: limit(976562, 976562),
-      DataStorageMB: limit(5, 5),
+      DailyBulkApiBatches: limit(
+        15000,
+        Math.max(0, 15000 - used(BULK_BATCHES))
+      ),
+      DailyBulkV2QueryJobs: limit(
+        10000,
+        Math.max(0, 10000 - used(BULK_QUERY_JOBS))
+      ),
+      DailyBulkV2QueryFileStorageMB: limit(
+        976562,
+        Math.max(0, 976562 - Math.ceil(used(BULK_QUERY_BYTES) / 1_048_576))
+      ),
+      DataStorageMB: limit(5, Math.max(0, 5 - dataMb)),
       FileStorageMB: limit(20, 20),
       DailyAsyncApexExecutions: limit(250000, 250000)
     });
