@@ -101,7 +101,7 @@ const steps = [
   {
     name: 'metadata',
     title:
-      'Metadata: deploy package, XML structure, custom metadata values, API versions, permission coverage, cross-references, scratch definition',
+      'Metadata: deploy package, XML structure, text values, formula picklist literals, custom metadata values, API versions, permission coverage (edition-dependent fields included), cross-references and record page defaults, scratch definition',
     command: [
       process.execPath,
       '--import',
@@ -111,7 +111,8 @@ const steps = [
   },
   {
     name: 'apex',
-    title: 'Apex: parse, PMD (security, performance), field references',
+    title:
+      'Apex: parse, PMD (security, performance), field references (no static use of an edition-dependent field)',
     command: [
       process.execPath,
       '--import',
