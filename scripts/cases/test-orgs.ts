@@ -21,24 +21,26 @@ export async function startNumberedOrg(
 ): Promise<TestOrg> {
   const dir = mkdtempSync(path.join(tmpdir(), 'cases-org-'));
   const dbPath = path.join(dir, 'org.db');
-  if (n !== 1) {
-    const db = new Database(dbPath);
-    db.exec(
-      `CREATE TABLE IF NOT EXISTS "${META_TABLE}" ("key" TEXT PRIMARY KEY, "value" TEXT NOT NULL)`
-    );
-    db.prepare(
-      `INSERT INTO "${META_TABLE}" ("key", "value") VALUES (?, ?)`
-    ).run(
-      'identity',
-      JSON.stringify({
-        orgId: makeId('00D', n),
-        userId: makeId('005', 1),
-        username: `admin@org${n}.incident-console.local`
-      })
-    );
-    db.close();
-  }
+  prepareOrgDatabase(dbPath, n);
   return startTestOrg({ ...options, dbPath });
+}
+
+/** Writes org number `n`'s identity (org id and admin username) into a new database file. */
+export function prepareOrgDatabase(dbPath: string, n: number): void {
+  if (n === 1) return;
+  const db = new Database(dbPath);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS "${META_TABLE}" ("key" TEXT PRIMARY KEY, "value" TEXT NOT NULL)`
+  );
+  db.prepare(`INSERT INTO "${META_TABLE}" ("key", "value") VALUES (?, ?)`).run(
+    'identity',
+    JSON.stringify({
+      orgId: makeId('00D', n),
+      userId: makeId('005', 1),
+      username: `admin@org${n}.incident-console.local`
+    })
+  );
+  db.close();
 }
 
 /** A shared-API client over a test org's jsforce connection (no real waits between retries). */
