@@ -6,8 +6,13 @@ import {
   checkFormulaPicklists,
   picklistComparisons
 } from './formula-picklists.ts';
-import { checkMetadataText, textValueProblem } from './metadata-text.ts';
+import {
+  checkMetadataText,
+  metadataTextProblems,
+  textValueProblem
+} from './metadata-text.ts';
 import { readProject } from './project.ts';
+import { format, resolveConfig } from 'prettier';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const fixture = join(here, '__fixtures__', 'text-and-formulas');
@@ -77,5 +82,24 @@ CASE(TEXT(Role__c), 'D', 1, 'E', 2, 0), CASE(Role__c, 'F', 1, 9), IF(Name = 'G',
         problem.file.endsWith('/Needs_Account.validationRule-meta.xml')
     );
     assert.deepEqual(problems, []);
+  });
+});
+
+void describe('the project formatter on metadata XML', () => {
+  void it('keeps long text values as written instead of reflowing them', async () => {
+    const file = join(
+      here,
+      '../../../force-app/main/default/objects/Incident/fields/Example__c.field-meta.xml'
+    );
+    const help =
+      'A help text long enough that a formatter treating XML whitespace as insignificant would wrap it onto indented lines.';
+    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">\n<fullName>Example__c</fullName>\n<inlineHelpText>${help}</inlineHelpText>\n</CustomField>\n`;
+    const options = (await resolveConfig(file)) ?? {};
+    const formatted = await format(xml, { ...options, filepath: file });
+    assert.ok(
+      formatted.includes(`<inlineHelpText>${help}</inlineHelpText>`),
+      formatted
+    );
+    assert.deepEqual(metadataTextProblems(formatted), []);
   });
 });
