@@ -54,6 +54,8 @@ export interface Preview {
   /** Whether this start created and seeded the data (false: reused). */
   seeded: boolean;
   buildMillis: number;
+  /** Stops only the local org (the preview keeps serving): for tests of an org that is down. */
+  stopOrg(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +96,9 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       dbPath,
       now
     });
-    cleanups.push(() => org.stop());
+    let orgStopped: Promise<void> | undefined;
+    const stopOrg = (): Promise<void> => (orgStopped ??= org.stop());
+    cleanups.push(stopOrg);
     log(`Local org: ${org.instanceUrl} (data in ${dataDir})`);
     const seedClient = clientFor(org, {});
     let demo: DemoIds;
@@ -131,6 +135,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       demo,
       seeded,
       buildMillis: build.millis,
+      stopOrg,
       stop
     };
   } catch (error) {
