@@ -99,6 +99,19 @@ const steps = [
     counts: nodeTestCounts
   },
   {
+    // Skips with one line (and counts nothing) when Chromium is missing; .ci/run installs it.
+    name: 'browser',
+    title:
+      'Browser tests: the console preview in Chromium (playwright-core, axe)',
+    command: [
+      process.execPath,
+      '--import',
+      'tsx',
+      'scripts/preview/browser/run.ts'
+    ],
+    counts: nodeTestCounts
+  },
+  {
     name: 'metadata',
     title:
       'Metadata: deploy package, XML structure, text values, formula picklist literals, custom metadata values, API versions, permission coverage (edition-dependent fields included), cross-references and record page defaults, scratch definition',
