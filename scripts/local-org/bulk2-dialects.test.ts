@@ -3,8 +3,9 @@
  * job's CSV header comes from the query ("Get Results for a Query Job": parent fields as
  * Account.Name, whatever the first row holds); ingest and query jobs honour columnDelimiter
  * (BACKQUOTE, CARET, COMMA, PIPE, SEMICOLON, TAB) and lineEnding (LF, CRLF) ("Create a Job");
- * and an upsert on Id with a blank Id inserts ("Upsert Records": API 37.0+), as does
- * POST /sobjects/Account/Id with no id.
+ * an upsert on Id with a blank Id inserts ("Upsert Records": API 37.0+), as does
+ * POST /sobjects/Account/Id with no id; and compound fields: REST SOQL returns an address as
+ * a structured value ("Compound Fields" in the SOAP API Developer Guide), Bulk query refuses it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -140,5 +141,45 @@ describe('Bulk API 2.0 CSV dialects, query headers and upsert on Id', () => {
     assert.equal(response.created, true);
     const found = await t.conn.sobject('Account').retrieve(response.id);
     assert.equal(found.Name, 'Posted');
+  });
+
+  it('a REST query returns a compound address as one value (jsforce find); Bulk refuses it', async () => {
+    await t.conn.sobject('Account').create({
+      Name: 'Addressed',
+      BillingCity: 'Porto',
+      BillingLatitude: 41.15
+    });
+    const found = await t.conn
+      .sobject('Account')
+      .findOne({ Name: 'Addressed' });
+    assert.deepEqual(found?.BillingAddress, {
+      city: 'Porto',
+      country: null,
+      geocodeAccuracy: null,
+      latitude: 41.15,
+      longitude: null,
+      postalCode: null,
+      state: null,
+      street: null
+    });
+    const none = await t.conn.query<{ ShippingAddress: unknown }>(
+      "SELECT ShippingAddress FROM Account WHERE Name = 'Addressed'"
+    );
+    assert.equal(none.records[0]?.ShippingAddress, null);
+    const job = await raw(
+      t.org,
+      'POST',
+      '/services/data/v64.0/jobs/query',
+      JSON.stringify({
+        operation: 'query',
+        query: 'SELECT BillingAddress FROM Account'
+      }),
+      { 'content-type': 'application/json' }
+    );
+    assert.equal(job.status, 400);
+    assert.match(
+      JSON.stringify(job.body),
+      /compound data not supported in Bulk Query/
+    );
   });
 });

@@ -440,6 +440,16 @@ function flatten(
 /** The CSV columns of a query: its SELECT list, parent fields as dotted paths (Account.Name). */
 function queryHeader(ctx: OrgContext, soql: string): string[] {
   const description = describeQueryColumns(ctx.registry, soql);
+  // REST queries return compound fields as structured values; Bulk API 2.0 refuses them.
+  const compound = description.columnMetadata.find(
+    (column) => column.apexType === 'Address' || column.apexType === 'Location'
+  );
+  if (compound)
+    throw new ApiError(
+      400,
+      'FUNCTIONALITY_NOT_ENABLED',
+      `Selecting compound data not supported in Bulk Query: ${compound.columnName}`
+    );
   const paths = (columns: readonly QueryColumn[], prefix: string): string[] =>
     columns.flatMap((column) =>
       column.joinColumns.length > 0

@@ -224,8 +224,9 @@ void describe('errors', () => {
       'MALFORMED_QUERY',
       /FORMAT\(\)/
     );
+    // A compound field is selectable on the queried object only, never filtered on.
     rejects(
-      `SELECT BillingAddress FROM Account`,
+      `SELECT Id FROM Account ORDER BY BillingAddress`,
       'MALFORMED_QUERY',
       /compound field BillingAddress/
     );

@@ -146,7 +146,7 @@ export function visitSelectList(
   for (const item of query.fields ?? []) {
     const path = fieldPath(item);
     if (path !== null) {
-      visitor.field(scope.resolve(path));
+      visitor.field(scope.resolve(path, true));
     } else if (item.type === 'FieldFunctionExpression') {
       if (item.functionName.toUpperCase() !== 'FIELDS')
         throw unsupported(`The function ${item.functionName}()`);

@@ -13,6 +13,7 @@ import { noSuchColumn, unknownRelationship, unsupported } from './errors.ts';
 import { quoteIdent } from './operand.ts';
 import type { Operand } from './operand.ts';
 import { binTable, hasRecycleBin, storedColumns } from '../storage.ts';
+import { addressPart, ADDRESS_PARTS } from '../records.ts';
 
 export interface JoinTarget {
   object: ObjectSchema;
@@ -68,7 +69,7 @@ function findRelationship(
 function rejectCompound(field: FieldSchema): FieldSchema {
   if (field.type === 'address' || field.type === 'location') {
     throw unsupported(
-      `The compound field ${field.name} (select its component fields instead)`
+      `The compound field ${field.name} outside the SELECT list of the queried object (use its component fields)`
     );
   }
   return field;
@@ -117,7 +118,12 @@ export class Scope {
     return segments;
   }
 
-  resolve(path: string): ResolvedField {
+  /**
+   * A field path as SQL. `selected`: the path is in a REST query's SELECT list, where a
+   * compound address of the queried object is returned as one structured value (built from
+   * its parts); anywhere else (WHERE, ORDER BY, parents' fields) compound fields are refused.
+   */
+  resolve(path: string, selected = false): ResolvedField {
     const segments = this.splitPath(path);
     const fieldName = segments.pop() ?? '';
     let join: JoinNode | null = null;
@@ -125,6 +131,15 @@ export class Scope {
     if (join === null) {
       const field = this.registry.field(this.object.name, fieldName);
       if (field === undefined) throw noSuchColumn(fieldName, this.object.name);
+      if (selected && field.type === 'address')
+        return {
+          sql: this.addressSql(field),
+          type: field.type,
+          label: field.name,
+          field,
+          join,
+          name: field.name
+        };
       rejectCompound(field);
       return {
         sql: `${this.alias}.${quoteIdent(field.name)}`,
@@ -136,6 +151,22 @@ export class Scope {
       };
     }
     return this.resolveOnJoin(join, fieldName);
+  }
+
+  /** The address as the platform returns it: an object of its parts, null when all are null. */
+  private addressSql(address: FieldSchema): string {
+    const parts = Object.entries(ADDRESS_PARTS).flatMap(([suffix, key]) => {
+      const part = this.registry.field(
+        this.object.name,
+        addressPart(address, suffix)
+      );
+      return part
+        ? [{ key, sql: `${this.alias}.${quoteIdent(part.name)}` }]
+        : [];
+    });
+    const object = parts.map((p) => `'${p.key}', ${p.sql}`).join(', ');
+    const all = parts.map((p) => p.sql).join(', ');
+    return `(CASE WHEN COALESCE(${all}, NULL) IS NULL THEN NULL ELSE json_object(${object}) END)`;
   }
 
   private resolveOnJoin(join: JoinNode, fieldName: string): ResolvedField {

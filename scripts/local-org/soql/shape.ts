@@ -33,6 +33,10 @@ export function converterFor(type: FieldType): Converter {
     case 'datetime':
       return (value) =>
         typeof value === 'string' ? toApiDateTime(value) : value;
+    case 'address':
+      // Built by SQLite's json_object (Scope.addressSql).
+      return (value) =>
+        typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
     default:
       return identity;
   }
