@@ -77,23 +77,36 @@ export function listXmlFiles(project: SfdxProject): string[] {
 }
 
 /**
- * Files `<name><suffix>` in every `<folder>` directory of a package (folders nest, e.g.
- * main/default/classes), by name, in name order so problems come out in a stable order.
+ * The entries of every `<folder>` directory of a package (folders nest, e.g. main/default/classes)
+ * that `pick` turns into a [name, file] pair, by name, in name order so problems come out in a
+ * stable order.
  */
+function folderEntries(
+  packageDir: string,
+  folder: string,
+  pick: (dir: string, entry: string) => [string, string] | undefined
+): Map<string, string> {
+  const files: [string, string][] = [];
+  for (const dir of findDirectories(packageDir, folder)) {
+    for (const entry of readdirSync(dir)) {
+      const picked = pick(dir, entry);
+      if (picked) files.push(picked);
+    }
+  }
+  return new Map(files.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Files `<folder>/<name><suffix>` (classes, permission sets, flexipages, ...) by name. */
 export function packageFiles(
   packageDir: string,
   folder: string,
   suffix: string
 ): Map<string, string> {
-  const files: [string, string][] = [];
-  for (const dir of findDirectories(packageDir, folder)) {
-    for (const entry of readdirSync(dir)) {
-      if (entry.endsWith(suffix)) {
-        files.push([entry.slice(0, -suffix.length), join(dir, entry)]);
-      }
-    }
-  }
-  return new Map(files.sort(([a], [b]) => a.localeCompare(b)));
+  return folderEntries(packageDir, folder, (dir, entry) =>
+    entry.endsWith(suffix)
+      ? [entry.slice(0, -suffix.length), join(dir, entry)]
+      : undefined
+  );
 }
 
 /**
@@ -106,14 +119,10 @@ export function bundleFiles(
   folder: string,
   suffix: string
 ): Map<string, string> {
-  const files: [string, string][] = [];
-  for (const dir of findDirectories(packageDir, folder)) {
-    for (const name of readdirSync(dir)) {
-      const file = join(dir, name, `${name}${suffix}`);
-      if (existsSync(file)) files.push([name, file]);
-    }
-  }
-  return new Map(files.sort(([a], [b]) => a.localeCompare(b)));
+  return folderEntries(packageDir, folder, (dir, name) => {
+    const file = join(dir, name, `${name}${suffix}`);
+    return existsSync(file) ? [name, file] : undefined;
+  });
 }
 
 /** Paths in messages are relative to the project root, as a user would type them. */
