@@ -1,11 +1,19 @@
 /**
- * /query and /queryAll: the SOQL engine returns the full result; the server pages it 2,000
- * records at a time behind nextRecordsUrl cursors (/query/<locator>), as the platform does.
+ * /query and /queryAll: the SOQL engine opens a cursor over SQLite and the server reads it
+ * 2,000 records a page, each when it is asked for, behind nextRecordsUrl locators
+ * (/query/<locator>), as the platform does: the first page of a large result costs one page.
+ * Unlike the platform's snapshot, a later page reads the table as it is then.
  * queryAll also returns the records in the recycle bin (IsDeleted = true). Record URLs and
  * nextRecordsUrl carry the API version the request named. With columns=true the query is
  * described, not run (sf data query asks for it to lay out its table).
  */
-import { describeQueryColumns, executeSoql, SoqlError } from '../soql/index.ts';
+import {
+  describeQueryColumns,
+  executeSoql,
+  openSoql,
+  SoqlError,
+  type RecordCursor
+} from '../soql/index.ts';
 import { API_VERSION, perOrg, type OrgContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { json, type Handler } from '../http-types.ts';
@@ -15,8 +23,7 @@ export const PAGE_SIZE = 2000;
 const MAX_CURSORS = 50;
 
 interface Cursor {
-  records: Record<string, unknown>[];
-  totalSize: number;
+  records: RecordCursor;
   apiVersion: string;
 }
 
@@ -60,17 +67,18 @@ function page(
   cursor: Cursor,
   offset: number
 ): Record<string, unknown> {
-  const records = cursor.records.slice(offset, offset + PAGE_SIZE);
+  const records = cursor.records.read(offset, PAGE_SIZE);
+  const totalSize = cursor.records.totalSize;
   const next = offset + records.length;
-  if (next >= cursor.records.length)
-    return { totalSize: cursor.totalSize, done: true, records };
+  if (records.length < PAGE_SIZE || next >= totalSize)
+    return { totalSize, done: true, records };
   const map = cursorsOf(ctx);
   cursorSequence += 1;
   const key = `01g8d0${String(cursorSequence).padStart(9, '0')}`;
   map.set(key, cursor);
   while (map.size > MAX_CURSORS) map.delete(map.keys().next().value ?? '');
   return {
-    totalSize: cursor.totalSize,
+    totalSize,
     done: false,
     nextRecordsUrl: `/services/data/v${cursor.apiVersion}/query/${key}-${String(next)}`,
     records
@@ -93,18 +101,15 @@ export const query: Handler = (ctx, req) => {
     );
   }
   const apiVersion = requestVersion(req.path);
-  const result = runSoql(ctx, soql, {
-    apiVersion,
-    includeDeleted: /\/queryAll\/?$/.test(req.path)
-  });
-  return json(
-    200,
-    page(
-      ctx,
-      { records: result.records, totalSize: result.totalSize, apiVersion },
-      0
-    )
+  const records = withApiErrors(() =>
+    openSoql(ctx.db, ctx.registry, soql, {
+      apiVersion,
+      now: ctx.now(),
+      timeZone: ctx.timeZone,
+      includeDeleted: /\/queryAll\/?$/.test(req.path)
+    })
   );
+  return json(200, page(ctx, { records, apiVersion }, 0));
 };
 
 export const queryMore: Handler = (ctx, _req, [locator = '']) => {
@@ -112,5 +117,8 @@ export const queryMore: Handler = (ctx, _req, [locator = '']) => {
   const cursor = match?.[1] ? cursorsOf(ctx).get(match[1]) : undefined;
   if (!match || !cursor)
     throw new ApiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-  return json(200, page(ctx, cursor, Number(match[2])));
+  return json(
+    200,
+    withApiErrors(() => page(ctx, cursor, Number(match[2])))
+  );
 };

@@ -12,8 +12,8 @@ import {
 } from './aggregate.ts';
 import type { EngineContext } from './context.ts';
 import { parseSoql } from './parse.ts';
-import { runRecordQuery } from './records.ts';
-import type { QueryResult } from './records.ts';
+import { openRecordQuery, runRecordQuery } from './records.ts';
+import type { QueryResult, RecordCursor } from './records.ts';
 import { AliasSequence } from './scope.ts';
 import { registerSqlFunctions } from './sql-functions.ts';
 
@@ -21,7 +21,7 @@ export { describeQueryColumns } from './columns.ts';
 export type { QueryColumn, QueryColumnsDescription } from './columns.ts';
 export { SoqlError } from './errors.ts';
 export type { SoqlErrorCode } from './errors.ts';
-export type { QueryResult } from './records.ts';
+export type { QueryResult, RecordCursor } from './records.ts';
 
 export interface SoqlOptions {
   /** e.g. '64.0', used in record attribute URLs. */
@@ -34,15 +34,13 @@ export interface SoqlOptions {
   includeDeleted?: boolean;
 }
 
-export function executeSoql(
+function engineFor(
   db: Database,
   registry: SchemaRegistry,
-  soql: string,
   options: SoqlOptions
-): QueryResult {
+): EngineContext {
   registerSqlFunctions(db);
-  const query = parseSoql(soql);
-  const ctx: EngineContext = {
+  return {
     db,
     registry,
     now: options.now ?? new Date(),
@@ -51,8 +49,41 @@ export function executeSoql(
     aliases: new AliasSequence(),
     includeDeleted: options.includeDeleted === true
   };
+}
+
+export function executeSoql(
+  db: Database,
+  registry: SchemaRegistry,
+  soql: string,
+  options: SoqlOptions
+): QueryResult {
+  const ctx = engineFor(db, registry, options);
+  const query = parseSoql(soql);
   const countOnly = isCountQuery(query);
   if (countOnly || isAggregateQuery(query))
     return runAggregateQuery(ctx, query, countOnly);
   return runRecordQuery(ctx, query);
+}
+
+/**
+ * The query as a cursor the REST API pages through: record queries read each page when it
+ * is asked for; aggregate results (small by nature) are computed whole.
+ */
+export function openSoql(
+  db: Database,
+  registry: SchemaRegistry,
+  soql: string,
+  options: SoqlOptions
+): RecordCursor {
+  const ctx = engineFor(db, registry, options);
+  const query = parseSoql(soql);
+  const countOnly = isCountQuery(query);
+  if (countOnly || isAggregateQuery(query)) {
+    const result = runAggregateQuery(ctx, query, countOnly);
+    return {
+      totalSize: result.totalSize,
+      read: (offset, count) => result.records.slice(offset, offset + count)
+    };
+  }
+  return openRecordQuery(ctx, query);
 }

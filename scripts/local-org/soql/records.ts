@@ -278,13 +278,12 @@ function fillChildren(
   }
 }
 
-export function runRecordQuery(ctx: EngineContext, query: Query): QueryResult {
-  const object = objectNamed(ctx.registry, query.sObject);
-  const plan = compileRecordPlan(ctx, object, query, null);
-  const rows = ctx.db
-    .prepare(plan.sql)
-    .raw(true)
-    .all(...plan.params) as Row[];
+/** Shapes rows into records, with their child subqueries read for these parents at once. */
+function shapeRows(
+  ctx: EngineContext,
+  plan: RecordPlan,
+  rows: Row[]
+): SObjectRecord[] {
   const records = rows.map(plan.build);
   if (plan.children.length > 0) {
     const parents = rows.map((row, i) => ({
@@ -293,5 +292,46 @@ export function runRecordQuery(ctx: EngineContext, query: Query): QueryResult {
     }));
     for (const child of plan.children) fillChildren(ctx, child, parents);
   }
+  return records;
+}
+
+export function runRecordQuery(ctx: EngineContext, query: Query): QueryResult {
+  const object = objectNamed(ctx.registry, query.sObject);
+  const plan = compileRecordPlan(ctx, object, query, null);
+  const rows = ctx.db
+    .prepare(plan.sql)
+    .raw(true)
+    .all(...plan.params) as Row[];
+  const records = shapeRows(ctx, plan, rows);
   return { totalSize: records.length, done: true, records };
+}
+
+/**
+ * A record query read page by page: the total is counted in SQLite and each page is read
+ * (LIMIT/OFFSET over the compiled query, whose ORDER BY and LIMIT stay inside) and shaped
+ * only when asked, so the first page of a large result costs one page of memory.
+ */
+export interface RecordCursor {
+  totalSize: number;
+  read(offset: number, count: number): SObjectRecord[];
+}
+
+export function openRecordQuery(
+  ctx: EngineContext,
+  query: Query
+): RecordCursor {
+  const object = objectNamed(ctx.registry, query.sObject);
+  const plan = compileRecordPlan(ctx, object, query, null);
+  const counted = ctx.db
+    .prepare(`SELECT COUNT(*) FROM (${plan.sql})`)
+    .pluck(true)
+    .get(...plan.params) as number;
+  const page = ctx.db
+    .prepare(`SELECT * FROM (${plan.sql}) LIMIT ? OFFSET ?`)
+    .raw(true);
+  return {
+    totalSize: counted,
+    read: (offset, count) =>
+      shapeRows(ctx, plan, page.all(...plan.params, count, offset) as Row[])
+  };
 }
