@@ -122,7 +122,7 @@ export function generateStormData(options: StormDataOptions): StormData {
         assets.push({
           ref: `${ref}-${product.ref}`,
           serial: `SN-${tag}-${ref}-${product.ref}`,
-          name: `${tag} ${product.name} at ${region} ${i + 1}`,
+          name: `${product.name} at ${region} ${i + 1}`,
           accountRef: ref,
           productRef: product.ref
         });
@@ -176,14 +176,16 @@ export interface LoadedStormData {
 
 /**
  * Loads a data set into an org through sObject Collections. Cases keep their generated
- * CreatedDate, which needs the org setting "Set Audit Fields upon Record Creation" (the local
- * org's setAuditFields). After a failed call, the records that landed are found by their unique
+ * CreatedDate unless `backdate` is false; backdating needs the org setting "Set Audit Fields upon
+ * Record Creation" (the local org's setAuditFields). After a failed call, the records that landed are found by their unique
  * Name or Subject, so a retry does not create them twice.
  */
 export async function loadStormData(
   client: OrgClient,
-  data: StormData
+  data: StormData,
+  options: { backdate?: boolean } = {}
 ): Promise<LoadedStormData> {
+  const backdate = options.backdate ?? true;
   const ids = new Map<string, string>();
   const load = async (
     type: string,
@@ -259,7 +261,8 @@ export async function loadStormData(
       Origin: 'Phone',
       AccountId: id(c.accountRef),
       AssetId: id(c.assetRef),
-      CreatedDate: new Date(c.createdAt).toISOString()
+      // Without "Set Audit Fields upon Record Creation" every case is opened now.
+      ...(backdate ? { CreatedDate: new Date(c.createdAt).toISOString() } : {})
     })
   );
   return { ids };
