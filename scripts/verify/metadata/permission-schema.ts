@@ -8,7 +8,8 @@ import {
   loadForceAppSchema
 } from '../../schema/force-app-source.ts';
 import { loadStandardObjects } from '../../schema/standard.ts';
-import type { FieldSchema } from '../../schema/types.ts';
+import { mergeFields } from '../../schema/registry.ts';
+import type { FieldSchema, ObjectSchema } from '../../schema/types.ts';
 import { readSource, reportInto, type Problem } from './problems.ts';
 import type { SfdxProject } from './project.ts';
 import { closestName, type Tolerance } from './suggest.ts';
@@ -82,25 +83,32 @@ export class PermissionSchema {
 /** The schema a deploy of packageDir would produce in an org with the standard objects. */
 export function loadPermissionSchema(packageDir: string): PermissionSchema {
   const project = loadForceAppSchema(packageDir);
-  const known: KnownObject[] = [];
-  const projectFields = new Map(
-    Object.entries(project.fieldsOnStandardObjects)
-  );
-  for (const object of loadStandardObjects()) {
-    const fields = [
-      ...object.fields,
-      ...(projectFields.get(object.name) ?? [])
-    ];
-    projectFields.delete(object.name);
-    known.push({
-      name: object.name,
-      customMetadata: false,
-      fields: new Map(fields.map((field) => [field.name, field]))
-    });
+  const standard = loadStandardObjects();
+  const standardNames = new Set(standard.map((object) => object.name));
+  const onStandard = Object.entries(project.fieldsOnStandardObjects);
+  let merged: ObjectSchema[];
+  try {
+    // The registry's rule for a deploy: custom fields join their standard object, and
+    // redefining a standard field is an error (the Apex check builds its schema the same way).
+    merged = mergeFields(
+      standard,
+      new Map(onStandard.filter(([name]) => standardNames.has(name)))
+    );
+  } catch (error) {
+    throw new ForceAppSourceError(
+      packageDir,
+      error instanceof Error ? error.message : String(error)
+    );
   }
+  const known: KnownObject[] = merged.map((object) => ({
+    name: object.name,
+    customMetadata: false,
+    fields: new Map(object.fields.map((field) => [field.name, field]))
+  }));
   // Custom fields on a standard object the standard schema lacks: the object itself is still
   // unknown, but its project fields are known and must be covered.
-  for (const [name, fields] of projectFields) {
+  for (const [name, fields] of onStandard) {
+    if (standardNames.has(name)) continue;
     known.push({
       name,
       customMetadata: false,
