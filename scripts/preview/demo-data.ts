@@ -46,7 +46,7 @@ function failures(type: string, outcomes: RecordOutcome[]): string[] {
  * Creates records through the shared client; `keys` are fields that identify a record of this
  * batch, so a create that landed despite a dropped connection is found again, never doubled.
  */
-async function create(
+export async function create(
   client: OrgClient,
   type: string,
   records: Fields[],

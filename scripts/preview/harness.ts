@@ -50,6 +50,8 @@ export interface Preview {
   org: LocalOrg;
   client: OrgClient;
   server: PreviewServer;
+  /** The built site the server serves. */
+  siteDir: string;
   demo: DemoIds;
   /** Whether this start created and seeded the data (false: reused). */
   seeded: boolean;
@@ -132,6 +134,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
       org,
       client,
       server,
+      siteDir,
       demo,
       seeded,
       buildMillis: build.millis,

@@ -22,6 +22,10 @@ export default class App extends LightningElement {
     return this.route.page === 'list';
   }
 
+  get isTimerBench() {
+    return this.route.page === 'timers';
+  }
+
   /** One entry keyed by record: a new record gets a new page component, not a stale one. */
   get recordPages() {
     return this.route.page === 'record' ? [{ key: this.route.key }] : [];

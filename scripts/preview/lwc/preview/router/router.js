@@ -1,6 +1,7 @@
 /* global window -- browser code: the linter's globals for scripts/ are Node's */
 /**
- * Hash routes of the preview: `#/` the incident list, `#/r/<Object>/<Id>` a record page.
+ * Hash routes of the preview: `#/` the incident list, `#/r/<Object>/<Id>` a record page,
+ * `#/bench/timers/<count>/<Id>` the benchmark's page of many SLA timers.
  * Anything else (an in-page anchor) leaves the current route as it is.
  */
 export function parseRoute(hash) {
@@ -11,6 +12,15 @@ export function parseRoute(hash) {
       page: 'record',
       objectApiName: record[1],
       recordId: record[2]
+    };
+  }
+  const bench = /^#\/bench\/timers\/(\d+)\/(\w+)$/.exec(hash ?? '');
+  if (bench) {
+    return {
+      key: `bench-${bench[1]}-${bench[2]}`,
+      page: 'timers',
+      count: Number(bench[1]),
+      recordId: bench[2]
     };
   }
   if (!hash || hash === '#' || hash.startsWith('#/')) {
