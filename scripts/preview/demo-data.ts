@@ -8,9 +8,27 @@
  * Times are relative to `now`, so the SLA states hold whenever the demo is created. The org's
  * own automation computes severity, priority and due times from urgency, impact and detection
  * time, exactly as for any other client.
+ *
+ * The tooling loads what it covers: seedPlan (scripts/seed) puts the project's incident plan
+ * (config/incident-plan.json: matrix, SLA policy, key accounts, the roster with its users and
+ * shifts in America/Los_Angeles and Asia/Tokyo) into the org, and linkCases (scripts/cases)
+ * links the outage's cases to the incidents by their installations. The rest (accounts,
+ * products, assets, business hours, holidays, incidents, cases, the problem and the change
+ * request) has no loader, so it is created here through the REST API.
  */
+import path from 'node:path';
+import { linkCases } from '../cases/index.ts';
 import type { OrgClient, RecordOutcome } from '../org-client/index.ts';
+import { loadPlan, seedPlan } from '../seed/index.ts';
+import { PROJECT_ROOT } from './build.ts';
 import { literal } from './controller/incident-console-controller.ts';
+
+/** The project's incident plan, which the demo org is seeded with. */
+export const DEMO_PLAN_FILE = path.join(
+  PROJECT_ROOT,
+  'config',
+  'incident-plan.json'
+);
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
@@ -20,12 +38,14 @@ type Fields = Record<string, unknown>;
 
 /** The records the browser tests and the benchmark look for by name. */
 export const DEMO = {
-  severity1Subject: 'Regional outage: inverters offline in the North region',
-  breachedSubject: 'Battery storage alarms at Fjord Energy Coop',
-  warningSubject: 'Panels degrading early on Harbour Schools rooftops',
+  severity1Subject: 'Regional outage: inverters offline in California',
+  breachedSubject: 'Battery storage alarms at Kanto Logistics',
+  warningSubject: 'Panels degrading early on Pacific Unified Schools rooftops',
   problemSubject: 'Inverter firmware 4.2 loses grid sync after a voltage dip',
-  changeSubject: 'Roll out inverter firmware 4.2.1 to the North region',
-  stormCases: 40
+  changeSubject: 'Roll out inverter firmware 4.2.1 in California',
+  stormCases: 40,
+  /** Storm cases closed after linking (the linked-case counts show open and closed). */
+  closedStormCases: 6
 } as const;
 
 export class DemoSeedError extends Error {
@@ -83,20 +103,6 @@ function weekdays(start: string, end: string): Fields {
   return fields;
 }
 
-function shift(timeZone: string, start: string, end: string): string {
-  const day = { start, end };
-  return JSON.stringify({
-    timeZone,
-    weekly: {
-      monday: day,
-      tuesday: day,
-      wednesday: day,
-      thursday: day,
-      friday: day
-    }
-  });
-}
-
 export interface DemoIds {
   severity1IncidentId: string;
   breachedIncidentId: string;
@@ -111,15 +117,21 @@ export async function seedDemoData(
   now: Date
 ): Promise<DemoIds> {
   const at = now.getTime();
-  const productNames = [
-    'VoltBridge Inverter',
-    'SunPeak 400 Panel',
-    'HeliosStore Battery'
-  ];
-  const products = await create(
+  // The plan first: its key accounts, users and roster are what the console's roster shows.
+  const seeded = await seedPlan(client, loadPlan(DEMO_PLAN_FILE), {
+    createUsers: true,
+    file: path.relative(PROJECT_ROOT, DEMO_PLAN_FILE)
+  });
+  if (seeded.failures.length > 0)
+    throw new DemoSeedError(
+      `The incident plan could not be seeded: ${seeded.failures.map((f) => JSON.stringify(f)).join(' | ')}`
+    );
+
+  // Product names are the ones the plan's experts list as their expertise.
+  const [inverter = '', panel = '', battery = ''] = await create(
     client,
     'Product2',
-    productNames.map((Name, i) => ({
+    ['Inverter', 'Solar Panel', 'Battery'].map((Name, i) => ({
       Name,
       ProductCode: `SOL-${100 + i}`,
       Family: 'Solar',
@@ -127,56 +139,85 @@ export async function seedDemoData(
     })),
     ['Name']
   );
-  const accountRows = [
-    ['Nordlys Housing Association', 'North', true],
-    ['Fjord Energy Coop', 'North', true],
-    ['Birchwood Farm', 'North', false],
-    ['Harbour Schools Trust', 'West', true],
-    ['Southbank Dental', 'South', false],
-    ['Meadow Lane Residents', 'North', false]
-  ] as const;
-  const accounts = await create(
+  const keyAccounts = await client.queryAll<{ Id: string; Name: string }>(
+    'SELECT Id, Name FROM Account WHERE Key_Account__c = true ORDER BY Name'
+  );
+  const keyAccount = (name: string): string => {
+    const found = keyAccounts.find((account) => account.Name === name);
+    if (!found)
+      throw new DemoSeedError(
+        `The plan's key account ${name} is not in the org`
+      );
+    return found.Id;
+  };
+  const otherAccounts = await create(
     client,
     'Account',
-    accountRows.map(([Name, Region__c, Key_Account__c]) => ({
+    [
+      ['Birchwood Farm', 'California'],
+      ['Meadow Lane Residents', 'California'],
+      ['Osaka Bakery', 'Kansai']
+    ].map(([Name, Region__c]) => ({
       Name,
       Region__c,
-      Key_Account__c,
+      Key_Account__c: false,
       Type: 'Customer - Direct'
     })),
     ['Name']
   );
-  const accountId = (index: number): string => accounts[index] ?? '';
+  // Solar installations: one inverter installation per California customer (the outage),
+  // a battery at Kanto Logistics and panels at Pacific Unified Schools.
+  const california = [
+    keyAccount('Sunrise Apartments'),
+    keyAccount('Pacific Unified Schools'),
+    ...otherAccounts.slice(0, 2)
+  ];
+  const installations = [
+    ...california.map((AccountId, i) => ({
+      Name: `Rooftop inverter installation ${i + 1}`,
+      AccountId,
+      Product2Id: inverter,
+      SerialNumber: `INV-${2040 + i}`
+    })),
+    {
+      Name: 'Warehouse battery storage',
+      AccountId: keyAccount('Kanto Logistics'),
+      Product2Id: battery,
+      SerialNumber: 'BAT-3001'
+    },
+    {
+      Name: 'School rooftop panels',
+      AccountId: keyAccount('Pacific Unified Schools'),
+      Product2Id: panel,
+      SerialNumber: 'PNL-4001'
+    }
+  ];
   const assets = await create(
     client,
     'Asset',
-    accountRows.map(([name], i) => ({
-      Name: `${name} rooftop installation`,
-      AccountId: accountId(i),
-      Product2Id: products[i % 2 === 0 ? 0 : 1],
-      SerialNumber: `INST-${2040 + i}`,
-      Status: 'Installed'
-    })),
+    installations.map((asset) => ({ ...asset, Status: 'Installed' })),
     ['Name']
   );
+  const batteryAsset = assets[california.length] ?? '';
+  const panelAsset = assets[california.length + 1] ?? '';
   // Two support centres in two time zones; holidays apply to both (see the README's local org).
   const [europeHours, americasHours] = await create(
     client,
     'BusinessHours',
     [
       {
-        Name: 'Support Europe',
+        Name: 'Support Tokyo',
         IsActive: true,
         IsDefault: false,
-        TimeZoneSidKey: 'Europe/Berlin',
-        ...weekdays('08:00', '18:00')
+        TimeZoneSidKey: 'Asia/Tokyo',
+        ...weekdays('09:00', '18:00')
       },
       {
-        Name: 'Support Americas',
+        Name: 'Support California',
         IsActive: true,
         IsDefault: false,
-        TimeZoneSidKey: 'America/New_York',
-        ...weekdays('09:00', '17:00')
+        TimeZoneSidKey: 'America/Los_Angeles',
+        ...weekdays('08:00', '17:00')
       }
     ],
     ['Name']
@@ -215,12 +256,13 @@ export async function seedDemoData(
       {
         Subject: DEMO.severity1Subject,
         Description:
-          'Dozens of customers in the North region report inverters offline since a grid voltage dip.',
+          'Dozens of customers in California report inverters offline since a grid voltage dip.',
         Urgency: 'High',
         Impact: 'High',
         Status: 'New',
         Category: 'Inverters',
-        SubCategory: 'Grid sync',
+        SubCategory: 'Grid Outage',
+        // Before the storm's first call, so linkCases' window takes every call in.
         DetectedDateTime: iso(at - 8 * MINUTE)
       },
       {
@@ -230,6 +272,7 @@ export async function seedDemoData(
         Impact: 'Medium',
         Status: 'New',
         Category: 'Batteries',
+        SubCategory: 'Battery Fault',
         DetectedDateTime: iso(at - 3 * HOUR)
       },
       {
@@ -239,12 +282,13 @@ export async function seedDemoData(
         Urgency: 'Medium',
         Impact: 'Medium',
         Status: 'In Progress',
-        Category: 'Panels',
+        Category: 'Solar Panels',
+        SubCategory: 'Panel Degradation',
         DetectedDateTime: iso(at - 5.5 * DAY),
         Sla_Responded_At__c: iso(at - 5.5 * DAY + 45 * MINUTE)
       },
       {
-        Subject: 'Monitoring portal shows stale yields',
+        Subject: 'Monitoring portal shows stale yields in Tokyo',
         Urgency: 'Medium',
         Impact: 'Medium',
         Status: 'In Progress',
@@ -284,12 +328,12 @@ export async function seedDemoData(
       {
         Subject: DEMO.problemSubject,
         Description:
-          'Root cause analysis of the North region outage: firmware 4.2 does not resynchronise.',
+          'Root cause analysis of the California outage: firmware 4.2 does not resynchronise.',
         Urgency: 'High',
         Impact: 'Medium',
         Status: 'Root Cause Analysis',
         Category: 'Inverters',
-        SubCategory: 'Firmware'
+        SubCategory: 'Inverter Fault'
       }
     ],
     ['Subject']
@@ -301,7 +345,7 @@ export async function seedDemoData(
       {
         Subject: DEMO.changeSubject,
         Description:
-          'Staged remote update of every VoltBridge inverter in the North region.',
+          'Staged remote update of every inverter in California, then notify and close the cases.',
         Impact: 'High',
         Status: 'Scheduled',
         RiskLevel: 'Medium',
@@ -327,48 +371,49 @@ export async function seedDemoData(
     ],
     ['ChangeRequestId', 'RelatedIssueId']
   );
+  // The affected deployments, which linkCases matches the cases against.
   await create(
     client,
     'IncidentRelatedItem',
     [
-      { IncidentId: severity1, Product2Id: products[0] },
-      { IncidentId: severity1, AssetId: assets[0] },
-      { IncidentId: breached, Product2Id: products[2] }
+      { IncidentId: severity1, Product2Id: inverter },
+      { IncidentId: breached, AssetId: batteryAsset },
+      { IncidentId: warning, AssetId: panelAsset }
     ],
     ['IncidentId', 'Product2Id', 'AssetId']
   );
 
-  // The outage storm: North region customers calling about the same failure.
-  const north = accountRows.flatMap(([, region], i) =>
-    region === 'North' ? [accountId(i)] : []
-  );
+  // The outage storm: California customers calling about the same failure.
   const stormCases = await create(
     client,
     'Case',
     Array.from({ length: DEMO.stormCases }, (_, i) => ({
       Subject: `Inverter offline, no power from the panels (call ${String(i + 1).padStart(2, '0')})`,
-      AccountId: north[i % north.length],
-      Status: i < 6 ? 'Closed' : i % 3 === 0 ? 'Working' : 'New',
+      AccountId: california[i % california.length],
+      AssetId: assets[i % california.length],
+      Status: i % 3 === 0 ? 'Working' : 'New',
       Priority: 'High',
       Origin: i % 2 === 0 ? 'Phone' : 'Web',
       Type: 'Electrical'
     })),
     ['Subject']
   );
-  const otherCases = await create(
+  await create(
     client,
     'Case',
     [
       {
         Subject: 'Battery alarm beeping all night',
-        AccountId: accountId(1),
+        AccountId: keyAccount('Kanto Logistics'),
+        AssetId: batteryAsset,
         Status: 'New',
         Priority: 'High',
         Origin: 'Phone'
       },
       {
         Subject: 'Rooftop panels produce 20% less than last year',
-        AccountId: accountId(3),
+        AccountId: keyAccount('Pacific Unified Schools'),
+        AssetId: panelAsset,
         Status: 'Working',
         Priority: 'Medium',
         Origin: 'Email'
@@ -376,101 +421,34 @@ export async function seedDemoData(
     ],
     ['Subject']
   );
+  for (const incident of [severity1, breached, warning]) {
+    const linked = await linkCases(client.conn, { incident });
+    if (linked.failed > 0)
+      throw new DemoSeedError(
+        `linkCases could not link every case to ${incident}: ${JSON.stringify(linked.incidents)}`
+      );
+  }
+  // The problem's cases are linked by hand: linkCases links incidents only.
   await create(
     client,
     'CaseRelatedIssue',
-    [
-      ...stormCases.map((CaseId) => ({ CaseId, RelatedIssueId: severity1 })),
-      { CaseId: otherCases[0], RelatedIssueId: breached },
-      { CaseId: otherCases[1], RelatedIssueId: warning },
-      ...stormCases
-        .slice(0, 3)
-        .map((CaseId) => ({ CaseId, RelatedIssueId: problemId }))
-    ],
+    stormCases
+      .slice(0, 3)
+      .map((CaseId) => ({ CaseId, RelatedIssueId: problemId })),
     ['CaseId', 'RelatedIssueId']
   );
-
-  // The roster, with shifts in two time zones (Europe/Berlin and America/New_York).
-  await create(
-    client,
-    'Incident_Roster_Member__c',
-    [
-      {
-        Name: 'Ingrid Solberg',
-        External_Id__c: 'demo-incident-manager',
-        Role__c: 'Incident Owner',
-        Email__c: 'ingrid.solberg@example.com',
-        Phone__c: '+47 22 00 10 01',
-        Active__c: true,
-        Shift__c: shift('Europe/Berlin', '07:00', '19:00')
-      },
-      {
-        Name: 'Marcus Reed',
-        External_Id__c: 'demo-inverter-expert',
-        Role__c: 'Technical Expert',
-        Email__c: 'marcus.reed@example.com',
-        Phone__c: '+1 617 555 0142',
-        Expertise__c: 'Inverters;VoltBridge Inverter;Grid sync',
-        Active__c: true,
-        Shift__c: shift('America/New_York', '08:00', '17:00')
-      },
-      {
-        Name: 'Aiko Tanaka',
-        External_Id__c: 'demo-battery-expert',
-        Role__c: 'Technical Expert',
-        Email__c: 'aiko.tanaka@example.com',
-        Phone__c: '+49 30 555 0188',
-        Expertise__c: 'Batteries;HeliosStore Battery',
-        Active__c: true,
-        Shift__c: shift('Europe/Berlin', '09:00', '17:00')
-      },
-      {
-        Name: 'Lena Fischer',
-        External_Id__c: 'demo-panel-expert',
-        Role__c: 'Technical Expert',
-        Email__c: 'lena.fischer@example.com',
-        Expertise__c: 'Panels;SunPeak 400 Panel',
-        Active__c: true
-      },
-      {
-        Name: 'Olav Berg',
-        External_Id__c: 'demo-slm-nordlys',
-        Role__c: 'Service Level Manager',
-        Email__c: 'olav.berg@example.com',
-        Phone__c: '+47 22 00 10 07',
-        Account__c: accountId(0),
-        Active__c: true,
-        Shift__c: shift('Europe/Berlin', '08:00', '16:00')
-      },
-      {
-        Name: 'Sara Lindqvist',
-        External_Id__c: 'demo-slm-fjord',
-        Role__c: 'Service Level Manager',
-        Email__c: 'sara.lindqvist@example.com',
-        Account__c: accountId(1),
-        Active__c: true
-      },
-      {
-        Name: 'Dana Brooks',
-        External_Id__c: 'demo-on-duty-americas',
-        Role__c: 'On-Duty Customer Service Manager',
-        Email__c: 'dana.brooks@example.com',
-        Phone__c: '+1 212 555 0199',
-        Active__c: true,
-        Shift__c: shift('America/New_York', '09:00', '17:00')
-      },
-      {
-        Name: 'Jonas Weber',
-        External_Id__c: 'demo-on-duty-europe',
-        Role__c: 'On-Duty Customer Service Manager',
-        Email__c: 'jonas.weber@example.com',
-        Phone__c: '+49 30 555 0101',
-        Active__c: true,
-        Shift__c: shift('Europe/Berlin', '08:00', '18:00')
-      }
-    ],
-    ['External_Id__c']
+  // Some customers are already back online: their cases are closed.
+  const closed = await client.updateRecords(
+    'Case',
+    stormCases
+      .slice(-DEMO.closedStormCases)
+      .map((Id) => ({ Id, Status: 'Closed' }))
   );
+  const closeProblems = failures('Case', closed);
+  if (closeProblems.length > 0)
+    throw new DemoSeedError(
+      `Closing cases failed: ${closeProblems.join(' | ')}`
+    );
   return {
     severity1IncidentId: severity1,
     breachedIncidentId: breached,
