@@ -8,6 +8,7 @@ import { caseRecord, caseRows } from './case-rows.ts';
 import {
   DEFAULT_OUT,
   DEFAULT_RECORDS,
+  DEFAULT_SCALE_SIZES,
   main,
   parseBenchArgs,
   UsageError,
@@ -53,7 +54,15 @@ describe('local-org benchmark', () => {
     const out = path.join(dir, 'nested', 'local-org.json');
     const lines: string[] = [];
     const code = await main(
-      ['--records', String(RECORDS), '--out', out],
+      // The scale cases at their smallest (a page is 2,000 records): correctness, not speed.
+      [
+        '--records',
+        String(RECORDS),
+        '--out',
+        out,
+        '--scale-sizes',
+        '2000,2500'
+      ],
       (line) => lines.push(line)
     );
     assert.equal(code, 0, lines.join('\n'));
@@ -64,6 +73,19 @@ describe('local-org benchmark', () => {
     assert.ok(!Number.isNaN(Date.parse(result.date)));
     assert.equal(result.environment.node, process.version);
     assert.ok(result.environment.cpus >= 1);
+
+    const scale = result.scale;
+    assert.ok(scale, 'the scale cases ran');
+    assert.deepEqual(
+      scale.firstPage.map((c) => c.rows),
+      [2000, 2500]
+    );
+    for (const c of [...scale.firstPage, ...scale.ingest]) {
+      assert.ok(c.ms > 0, `scale case ${String(c.rows)} timed`);
+      // Each case ran in its own org process, which at least holds the idle org.
+      assert.ok(c.peakRssMb >= scale.idlePeakRssMb * 0.5);
+    }
+    assert.equal(typeof scale.goals.firstPageWithin2x, 'boolean');
 
     assertPhase(result.raw, 'raw');
     assert.equal(result.raw.records, RECORDS);
@@ -121,12 +143,20 @@ describe('local-org benchmark', () => {
   it('reads its flags and rejects bad ones with a usage error', () => {
     assert.deepEqual(parseBenchArgs([]), {
       records: DEFAULT_RECORDS,
-      out: DEFAULT_OUT
+      out: DEFAULT_OUT,
+      scaleSizes: DEFAULT_SCALE_SIZES
     });
-    assert.deepEqual(parseBenchArgs(['--records', '2000', '--out', 'x.json']), {
-      records: 2000,
-      out: 'x.json'
-    });
+    assert.deepEqual(
+      parseBenchArgs([
+        '--records',
+        '2000',
+        '--out',
+        'x.json',
+        '--scale-sizes',
+        '5000,20000'
+      ]),
+      { records: 2000, out: 'x.json', scaleSizes: [5000, 20000] }
+    );
     for (const bad of [
       ['--records', '0'],
       ['--records', '1.5'],
@@ -134,7 +164,9 @@ describe('local-org benchmark', () => {
       ['--records', '-3'],
       ['--bogus'],
       ['extra'],
-      ['--out', '']
+      ['--out', ''],
+      ['--scale-sizes', '1000'],
+      ['--scale-sizes', '10000,lots']
     ])
       assert.throws(() => parseBenchArgs(bad), UsageError, bad.join(' '));
   });

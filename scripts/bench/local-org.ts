@@ -35,6 +35,7 @@ import {
   type Measured,
   type PhaseMemory
 } from './measure.ts';
+import { runScale, type ScaleResult } from './local-org-scale.ts';
 
 export const DEFAULT_RECORDS = 100_000;
 export const DEFAULT_OUT = path.join('bench-results', 'local-org.json');
@@ -70,9 +71,13 @@ const PROJECT_FORCE_APP = path.resolve(
   '../../force-app'
 );
 
-const USAGE = `usage: node --import tsx scripts/bench/local-org.ts [--records N] [--out FILE]
-  --records N   cases to ingest per path (positive integer, default ${String(DEFAULT_RECORDS)})
-  --out FILE    JSON results file (default ${DEFAULT_OUT})`;
+/** Table sizes of the scale cases (first query page, ingest memory), each in its own process. */
+export const DEFAULT_SCALE_SIZES = [10_000, 100_000];
+
+const USAGE = `usage: node --import tsx scripts/bench/local-org.ts [--records N] [--out FILE] [--scale-sizes A,B]
+  --records N         cases to ingest per path (positive integer, default ${String(DEFAULT_RECORDS)})
+  --out FILE          JSON results file (default ${DEFAULT_OUT})
+  --scale-sizes A,B   table sizes for the first-page and peak-memory cases (default ${DEFAULT_SCALE_SIZES.join(',')}; each at least 2000)`;
 
 export class UsageError extends Error {}
 /** The benchmark wrote or read wrong data: the figures would be meaningless. */
@@ -81,14 +86,19 @@ export class DataError extends Error {}
 export interface BenchArgs {
   records: number;
   out: string;
+  scaleSizes: number[];
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  let values: { records?: string; out?: string };
+  let values: { records?: string; out?: string; 'scale-sizes'?: string };
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { records: { type: 'string' }, out: { type: 'string' } },
+      options: {
+        records: { type: 'string' },
+        out: { type: 'string' },
+        'scale-sizes': { type: 'string' }
+      },
       strict: true,
       allowPositionals: false
     }));
@@ -106,7 +116,20 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       `--records: expected a positive integer, got '${values.records ?? ''}'`
     );
   if (values.out === '') throw new UsageError('--out: expected a file path');
-  return { records, out: values.out ?? DEFAULT_OUT };
+  const sizesText = values['scale-sizes'];
+  const scaleSizes =
+    sizesText === undefined
+      ? DEFAULT_SCALE_SIZES
+      : sizesText.split(',').map((part) => Number(part));
+  // A first page is 2,000 records: a smaller table could not fill it.
+  if (
+    scaleSizes.length === 0 ||
+    scaleSizes.some((n) => !Number.isSafeInteger(n) || n < 2000)
+  )
+    throw new UsageError(
+      `--scale-sizes: expected comma-separated integers of at least 2000, got '${sizesText ?? ''}'`
+    );
+  return { records, out: values.out ?? DEFAULT_OUT, scaleSizes };
 }
 
 export interface Goal {
@@ -168,10 +191,14 @@ export interface BenchResult {
       jsforce: PageTimes & { cpuMs: number; httpCalls: Record<string, number> };
       raw: PageTimes & { cpuMs: number; sql: string };
     };
+  /** First query page and peak memory by table size, each case in its own org process. */
+  scale?: ScaleResult;
 }
 
 export interface BenchOptions {
   records: number;
+  /** Table sizes of the scale cases; none when empty or left out. */
+  scaleSizes?: readonly number[];
   /** Progress lines; silent by default. */
   log?: (line: string) => void;
 }
@@ -574,6 +601,9 @@ export async function runBenchmark(
     }
 
     const cpus = os.cpus();
+    const sizes = options.scaleSizes ?? [];
+    const scale =
+      sizes.length > 0 ? await runScale(sizes, workDir, log) : undefined;
     return {
       benchmark: 'local-org',
       date: new Date().toISOString(),
@@ -589,7 +619,8 @@ export async function runBenchmark(
       raw: rawResult,
       collections,
       bulk2,
-      query
+      query,
+      ...(scale ? { scale } : {})
     };
   } finally {
     rmSync(workDir, { recursive: true, force: true });
@@ -675,7 +706,7 @@ function formatTable(result: BenchResult): string {
   return [
     `local org benchmark, ${String(result.records)} cases: Node ${env.node}, ${String(env.cpus)} CPUs (${env.cpuModel}), ${result.date}`,
     ...lines,
-    `query pages via jsforce: first ${q.jsforce.firstPageMs.toFixed(1)} ms (runs the whole SOQL), fastest ${q.jsforce.minPageMs.toFixed(1)} ms; raw SQL pages ${q.raw.minPageMs.toFixed(1)}-${q.raw.maxPageMs.toFixed(1)} ms (OFFSET grows with the page number)`
+    `query pages via jsforce: first ${q.jsforce.firstPageMs.toFixed(1)} ms (counts the rows, reads one page), fastest ${q.jsforce.minPageMs.toFixed(1)} ms; raw SQL pages ${q.raw.minPageMs.toFixed(1)}-${q.raw.maxPageMs.toFixed(1)} ms (OFFSET grows with the page number)`
   ].join('\n');
 }
 
@@ -693,7 +724,11 @@ export async function main(
     return 2;
   }
   try {
-    const result = await runBenchmark({ records: args.records, log });
+    const result = await runBenchmark({
+      records: args.records,
+      scaleSizes: args.scaleSizes,
+      log
+    });
     mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
     writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
     log(formatTable(result));

@@ -1,0 +1,163 @@
+/**
+ * The local org's scale figures (issue #11, "Scale"), each case measured in a fresh child
+ * process running only the org (org-process.ts), so one case's memory cannot inflate the
+ * next and the client's memory is not counted: the first query page (2,000 records) over a
+ * table of N cases, and a Bulk API 2.0 ingest of N cases, at every size asked for. Goals:
+ * the largest size's first page within 2x the smallest's, and peak memory that does not grow
+ * with the row count on either path.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Connection } from 'jsforce';
+import { ACCOUNT_NAMES, caseRecord, caseRows } from './case-rows.ts';
+import { round } from './measure.ts';
+
+const ORG_PROCESS = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'org-process.ts'
+);
+
+export interface ScaleCase {
+  rows: number;
+  ms: number;
+  peakRssMb: number;
+}
+
+export interface ScaleResult {
+  /** Peak memory of an org process that only starts and stops: the floor of every case. */
+  idlePeakRssMb: number;
+  firstPage: ScaleCase[];
+  ingest: ScaleCase[];
+  goals: {
+    firstPageRatio: number;
+    firstPageWithin2x: boolean;
+    queryMemoryRatio: number;
+    ingestMemoryRatio: number;
+  };
+}
+
+interface OrgProcess {
+  conn: Connection;
+  /** Asks the org for its peak memory and waits for it to stop. */
+  finish(): Promise<number>;
+}
+
+async function startOrgProcess(dbPath: string): Promise<OrgProcess> {
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    ['--import', 'tsx', ORG_PROCESS, dbPath],
+    { stdio: ['pipe', 'pipe', 'pipe'] }
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout })[
+    Symbol.asyncIterator
+  ]();
+  const nextLine = async (): Promise<Record<string, unknown>> => {
+    const line = await lines.next();
+    if (line.done === true)
+      throw new Error(`org process ended early: ${stderr}`);
+    return JSON.parse(line.value) as Record<string, unknown>;
+  };
+  const hello = await nextLine();
+  const conn = new Connection({
+    instanceUrl: String(hello.instanceUrl),
+    accessToken: String(hello.accessToken),
+    version: '64.0'
+  });
+  return {
+    conn,
+    finish: async () => {
+      child.stdin.write('report\n');
+      const report = await nextLine();
+      await new Promise((resolve) => child.once('exit', resolve));
+      return round(Number(report.peakRssMb));
+    }
+  };
+}
+
+async function loadAccounts(conn: Connection): Promise<string[]> {
+  const results = await conn
+    .sobject('Account')
+    .create(ACCOUNT_NAMES.map((Name) => ({ Name })));
+  return results.map((r) => r.id ?? '');
+}
+
+/** Bulk API 2.0 ingest of `rows` cases into a fresh org; the org process's peak memory. */
+async function ingestCase(workDir: string, rows: number): Promise<ScaleCase> {
+  const org = await startOrgProcess(
+    path.join(workDir, `ingest-${String(rows)}.db`)
+  );
+  const accountIds = await loadAccounts(org.conn);
+  const records = caseRows(rows).map((row) => caseRecord(row, accountIds));
+  const started = performance.now();
+  const results = await org.conn.bulk2.loadAndWaitForResults({
+    object: 'Case',
+    operation: 'insert',
+    input: records,
+    pollInterval: 200,
+    pollTimeout: 1_800_000
+  });
+  const ms = performance.now() - started;
+  if (results.failedResults.length > 0)
+    throw new Error(
+      `ingest ${String(rows)}: ${String(results.failedResults.length)} rows failed`
+    );
+  return { rows, ms: round(ms), peakRssMb: await org.finish() };
+}
+
+/** The first 2,000-record page over `rows` cases; the cases are loaded by an earlier process. */
+async function firstPageCase(
+  workDir: string,
+  rows: number
+): Promise<ScaleCase> {
+  const dbPath = path.join(workDir, `ingest-${String(rows)}.db`);
+  const org = await startOrgProcess(dbPath);
+  const started = performance.now();
+  const page = await org.conn.query(
+    'SELECT Id, CaseNumber, Subject, Status, Priority, Account.Name FROM Case'
+  );
+  const ms = performance.now() - started;
+  if (page.totalSize !== rows || page.records.length !== 2000)
+    throw new Error(
+      `first page over ${String(rows)}: totalSize ${String(page.totalSize)}, ${String(page.records.length)} records`
+    );
+  return { rows, ms: round(ms), peakRssMb: await org.finish() };
+}
+
+export async function runScale(
+  sizes: readonly number[],
+  workDir: string,
+  log: (line: string) => void
+): Promise<ScaleResult> {
+  const idle = await startOrgProcess(path.join(workDir, 'idle.db'));
+  const idlePeakRssMb = await idle.finish();
+  const ingest: ScaleCase[] = [];
+  const firstPage: ScaleCase[] = [];
+  for (const rows of sizes) {
+    log(`scale: Bulk API 2.0 ingest of ${String(rows)} cases (own process)`);
+    ingest.push(await ingestCase(workDir, rows));
+    log(`scale: first query page over ${String(rows)} cases (own process)`);
+    firstPage.push(await firstPageCase(workDir, rows));
+  }
+  const ratio = (list: ScaleCase[], key: 'ms' | 'peakRssMb'): number => {
+    const first = list[0];
+    const last = list[list.length - 1];
+    return first && last && first[key] > 0 ? round(last[key] / first[key]) : 1;
+  };
+  return {
+    idlePeakRssMb,
+    firstPage,
+    ingest,
+    goals: {
+      firstPageRatio: ratio(firstPage, 'ms'),
+      firstPageWithin2x: ratio(firstPage, 'ms') <= 2,
+      queryMemoryRatio: ratio(firstPage, 'peakRssMb'),
+      ingestMemoryRatio: ratio(ingest, 'peakRssMb')
+    }
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Benchmark helper: a local org in a process of its own, so the peak memory it reports is
+ * the org's alone (not the client's, nor an earlier case's). It prints one JSON line with its
+ * instance URL and token, and on any line on stdin prints { peakRssMb } and stops.
+ *
+ * Usage: node --import tsx scripts/bench/org-process.ts <db file>
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalOrg } from '../local-org/server.ts';
+
+const FORCE_APP = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../force-app'
+);
+
+const dbPath = process.argv[2];
+if (dbPath === undefined) {
+  process.stderr.write('usage: org-process.ts <db file>\n');
+  process.exit(2);
+}
+const org = await startLocalOrg({ port: 0, dbPath, forceAppDir: FORCE_APP });
+process.stdout.write(
+  `${JSON.stringify({ instanceUrl: org.instanceUrl, accessToken: org.accessToken })}\n`
+);
+process.stdin.once('data', () => {
+  // maxRSS is in kilobytes: the most resident memory the process ever held.
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ peakRssMb })}\n`);
+  void org.stop().then(() => process.exit(0));
+});
