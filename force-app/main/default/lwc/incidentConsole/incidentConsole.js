@@ -113,6 +113,16 @@ export default class IncidentConsole extends LightningElement {
     return this.layout === 'stacked';
   }
 
+  /**
+   * Gutters only between columns: their negative margins would push a stacked column past the
+   * edge of a narrow region.
+   */
+  get sectionsClass() {
+    return this.isNarrow
+      ? 'slds-grid slds-wrap console-sections'
+      : 'slds-grid slds-wrap slds-gutters_x-small console-sections';
+  }
+
   get columnClass() {
     switch (this.layout) {
       case 'stacked':

@@ -204,6 +204,12 @@ describe('c-incident-console', () => {
       expect(classes('matrix')).toEqual(columnClass.split(' ').sort());
       expect(classes('people')).toEqual(columnClass.split(' ').sort());
       expect($(element, 'c-severity-matrix').narrow).toBe(narrow);
+      // Gutters' negative margins would push a stacked column past the region's edge.
+      expect(
+        $(element, '.console-sections').classList.contains(
+          'slds-gutters_x-small'
+        )
+      ).toBe(!narrow);
     }
   );
 
