@@ -414,36 +414,25 @@ async function upsertPageCollections(
   page: readonly SourceCase[],
   result: SyncResult
 ): Promise<PageOutcome> {
-  const accounts = newParents(
-    page,
-    (c) => accountRow(keys, c),
-    'Source_Account_Key__c',
-    keys.accounts
-  );
-  if (accounts.length > 0)
-    remember(
-      accounts,
-      await hub.upsertRecords('Account', 'Source_Account_Key__c', accounts),
-      'Source_Account_Key__c',
-      keys.accounts,
-      'Account',
-      result
+  // Accounts before contacts: a contact row carries its account's hub id.
+  for (const parent of PARENTS) {
+    const known = parent.known(keys);
+    const rows = newParents(
+      page,
+      (c) => parent.row(keys, c),
+      parent.field,
+      known
     );
-  const contacts = newParents(
-    page,
-    (c) => contactRow(keys, c),
-    'Source_Contact_Key__c',
-    keys.contacts
-  );
-  if (contacts.length > 0)
-    remember(
-      contacts,
-      await hub.upsertRecords('Contact', 'Source_Contact_Key__c', contacts),
-      'Source_Contact_Key__c',
-      keys.contacts,
-      'Contact',
-      result
-    );
+    if (rows.length > 0)
+      remember(
+        rows,
+        await hub.upsertRecords(parent.object, parent.field, rows),
+        parent.field,
+        known,
+        parent.object,
+        result
+      );
+  }
   await resolveAssets(hub, keys, page);
   const rows = page.map((c) => caseRow(keys, c));
   const outcomes = await hub.upsertRecords('Case', 'Source_Case_Key__c', rows);
@@ -504,6 +493,24 @@ const CONTACT_COLUMNS = [
   'Email',
   'AccountId'
 ];
+/** The parents a case needs in the hub, in the order they are written (accounts first). */
+const PARENTS = [
+  {
+    object: 'Account',
+    field: 'Source_Account_Key__c',
+    columns: ACCOUNT_COLUMNS,
+    row: accountRow,
+    known: (keys: Keys) => keys.accounts
+  },
+  {
+    object: 'Contact',
+    field: 'Source_Contact_Key__c',
+    columns: CONTACT_COLUMNS,
+    row: contactRow,
+    known: (keys: Keys) => keys.contacts
+  }
+] as const;
+
 const CASE_COLUMNS = [
   'Source_Case_Key__c',
   'Subject',
@@ -575,30 +582,16 @@ async function upsertBulk(
     }
     return out;
   };
-  await run(
-    'Account',
-    'Source_Account_Key__c',
-    ACCOUNT_COLUMNS,
-    newParents(
-      cases,
-      (c) => accountRow(keys, c),
-      'Source_Account_Key__c',
-      keys.accounts
-    ),
-    keys.accounts
-  );
-  await run(
-    'Contact',
-    'Source_Contact_Key__c',
-    CONTACT_COLUMNS,
-    newParents(
-      cases,
-      (c) => contactRow(keys, c),
-      'Source_Contact_Key__c',
-      keys.contacts
-    ),
-    keys.contacts
-  );
+  for (const parent of PARENTS) {
+    const known = parent.known(keys);
+    await run(
+      parent.object,
+      parent.field,
+      parent.columns,
+      newParents(cases, (c) => parent.row(keys, c), parent.field, known),
+      known
+    );
+  }
   await resolveAssets(hub, keys, cases);
   const rows = cases.map((c) => caseRow(keys, c));
   const answers = await run('Case', 'Source_Case_Key__c', CASE_COLUMNS, rows);

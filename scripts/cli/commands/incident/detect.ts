@@ -8,7 +8,6 @@ import {
 } from '../../../cases/index.ts';
 import { loadCasesPlan } from '../../../cases/plan-file.ts';
 import { ExitCode, IncidentCommand } from '../../incident-command.ts';
-import { planUsageError } from '../../plan-errors.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('incident-console', 'incident.detect');
@@ -48,12 +47,7 @@ export default class Detect extends IncidentCommand<DetectCommandResult> {
 
   public async run(): Promise<DetectCommandResult> {
     const { flags } = await this.parse(Detect);
-    let plan;
-    try {
-      plan = loadCasesPlan(flags.plan);
-    } catch (error) {
-      throw planUsageError(error);
-    }
+    const plan = loadCasesPlan(flags.plan);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     this.spinner.start(messages.getMessage('spinner.scanning'));
     let result: DetectCommandResult;

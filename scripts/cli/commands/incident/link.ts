@@ -8,7 +8,6 @@ import {
 } from '../../../cases/index.ts';
 import { loadCasesPlan } from '../../../cases/plan-file.ts';
 import { ExitCode, IncidentCommand } from '../../incident-command.ts';
-import { planUsageError } from '../../plan-errors.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('incident-console', 'incident.link');
@@ -45,12 +44,7 @@ export default class Link extends IncidentCommand<LinkCommandResult> {
 
   public async run(): Promise<LinkCommandResult> {
     const { flags } = await this.parse(Link);
-    let plan;
-    try {
-      plan = loadCasesPlan(flags.plan);
-    } catch (error) {
-      throw planUsageError(error);
-    }
+    const plan = loadCasesPlan(flags.plan);
     const conn = flags['target-org'].getConnection(flags['api-version']);
     this.progress.start(
       0,

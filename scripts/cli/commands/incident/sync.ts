@@ -8,7 +8,6 @@ import {
 } from '../../../cases/index.ts';
 import { loadCasesPlan } from '../../../cases/plan-file.ts';
 import { ExitCode, IncidentCommand } from '../../incident-command.ts';
-import { planUsageError } from '../../plan-errors.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('incident-console', 'incident.sync');
@@ -50,12 +49,7 @@ export default class Sync extends IncidentCommand<SyncCommandResult> {
 
   public async run(): Promise<SyncCommandResult> {
     const { flags } = await this.parse(Sync);
-    let plan;
-    try {
-      plan = loadCasesPlan(flags.plan);
-    } catch (error) {
-      throw planUsageError(error);
-    }
+    const plan = loadCasesPlan(flags.plan);
     const source = flags['source-org'].getConnection(flags['api-version']);
     const hub = flags['target-org'].getConnection(flags['api-version']);
     let started = false;
