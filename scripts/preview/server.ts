@@ -97,7 +97,9 @@ function isConnectionFailure(error: unknown, depth = 0): boolean {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof Error) return error.message;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 function orgDown(orgUrl: string, error: unknown): JsonReply {
