@@ -42,7 +42,7 @@ const REST_APIS: { pattern: RegExp; api: string }[] = [
   },
   { pattern: new RegExp(`${V}/process(/|$)`), api: 'processes and approvals' },
   {
-    pattern: new RegExp(`${V}/composite/(tree|graph|batch)(/|$)`),
+    pattern: new RegExp(`${V}/composite/(graph|batch)(/|$)`),
     api: 'this composite resource'
   },
   {

@@ -7,6 +7,7 @@ import { compositeHandler } from './handlers/composite.ts';
 import * as identity from './handlers/identity.ts';
 import * as query from './handlers/query.ts';
 import * as replication from './handlers/replication.ts';
+import { createTreeHandler } from './handlers/tree.ts';
 import * as sobjects from './handlers/sobjects.ts';
 import type { ApiRequest, ApiResponse, Handler } from './http-types.ts';
 import type { OrgContext } from './context.ts';
@@ -57,6 +58,7 @@ export const ENDPOINTS = [
   'identity',
   'userinfo',
   'composite',
+  'composite.tree',
   'metadata',
   'partner'
 ] as const;
@@ -262,6 +264,12 @@ export function buildRoutes(usage: ApiUsage): Route[] {
       'GET',
       `${V}/jobs/query/${SEG}/results`,
       bulk2.queryResults
+    ),
+    route(
+      'composite.tree',
+      'POST',
+      `${V}/composite/tree/${SEG}`,
+      createTreeHandler
     ),
     route('identity', 'GET', `/id/${SEG}/${SEG}`, identity.identityHandler),
     route('userinfo', 'GET', '/services/oauth2/userinfo', identity.userinfo)
