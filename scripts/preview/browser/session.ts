@@ -46,8 +46,12 @@ export interface BrowserSession {
   problems: string[];
   newPage(): Promise<Page>;
   recordUrl(objectApiName: string, recordId: string): string;
-  /** Saves a full-page screenshot as a test artifact; returns its path. */
-  screenshot(page: Page, name: string): Promise<string>;
+  /** Saves a screenshot (full page unless told otherwise) as a test artifact; returns its path. */
+  screenshot(
+    page: Page,
+    name: string,
+    options?: { fullPage?: boolean }
+  ): Promise<string>;
   /** axe-core's violations on the page as it is now (WCAG 2.1 A and AA rules). */
   axe(page: Page): Promise<AxeViolation[]>;
   close(): Promise<void>;
@@ -91,9 +95,9 @@ export async function startBrowserSession(
     recordUrl(objectApiName, recordId) {
       return `${preview.url}#/r/${objectApiName}/${recordId}`;
     },
-    async screenshot(page, name) {
+    async screenshot(page, name, options = {}) {
       const file = path.join(ARTIFACTS_DIR, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
+      await page.screenshot({ path: file, fullPage: options.fullPage ?? true });
       return file;
     },
     async axe(page) {
