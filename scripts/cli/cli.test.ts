@@ -15,6 +15,8 @@ import {
   makeSandbox,
   runIncident,
   startCliOrg,
+  startIncident,
+  waitForOutput,
   type CliOrg,
   type RunResult,
   type Sandbox,
@@ -205,19 +207,14 @@ describe(
 
 /** Starts `org start` without --db, reads where it put the database, and stops it. */
 async function runDefaultDb(sandbox: Sandbox): Promise<string> {
-  const { startIncident } = await import('./test-cli.ts');
   const spawned = startIncident(['org', 'start', '--json'], sandbox);
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [first] = jsonDocuments(spawned.stdout()) as [
-        SfSuccess<{ dbPath: string }>?
-      ];
-      if (first) return first.result.dbPath;
-      if (spawned.child.exitCode !== null || Date.now() > deadline)
-        throw new Error(spawned.stdout() + spawned.stderr());
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const out = await waitForOutput(
+      spawned,
+      (text) => jsonDocuments(text).length > 0
+    );
+    const [first] = jsonDocuments(out) as [SfSuccess<{ dbPath: string }>];
+    return first.result.dbPath;
   } finally {
     spawned.child.kill('SIGINT');
     await spawned.exited;

@@ -21,7 +21,8 @@ import {
   startIncident,
   type Sandbox,
   type SfFailure,
-  type SfSuccess
+  type SfSuccess,
+  waitForOutput
 } from './test-cli.ts';
 
 const TIMEOUT = 120_000;
@@ -145,13 +146,9 @@ describe(
         sandbox
       );
       try {
-        const deadline = Date.now() + 60_000;
-        while (!spawned.stdout().includes('Press Ctrl+C')) {
-          if (spawned.child.exitCode !== null || Date.now() > deadline)
-            throw new Error(spawned.stdout() + spawned.stderr());
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        const text = spawned.stdout();
+        const text = await waitForOutput(spawned, (out) =>
+          out.includes('Press Ctrl+C')
+        );
         assert.match(
           text,
           new RegExp(`│ Faults +│ 5 rules from ${escape(drillFile)}, seed 7 +│`)

@@ -175,6 +175,25 @@ export async function closedPort(): Promise<number> {
   return address.port;
 }
 
+/**
+ * Waits (up to a minute) until the child's stdout satisfies `ready`, and returns it; a child
+ * that exits first, or never gets there, is killed and the wait fails with its output.
+ */
+export async function waitForOutput(
+  spawned: Spawned,
+  ready: (stdout: string) => boolean
+): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  while (!ready(spawned.stdout())) {
+    if (spawned.child.exitCode !== null || Date.now() > deadline) {
+      spawned.child.kill('SIGKILL');
+      throw new Error(`not ready:\n${spawned.stdout()}\n${spawned.stderr()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return spawned.stdout();
+}
+
 /** `incident org start --json` left running in a sandbox, logged in to its sf auth store. */
 export interface CliOrg {
   spawned: Spawned;
@@ -200,22 +219,11 @@ export async function startCliOrg(
     ],
     sandbox
   );
-  const deadline = Date.now() + 60_000;
-  let started: OrgStartResult | undefined;
-  while (started === undefined) {
-    const [first] = jsonDocuments(spawned.stdout()) as [
-      SfSuccess<OrgStartResult>?
-    ];
-    started = first?.result;
-    if (started) break;
-    if (spawned.child.exitCode !== null || Date.now() > deadline) {
-      spawned.child.kill('SIGKILL');
-      throw new Error(
-        `org start did not get ready:\n${spawned.stdout()}\n${spawned.stderr()}`
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForOutput(spawned, (out) => jsonDocuments(out).length > 0);
+  const [first] = jsonDocuments(spawned.stdout()) as [
+    SfSuccess<OrgStartResult>
+  ];
+  const started = first.result;
   return {
     spawned,
     started,

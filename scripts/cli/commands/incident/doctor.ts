@@ -21,9 +21,7 @@ export default class Doctor extends IncidentCommand<DoctorResult> {
 
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion({
-      summary: messages.getMessage('flags.api-version.summary')
-    })
+    'api-version': Flags.orgApiVersion()
   };
 
   public async run(): Promise<DoctorResult> {

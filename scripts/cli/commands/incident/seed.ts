@@ -33,9 +33,7 @@ export default class Seed extends IncidentCommand<SeedCommandResult> {
 
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion({
-      summary: messages.getMessage('flags.api-version.summary')
-    }),
+    'api-version': Flags.orgApiVersion(),
     plan: Flags.file({
       char: 'p',
       summary: messages.getMessage('flags.plan.summary'),

@@ -23,9 +23,7 @@ export default class OrgDisplay extends IncidentCommand<OrgDisplayResult> {
 
   public static override readonly flags = {
     'target-org': Flags.requiredOrg(),
-    'api-version': Flags.orgApiVersion({
-      summary: messages.getMessage('flags.api-version.summary')
-    })
+    'api-version': Flags.orgApiVersion()
   };
 
   public async run(): Promise<OrgDisplayResult> {
