@@ -255,6 +255,7 @@ describe('OrgClient against a local org injecting faults', () => {
         ['a', 'b', 'c'].map((key) => ({
           External_Id__c: `client-${key}`,
           Name: key,
+          Email__c: `${key}@client.example`,
           Role__c: 'Incident Owner'
         }))
       );
@@ -292,6 +293,7 @@ describe('OrgClient against a local org injecting faults', () => {
       const records = Array.from({ length: 2100 }, (_, i) => ({
         External_Id__c: `page-${String(i).padStart(4, '0')}`,
         Name: `Member ${i}`,
+        Email__c: `member-${i}@client.example`,
         Role__c: 'Technical Expert'
       }));
       const outcomes = await client.upsertRecords(
