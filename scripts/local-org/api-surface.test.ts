@@ -136,12 +136,14 @@ describe('local org API surface', () => {
             External_Id__c: 'COL-1',
             Name: 'Col One',
             Role__c: 'Incident Owner',
+            Email__c: 'one@example.com',
             Phone__c: phone
           },
           {
             External_Id__c: 'COL-2',
             Name: 'Col Two',
             Role__c: 'Technical Expert',
+            Email__c: 'two@example.com',
             Phone__c: phone
           }
         ],

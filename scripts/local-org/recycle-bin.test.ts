@@ -135,13 +135,15 @@ describe('recycle bin, queryAll, undelete and replication', () => {
     const first = await t.conn.sobject('Incident_Roster_Member__c').create({
       Name: 'Owner',
       External_Id__c: 'owner-1',
-      Role__c: 'Incident Owner'
+      Role__c: 'Incident Owner',
+      Email__c: 'owner@example.com'
     });
     await t.conn.sobject('Incident_Roster_Member__c').destroy(first.id ?? '');
     await t.conn.sobject('Incident_Roster_Member__c').create({
       Name: 'Owner',
       External_Id__c: 'owner-1',
-      Role__c: 'Incident Owner'
+      Role__c: 'Incident Owner',
+      Email__c: 'owner@example.com'
     });
     const results = await t.conn.soap.undelete([first.id ?? '']);
     assert.equal(results.length, 1);

@@ -240,12 +240,15 @@ describe('local org with jsforce', () => {
   });
 
   it('upserts by external id: create, update, and 300 on multiple matches', async () => {
-    const first = await conn
-      .sobject('Incident_Roster_Member__c')
-      .upsert(
-        { External_Id__c: 'EXP-1', Name: 'Ana', Role__c: 'Technical Expert' },
-        'External_Id__c'
-      );
+    const first = await conn.sobject('Incident_Roster_Member__c').upsert(
+      {
+        External_Id__c: 'EXP-1',
+        Name: 'Ana',
+        Role__c: 'Technical Expert',
+        Email__c: 'ana@example.com'
+      },
+      'External_Id__c'
+    );
     assert.equal((first as { created: boolean }).created, true);
     const second = await conn
       .sobject('Incident_Roster_Member__c')
@@ -257,7 +260,12 @@ describe('local org with jsforce', () => {
     const many = (await conn.sobject('Incident_Roster_Member__c').upsert(
       [
         { External_Id__c: 'EXP-1', Phone__c: '555' },
-        { External_Id__c: 'EXP-2', Name: 'Ben', Role__c: 'Incident Owner' }
+        {
+          External_Id__c: 'EXP-2',
+          Name: 'Ben',
+          Role__c: 'Incident Owner',
+          Email__c: 'ben@example.com'
+        }
       ],
       'External_Id__c'
     )) as (SaveResult & { created: boolean })[];
