@@ -235,7 +235,7 @@ function check(condition: boolean, message: string): void {
   if (!condition) throw new DataError(message);
 }
 
-function openLikeTheOrg(dbPath: string): DatabaseType {
+export function openLikeTheOrg(dbPath: string): DatabaseType {
   // The same journal mode as the org's file database, so the baseline pays the same commit cost.
   const db = new Database(dbPath);
   db.pragma('journal_mode = WAL');
@@ -247,7 +247,7 @@ function openLikeTheOrg(dbPath: string): DatabaseType {
  * fields included), one prepared INSERT inside one transaction on a fresh database with the
  * org's schema and indexes.
  */
-function rawInsert(db: DatabaseType, rows: CaseRow[]): number {
+export function rawInsert(db: DatabaseType, rows: CaseRow[]): number {
   const now = new Date().toISOString();
   const userId = makeId('005', 1);
   const accountIds = ACCOUNT_NAMES.map((_, i) => makeId('001', i + 1));

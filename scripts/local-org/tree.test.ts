@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeSandbox, run, SF_BIN, type Sandbox } from '../cli/test-cli.ts';
+import { run, SF_BIN, type Sandbox } from '../cli/test-cli.ts';
+import { sfLoggedIn } from './test-sf.ts';
 import { raw, startTestOrg, type TestOrg } from './test-org.ts';
 
 describe('sObject Tree', { timeout: 240_000 }, () => {
@@ -15,26 +16,7 @@ describe('sObject Tree', { timeout: 240_000 }, () => {
   let sandbox: Sandbox;
   before(async () => {
     t = await startTestOrg({ forceAppDir: null });
-    sandbox = makeSandbox();
-    const login = await run(
-      SF_BIN,
-      [
-        'org',
-        'login',
-        'access-token',
-        '--instance-url',
-        t.org.instanceUrl,
-        '--alias',
-        'tree-test',
-        '--no-prompt',
-        '--json'
-      ],
-      {
-        cwd: sandbox.cwd,
-        env: { ...sandbox.env, SF_ACCESS_TOKEN: t.org.accessToken }
-      }
-    );
-    assert.equal(login.code, 0, login.stdout + login.stderr);
+    sandbox = await sfLoggedIn(t, 'tree-test');
   });
   after(async () => {
     await t.dispose();

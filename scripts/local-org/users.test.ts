@@ -8,13 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import {
-  jsonOf,
-  makeSandbox,
-  run,
-  SF_BIN,
-  type Sandbox
-} from '../cli/test-cli.ts';
+import { jsonOf, run, SF_BIN, type Sandbox } from '../cli/test-cli.ts';
+import { sfLoggedIn } from './test-sf.ts';
 import { rejectsWithCode, startTestOrg, type TestOrg } from './test-org.ts';
 
 interface Named {
@@ -230,26 +225,7 @@ describe('sf data create record --sobject User', { timeout: 240_000 }, () => {
 
   before(async () => {
     t = await startTestOrg({ forceAppDir: null });
-    sandbox = makeSandbox();
-    const login = await run(
-      SF_BIN,
-      [
-        'org',
-        'login',
-        'access-token',
-        '--instance-url',
-        t.org.instanceUrl,
-        '--alias',
-        'users-test',
-        '--no-prompt',
-        '--json'
-      ],
-      {
-        cwd: sandbox.cwd,
-        env: { ...sandbox.env, SF_ACCESS_TOKEN: t.org.accessToken }
-      }
-    );
-    assert.equal(login.code, 0, login.stdout + login.stderr);
+    sandbox = await sfLoggedIn(t, 'users-test');
   });
   after(async () => {
     await t.dispose();
