@@ -20,6 +20,7 @@ import { checkPlatformRules, platformDefaults } from './platform-rules.ts';
 import { AUDIT_FIELDS } from './schema.ts';
 import { recordUrl } from './records.ts';
 import { hasRecycleBin, nextId, nextSequence, type Row } from './storage.ts';
+import { checkValidationRules } from './validation-rules.ts';
 import { isStored, toColumn } from './values.ts';
 
 export type JsonRecord = Record<string, unknown>;
@@ -219,6 +220,7 @@ export function createRecord(
     undefined
   );
   checkRow(ctx, object, row, undefined);
+  checkValidationRules(ctx, object, row, undefined);
   checkPlatformRules(ctx, object, row, undefined);
   ctx.store.insert(object, row);
   return row.Id;
@@ -332,6 +334,7 @@ export function updateRecord(
     before
   );
   checkRow(ctx, object, { ...changes, Id: before.Id ?? null }, before);
+  checkValidationRules(ctx, object, { ...before, ...changes }, before);
   checkPlatformRules(ctx, object, { ...before, ...changes }, before);
   ctx.store.update(object, String(before.Id), changes);
 }

@@ -7,6 +7,7 @@ import {
 import { buildRegistry, mergeFields } from '../schema/registry.ts';
 import { withSetupObjects } from '../schema/setup-objects.ts';
 import { loadStandardObjects } from '../schema/standard.ts';
+import { deployValidationRules } from './validation-rules.ts';
 import type {
   CustomMetadataRecord,
   ObjectSchema,
@@ -89,8 +90,10 @@ export function loadOrgSchema(
         ...relationships
       ];
   }
+  const registry = registryOf([...merged, ...source.objects]);
+  deployValidationRules(forceAppDir, registry);
   return {
-    registry: registryOf([...merged, ...source.objects]),
+    registry,
     customMetadataRecords: source.customMetadataRecords,
     permissionSets: source.permissionSets
   };
