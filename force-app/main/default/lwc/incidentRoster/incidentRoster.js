@@ -2,17 +2,21 @@ import { LightningElement, api, wire } from 'lwc';
 import { NavigationMixin } from 'lightning/navigation';
 import getRoster from '@salesforce/apex/IncidentConsoleController.getRoster';
 import { reloadApex } from 'c/ldsUtils';
+import { ROSTER_ROLES } from 'c/incidentRules';
 
-/** Roster roles (Incident_Roster_Member__c.Role__c values) in the order people are called. */
-export const ROLE_GROUPS = [
-  { role: 'Incident Owner', heading: 'Incident Owner' },
-  { role: 'Technical Expert', heading: 'Technical Experts' },
-  { role: 'Service Level Manager', heading: 'Service Level Managers' },
-  {
-    role: 'On-Duty Customer Service Manager',
-    heading: 'On-Duty Customer Service Manager'
-  }
-];
+/** Group headings of the roster roles (Incident_Roster_Member__c.Role__c values). */
+const HEADINGS = {
+  'Incident Owner': 'Incident Owner',
+  'Technical Expert': 'Technical Experts',
+  'Service Level Manager': 'Service Level Managers',
+  'On-Duty Customer Service Manager': 'On-Duty Customer Service Manager'
+};
+
+/** The role groups in the order their people are called: incidentRules' one list of it. */
+export const ROLE_GROUPS = ROSTER_ROLES.map((role) => ({
+  role,
+  heading: HEADINGS[role] ?? role
+}));
 
 const ROSTER_OBJECT = 'Incident_Roster_Member__c';
 

@@ -66,11 +66,12 @@ describe('c-incident-roster', () => {
     const headings = [
       ...element.shadowRoot.querySelectorAll('.roster-group h3')
     ].map((h) => h.textContent);
+    // The call order of roles is incidentRules' ROSTER_ROLES, as IncidentRosterService's.
     expect(headings).toEqual([
       'Incident Owner',
+      'On-Duty Customer Service Manager',
       'Technical Experts',
-      'Service Level Managers',
-      'On-Duty Customer Service Manager'
+      'Service Level Managers'
     ]);
 
     const experts = group(element, 'Technical Expert').querySelectorAll(
