@@ -73,8 +73,9 @@ test('detect finds the outage among the background cases, and proposes from the 
   );
   const [storm] = result.storms;
   assert.ok(storm);
-  assert.equal(storm.level, 'product');
-  assert.equal(storm.label, data.products[0]?.name);
+  // The widest storm: the outage's region (its product's storm is mostly the same cases).
+  assert.equal(storm.level, 'region');
+  assert.equal(storm.label, data.storm.region);
   // Every outage case is in the storm; any other case in it is background on the same product.
   for (const id of stormCaseIds()) assert.ok(storm.caseIds.includes(id), id);
   assert.equal(storm.coveredBy, null);
@@ -103,12 +104,16 @@ test('--create opens the incident with its items and links in one composite call
     linked.records.map((r) => r.CaseId).sort(),
     [...(storm?.caseIds ?? [])].sort()
   );
-  const items = await org.conn.query<{ Product2Id: string }>(
-    `SELECT Product2Id FROM IncidentRelatedItem WHERE IncidentId = '${incidentId}'`
+  // A region storm's related items are the assets of its cases.
+  const items = await org.conn.query<{ AssetId: string }>(
+    `SELECT AssetId FROM IncidentRelatedItem WHERE IncidentId = '${incidentId}'`
+  );
+  const assets = await org.conn.query<{ AssetId: string }>(
+    `SELECT AssetId FROM Case WHERE Id IN ('${(storm?.caseIds ?? []).join("','")}')`
   );
   assert.deepEqual(
-    items.records.map((r) => r.Product2Id),
-    [ids.get(data.storm.productRef)]
+    items.records.map((r) => r.AssetId).sort(),
+    [...new Set(assets.records.map((r) => r.AssetId))].sort()
   );
   const incident = await org.conn.query<{
     Urgency: string;

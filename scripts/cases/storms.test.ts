@@ -136,7 +136,7 @@ test('groups by asset, product and region; cases without a key are in no group',
   );
 });
 
-test('one outage seen at several levels is reported once, at the first level of the plan', () => {
+test('one outage seen at several levels is reported once: the widest storm, equal ones by the plan order', () => {
   const cases = ['a', 'b', 'c'].map((id, i) =>
     kase(id, i, { assetId: 'A1', productId: 'P1' })
   );
@@ -165,13 +165,13 @@ test('one outage seen at several levels is reported once, at the first level of 
     dedupeStorms(all, ['region', 'asset', 'product']).map((s) => s.level),
     ['region']
   );
-  // The same outage plus background cases is still the same outage...
+  // A product outage that hit several assets is one storm, not one per asset.
   const wider = storm('region', 'North', [...cases, kase('d', 3)]);
   assert.deepEqual(
     dedupeStorms([storm('asset', 'A1', cases), wider], ['asset', 'region']).map(
       (s) => s.level
     ),
-    ['asset']
+    ['region']
   );
   // ...but a region storm mostly of other cases is another one.
   const other = storm('region', 'North', [

@@ -159,10 +159,11 @@ export class StormFinder {
 }
 
 /**
- * One outage shows up at several levels (its asset, its product, its region). Storms are kept in
- * the order of the plan's levels, and a later one is dropped when more than half of its cases are
- * already in kept storms (the same outage plus some background cases): one incident per outage,
- * at the level the plan puts first. The same majority rule decides coverage by an incident.
+ * One outage shows up at several levels: its product, its region, and the busiest of its assets.
+ * The widest storm is kept first (most cases; equal ones in the order of the plan's levels), and
+ * a storm is dropped when more than half of its cases are already in kept storms (part of the
+ * same outage): one incident per outage, not one per asset it hit. The same majority rule
+ * decides coverage by an open incident.
  */
 export function dedupeStorms(
   storms: readonly Storm[],
@@ -170,7 +171,10 @@ export function dedupeStorms(
 ): Storm[] {
   const order = (s: Storm): number => levels.indexOf(s.level);
   const sorted = [...storms].sort(
-    (a, b) => order(a) - order(b) || a.firstAt - b.firstAt
+    (a, b) =>
+      b.cases.length - a.cases.length ||
+      order(a) - order(b) ||
+      a.firstAt - b.firstAt
   );
   const covered = new Set<string>();
   const kept: Storm[] = [];
