@@ -18,14 +18,17 @@ function levelOrRaw(value) {
 }
 
 /**
- * @param {Array<{urgency: number|string, impact: number|string, severity: number}>|undefined} rules
- * @returns {Array<{Urgency__c: unknown, Impact__c: unknown, Severity__c: unknown}>}
+ * A cell's priority (Incident_Severity_Rule__mdt.Priority__c) is carried only when the
+ * controller sends one: blank means the default mapping of the severity.
+ * @param {Array<{urgency: number|string, impact: number|string, severity: number, priority?: string|null}>|undefined} rules
+ * @returns {Array<{Urgency__c: unknown, Impact__c: unknown, Severity__c: unknown, Priority__c?: string}>}
  */
 export function toSeverityRules(rules) {
   return (rules ?? []).map((rule) => ({
     Urgency__c: levelOrRaw(rule.urgency),
     Impact__c: levelOrRaw(rule.impact),
-    Severity__c: rule.severity
+    Severity__c: rule.severity,
+    ...(rule.priority ? { Priority__c: rule.priority } : {})
   }));
 }
 

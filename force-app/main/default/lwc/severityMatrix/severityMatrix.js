@@ -85,6 +85,14 @@ export default class SeverityMatrix extends LightningElement {
   /** Ids of the ticked criteria, by assessment group key. */
   ticked = { urgency: new Set(), impact: new Set() };
 
+  /** The priority of a severity: the matrix's Priority__c where it names one, else the default. */
+  priorityOf(severity) {
+    return priorityFor(
+      severity,
+      this.hasRuleProblems ? null : this.ruleRecords
+    );
+  }
+
   get hasRuleProblems() {
     return this.ruleProblems.length > 0;
   }
@@ -112,7 +120,7 @@ export default class SeverityMatrix extends LightningElement {
           urgency: levelLabel(urgency),
           impact: levelLabel(impact),
           severity,
-          priority: priorityFor(severity),
+          priority: this.priorityOf(severity),
           isCurrent,
           ariaCurrent: isCurrent ? 'true' : null,
           cellClass: `severity-cell severity-${severity}${isCurrent ? ' is-current' : ''}`,
@@ -162,7 +170,7 @@ export default class SeverityMatrix extends LightningElement {
     const outcome =
       severity === null
         ? 'severity cannot be determined'
-        : `severity ${severity} (${priorityFor(severity)})`;
+        : `severity ${severity} (${this.priorityOf(severity)})`;
     return `Proposed: urgency ${urgency}, impact ${impact}: ${outcome}.`;
   }
 
@@ -253,7 +261,7 @@ export default class SeverityMatrix extends LightningElement {
       this.dispatchEvent(
         new ShowToastEvent({
           title: 'Severity updated',
-          message: `Urgency ${urgency}, impact ${impact}: severity ${severity} (${priorityFor(severity)}).`,
+          message: `Urgency ${urgency}, impact ${impact}: severity ${severity} (${this.priorityOf(severity)}).`,
           variant: 'success'
         })
       );

@@ -1,5 +1,10 @@
 import { LEVELS, toSeverityRules, toSlaPolicy } from 'c/consoleData';
-import { severityFor, slaTargets, validateRules } from 'c/incidentRules';
+import {
+  priorityFor,
+  severityFor,
+  slaTargets,
+  validateRules
+} from 'c/incidentRules';
 
 const consoleData = require('../../incidentConsole/__tests__/data/getConsole.json');
 
@@ -16,6 +21,25 @@ describe('c/consoleData', () => {
     expect(
       toSeverityRules([{ urgency: 'Low', impact: 'High', severity: 3 }])
     ).toEqual([{ Urgency__c: 3, Impact__c: 1, Severity__c: 3 }]);
+  });
+
+  it('carries a cell priority when the controller sends one, and none when blank', () => {
+    const cells = consoleData.rules.map((cell) => ({
+      ...cell,
+      priority: cell.severity === 4 ? 'Moderate' : null
+    }));
+    const rules = toSeverityRules(cells);
+
+    expect(rules[5]).toEqual({
+      Urgency__c: 2,
+      Impact__c: 3,
+      Severity__c: 4,
+      Priority__c: 'Moderate'
+    });
+    expect(rules[0]).not.toHaveProperty('Priority__c');
+    expect(validateRules(rules)).toEqual([]);
+    expect(priorityFor(4, rules)).toBe('Moderate');
+    expect(priorityFor(5, rules)).toBe('Low');
   });
 
   it('keeps an unknown level as received so validation can name it', () => {

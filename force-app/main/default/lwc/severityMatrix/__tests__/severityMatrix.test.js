@@ -89,6 +89,26 @@ describe('c-severity-matrix', () => {
     ).toBe('(Low)');
   });
 
+  it("shows the matrix's own priority of a severity where the rules name one", () => {
+    const element = mount({
+      rules: severityRules.map((rule) => ({
+        ...rule,
+        priority: rule.severity === 4 ? 'Moderate' : null
+      }))
+    });
+
+    expect(
+      cell(element, 'Medium', 'Low')
+        .querySelector('.cell-priority')
+        .textContent.trim()
+    ).toBe('(Moderate)');
+    expect(
+      cell(element, 'Low', 'Low')
+        .querySelector('.cell-priority')
+        .textContent.trim()
+    ).toBe('(Low)');
+  });
+
   it('marks the current cell with aria-current and a visible text marker', () => {
     const element = mount();
 
