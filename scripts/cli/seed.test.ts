@@ -278,3 +278,48 @@ describe(
     });
   }
 );
+
+describe(
+  'incident seed under 5 % injected faults (child processes)',
+  { timeout: TIMEOUT },
+  () => {
+    let sandbox: Sandbox;
+    let org: CliOrg;
+    before(async () => {
+      sandbox = makeSandbox();
+      writeFileSync(
+        path.join(sandbox.cwd, 'drill.json'),
+        JSON.stringify({
+          seed: 11,
+          rules: [
+            { endpoint: '*', kind: 'SERVER_UNAVAILABLE', rate: 0.03 },
+            { endpoint: '*', kind: 'DROP_CONNECTION', rate: 0.02 }
+          ]
+        })
+      );
+      org = await startCliOrg(sandbox, ['--faults', 'drill.json']);
+    });
+    after(async () => {
+      await org.stop('SIGKILL');
+      sandbox.dispose();
+    });
+
+    it("ends with exactly the file's state: a rerun finds no changes", async () => {
+      const args = [
+        'seed',
+        '-o',
+        'incident-local',
+        '--plan',
+        PLAN,
+        '--create-users',
+        '--json'
+      ];
+      const first = seeded(await runIncident(args, sandbox));
+      assert.deepEqual(first.failures, []);
+      assert.equal(first.written.roster, shippedPlan().roster.length);
+      const again = seeded(await runIncident(args, sandbox));
+      assert.equal(again.noChanges, true, JSON.stringify(again.changes));
+      assert.deepEqual(writesIn(again), []);
+    });
+  }
+);
