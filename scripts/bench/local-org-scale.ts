@@ -40,10 +40,11 @@ export interface ScaleResult {
   firstPage: ScaleCase[];
   ingest: ScaleCase[];
   goals: {
-    firstPageRatio: number;
-    firstPageWithin2x: boolean;
-    queryMemoryRatio: number;
-    ingestMemoryRatio: number;
+    /** Largest size over smallest; null when fewer than two sizes were measured. */
+    firstPageRatio: number | null;
+    firstPageWithin2x: boolean | null;
+    queryMemoryRatio: number | null;
+    ingestMemoryRatio: number | null;
   };
 }
 
@@ -187,19 +188,22 @@ export async function runScale(
     log(`scale: first query page over ${String(rows)} cases (own process)`);
     firstPage.push(await firstPageCase(workDir, rows));
   }
-  const ratio = (all: ScaleCase[], key: 'ms' | 'peakRssMb'): number => {
+  const ratio = (all: ScaleCase[], key: 'ms' | 'peakRssMb'): number | null => {
     const list = all.filter((c) => c.error === undefined);
     const first = list[0];
     const last = list[list.length - 1];
-    return first && last && first[key] > 0 ? round(last[key] / first[key]) : 1;
+    return list.length >= 2 && first && last && first[key] > 0
+      ? round(last[key] / first[key])
+      : null;
   };
+  const pageRatio = ratio(firstPage, 'ms');
   return {
     idlePeakRssMb,
     firstPage,
     ingest,
     goals: {
-      firstPageRatio: ratio(firstPage, 'ms'),
-      firstPageWithin2x: ratio(firstPage, 'ms') <= 2,
+      firstPageRatio: pageRatio,
+      firstPageWithin2x: pageRatio === null ? null : pageRatio <= 2,
       queryMemoryRatio: ratio(firstPage, 'peakRssMb'),
       ingestMemoryRatio: ratio(ingest, 'peakRssMb')
     }

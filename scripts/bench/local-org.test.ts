@@ -86,6 +86,7 @@ describe('local-org benchmark', () => {
       assert.ok(c.peakRssMb >= scale.idlePeakRssMb * 0.5);
     }
     assert.equal(typeof scale.goals.firstPageWithin2x, 'boolean');
+    assert.equal(typeof scale.goals.queryMemoryRatio, 'number');
 
     assertPhase(result.raw, 'raw');
     assert.equal(result.raw.records, RECORDS);
