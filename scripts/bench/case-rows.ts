@@ -99,7 +99,7 @@ export function caseRows(count: number, seed = 20240611): CaseRow[] {
       Origin: pick(random, ORIGINS),
       Description: sentences.join(' '),
       accountIndex: Math.floor(random() * ACCOUNT_NAMES.length),
-      // <source org id>:<case id>, the key the sync writes (see ARCHITECTURE.md).
+      // <source org id>:<case id>: the key the sync gives a case copied from another org.
       Source_Case_Key__c: `00D5g000004SrcAEAS:5005g00000${String(i).padStart(8, '0')}`
     });
   }

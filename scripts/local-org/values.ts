@@ -1,6 +1,7 @@
 /**
- * Conversions between the REST JSON value of a field, its SQLite column value (the storage
- * contract in the team brief) and the JSON the API returns.
+ * Conversions between the REST JSON value of a field, its SQLite column value (checkboxes as
+ * 0/1, numbers as numbers, dates as 'YYYY-MM-DD', datetimes as UTC ISO text with
+ * milliseconds, everything else as text) and the JSON the API returns.
  */
 import type { FieldSchema } from '../schema/types.ts';
 import { RecordError } from './errors.ts';

@@ -243,7 +243,7 @@ void describe('the project data model in force-app', () => {
     assert.equal(external.externalId, true);
   });
 
-  void it('ships the severity matrix from REQUIREMENTS.md (severity = urgency + impact - 1)', () => {
+  void it('ships the ITIL severity matrix (severity = urgency + impact - 1)', () => {
     const rules = schema.customMetadataRecords.filter(
       (record) => record.type === 'Incident_Severity_Rule__mdt'
     );
@@ -271,10 +271,10 @@ void describe('the project data model in force-app', () => {
     ]);
   });
 
-  void it('ships the SLA policy from REQUIREMENTS.md', () => {
+  void it('ships the default SLA policy (30/240, 60/480 and 120/10,080 minutes)', () => {
     const policy = schema.customMetadataRecords
       .filter((record) => record.type === 'Incident_Sla_Policy__mdt')
-      // Only the targets REQUIREMENTS.md sets; optional fields (Business_Hours__c) may be added.
+      // Only the default targets; optional fields (Business_Hours__c) may be added.
       .map(
         ({
           values: {

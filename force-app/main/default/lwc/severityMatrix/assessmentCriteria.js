@@ -1,5 +1,5 @@
 /**
- * The major-incident assessment from the incident plan (seed 000): an incident is urgent if
+ * The major-incident assessment agents answer for a new incident: an incident is urgent if
  * any urgency criterion applies, and has high impact if any impact criterion applies.
  */
 export const URGENCY_CRITERIA = [
