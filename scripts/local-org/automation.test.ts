@@ -264,6 +264,57 @@ describe('incident automation', () => {
   });
 });
 
+describe('CaseRelatedIssue: one link per case and issue', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg({ dbPath: ':memory:' });
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  it('refuses a second link of the same pair (DUPLICATE_VALUE) through one keyed lookup on the pair', async () => {
+    const issue = await createIncident(t, { Subject: 'outage' });
+    const cases = await createViaCollections(
+      t.conn,
+      'Case',
+      [{ Subject: 'a' }, { Subject: 'b' }],
+      false
+    );
+    const [first, second] = cases.map((c) => c.id ?? '');
+    const links = await createViaCollections(
+      t.conn,
+      'CaseRelatedIssue',
+      [first, second].map((CaseId) => ({ CaseId, RelatedIssueId: issue.id })),
+      false
+    );
+    assert.deepEqual(
+      links.map((l) => l.success),
+      [true, true]
+    );
+    const [again] = await createViaCollections(
+      t.conn,
+      'CaseRelatedIssue',
+      [{ CaseId: first, RelatedIssueId: issue.id }],
+      false
+    );
+    assert.equal(again?.success, false);
+    assert.equal(again.errors[0]?.statusCode, 'DUPLICATE_VALUE');
+    assert.match(again.errors[0].message, new RegExp(links[0]?.id ?? '-'));
+
+    // Searching by the issue alone scanned every link of a storm's incident per new link.
+    const plan = t.org.db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT "Id" FROM "CaseRelatedIssue" WHERE "CaseId" = ? AND "RelatedIssueId" = ? AND "Id" IS NOT ?`
+      )
+      .all(first, issue.id, null) as { detail: string }[];
+    assert.match(
+      plan.map((p) => p.detail).join('\n'),
+      /USING INDEX CaseRelatedIssue__pair__idx \(CaseId=\? AND RelatedIssueId=\?\)/
+    );
+  });
+});
+
 describe('holidays as BusinessCalendarService expands them', () => {
   const christmas = {
     IsRecurrence: 1,
