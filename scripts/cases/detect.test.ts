@@ -154,63 +154,56 @@ test('link then attaches the late cases on the outage product to the incident', 
 });
 
 // The platform applies a composite's allOrNone to its sObject Collections subrequests too
-// ("allOrNone Parameters in Composite and Collections Requests"); the local org does not yet
-// roll the composite back for a record failing inside a collection (asked of its owner).
-const COMPOSITE_ROLLBACK =
-  'local org: composite allOrNone must roll back a failed record inside a collections subrequest';
-
-test(
-  'a failing link rolls the whole storm back: no half-made incident',
-  { skip: COMPOSITE_ROLLBACK },
-  async () => {
-    const plan = defaultCasesPlan();
-    const client = clientOf(org);
-    const before = await count('SELECT COUNT() FROM Incident');
-    const storm = {
-      level: 'asset' as const,
-      key: ids.get(data.assets[5]?.ref ?? '') ?? '',
-      // A case id that does not exist: its CaseRelatedIssue fails.
-      cases: [
-        {
-          id: '500000000000000AAA',
-          createdAt: end,
-          subject: 'x',
-          accountId: null,
-          keyAccount: false,
-          assetId: null,
-          productId: null,
-          region: null
-        }
-      ],
-      firstAt: end,
-      lastAt: end,
-      peak: 1
-    };
-    const report: StormReport = {
-      level: 'asset',
-      key: storm.key,
-      label: 'rollback test',
-      caseCount: 1,
-      accountCount: 0,
-      firstAt: new Date(end).toISOString(),
-      lastAt: new Date(end).toISOString(),
-      peak: 1,
-      caseIds: ['500000000000000AAA'],
-      proposal: {
-        urgency: 'Medium',
-        impact: 'Medium',
-        urgencyReasons: [],
-        impactReasons: []
-      },
-      coveredBy: null
-    };
-    await assert.rejects(
-      createStormIncident(client, plan, storm, report),
-      /links0/
-    );
-    assert.equal(await count('SELECT COUNT() FROM Incident'), before);
-  }
-);
+// (REST API Developer Guide, "allOrNone Parameters in Composite and Collections Requests"):
+// a link failing inside a collection rolls the incident back with it.
+test('a failing link rolls the whole storm back: no half-made incident', async () => {
+  const plan = defaultCasesPlan();
+  const client = clientOf(org);
+  const before = await count('SELECT COUNT() FROM Incident');
+  const storm = {
+    level: 'asset' as const,
+    key: ids.get(data.assets[5]?.ref ?? '') ?? '',
+    // A case id that does not exist: its CaseRelatedIssue fails.
+    cases: [
+      {
+        id: '500000000000000AAA',
+        createdAt: end,
+        subject: 'x',
+        accountId: null,
+        keyAccount: false,
+        assetId: null,
+        productId: null,
+        region: null
+      }
+    ],
+    firstAt: end,
+    lastAt: end,
+    peak: 1
+  };
+  const report: StormReport = {
+    level: 'asset',
+    key: storm.key,
+    label: 'rollback test',
+    caseCount: 1,
+    accountCount: 0,
+    firstAt: new Date(end).toISOString(),
+    lastAt: new Date(end).toISOString(),
+    peak: 1,
+    caseIds: ['500000000000000AAA'],
+    proposal: {
+      urgency: 'Medium',
+      impact: 'Medium',
+      urgencyReasons: [],
+      impactReasons: []
+    },
+    coveredBy: null
+  };
+  await assert.rejects(
+    createStormIncident(client, plan, storm, report),
+    /links0/
+  );
+  assert.equal(await count('SELECT COUNT() FROM Incident'), before);
+});
 
 test('bad input: threshold and window are refused with exit code 2 before anything is read', async () => {
   await assert.rejects(

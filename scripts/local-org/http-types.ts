@@ -11,6 +11,11 @@ export interface ApiRequest {
   body: string;
   /** Batch positions (0-based) whose row lock an injected fault makes fail (collections only). */
   lockedRecords?: readonly number[];
+  /**
+   * Set by a composite request with allOrNone: its all-or-none applies to each sObject
+   * Collections subrequest too, overriding the subrequest's own allOrNone.
+   */
+  allOrNone?: true;
 }
 
 export interface ApiResponse {

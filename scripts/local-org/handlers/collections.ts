@@ -128,7 +128,10 @@ function recordsOf(req: ApiRequest): {
     );
   }
   checkRecordLimit(records.length);
-  return { allOrNone: body.allOrNone === true, records };
+  return {
+    allOrNone: req.allOrNone === true || body.allOrNone === true,
+    records
+  };
 }
 
 function typeOf(record: Record<string, unknown>): string {
@@ -240,7 +243,8 @@ export const deleteMany: Handler = (ctx, req) => {
       'MISSING_ARGUMENT',
       'ids: required parameter is missing'
     );
-  const allOrNone = req.query.get('allOrNone') === 'true';
+  const allOrNone =
+    req.allOrNone === true || req.query.get('allOrNone') === 'true';
   return json(
     200,
     runBatch(

@@ -101,7 +101,7 @@ export function compositeHandler(dispatch: Dispatch): Handler {
     const run = (): void => {
       for (const sub of subrequests) {
         const referenceId = scalarText(sub.referenceId);
-        if (out.some((r) => r.httpStatusCode >= 400) && allOrNone) {
+        if (allOrNone && out.some(failed)) {
           out.push(halted(referenceId));
           continue;
         }
@@ -120,7 +120,8 @@ export function compositeHandler(dispatch: Dispatch): Handler {
             body:
               sub.body === undefined
                 ? ''
-                : JSON.stringify(resolve(sub.body, results))
+                : JSON.stringify(resolve(sub.body, results)),
+            ...(allOrNone ? { allOrNone: true as const } : {})
           });
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;
@@ -141,17 +142,29 @@ export function compositeHandler(dispatch: Dispatch): Handler {
     }
     const committed = commitIf(ctx.db, () => {
       run();
-      return out.every((r) => r.httpStatusCode < 400);
+      return !out.some(failed);
     });
     if (committed) return json(200, { compositeResponse: out });
     // Everything before the failure was rolled back with it.
-    const failedAt = out.findIndex((r) => r.httpStatusCode >= 400);
+    const failedAt = out.findIndex(failed);
     return json(200, {
       compositeResponse: out.map((r, i) =>
         i < failedAt ? halted(r.referenceId) : r
       )
     });
   };
+}
+
+/**
+ * Whether a subrequest failed: an error status, or (sObject Collections answer 200 with a
+ * result per record) a record that was not saved.
+ */
+function failed(result: SubResult): boolean {
+  if (result.httpStatusCode >= 400) return true;
+  return (
+    Array.isArray(result.body) &&
+    result.body.some((r) => isObject(r) && r.success === false)
+  );
 }
 
 function halted(referenceId: string): SubResult {
