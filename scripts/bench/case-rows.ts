@@ -4,6 +4,7 @@
  * Descriptions are a few hundred characters, like a customer's first message, because row
  * width drives both JSON/CSV encoding and SQLite page cost.
  */
+import { seededRandom } from '../shared/seeded-random.ts';
 
 export interface CaseRow {
   Subject: string;
@@ -63,18 +64,6 @@ const SENTENCES = [
   'A colleague at {site} says the issue started after the firmware update.',
   'We have checked the network and other services at {site} work normally.'
 ];
-
-/** mulberry32: tiny, fast and reproducible across runs and Node versions. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, values: readonly T[]): T {
   const value = values[Math.floor(random() * values.length)];

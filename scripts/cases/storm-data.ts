@@ -5,6 +5,7 @@
  */
 import type { OrgClient } from '../org-client/index.ts';
 import { chunks, queryEvery, soqlList } from './org.ts';
+import { seededRandom } from '../shared/seeded-random.ts';
 
 export interface StormDataOptions {
   seed: number;
@@ -55,18 +56,6 @@ export interface StormData {
   storm: { region: string; productRef: string; caseRefs: string[] };
 }
 
-/** mulberry32: a small, fast, seedable generator; Math.random cannot be seeded. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NOISE_SUBJECTS = [
   'Invoice question',
   'Change of address',
@@ -87,7 +76,7 @@ const SAFETY_SUBJECTS = [
 ];
 
 export function generateStormData(options: StormDataOptions): StormData {
-  const rnd = random(options.seed);
+  const rnd = seededRandom(options.seed);
   const pick = <T>(list: readonly T[]): T =>
     list[Math.floor(rnd() * list.length)] as T;
   const tag = options.tag ?? 'Storm';

@@ -8,6 +8,7 @@
  * those positions fail (or, under allOrNone, roll the others back).
  */
 import { ENDPOINTS } from './router.ts';
+import { seededRandom } from '../shared/seeded-random.ts';
 
 export const FAULT_KINDS = [
   'SERVER_UNAVAILABLE',
@@ -47,18 +48,6 @@ export type Fault =
 export interface FaultOptions {
   seed?: number;
   rules: FaultRule[];
-}
-
-/** mulberry32: small, fast, good enough for reproducible fault schedules. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A fault option that breaks a rule: where it came from, the JSON path of the value, and the rule. */
@@ -232,7 +221,7 @@ function asWritten(value: unknown): string {
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
-  private random: () => number = generator(1);
+  private random: () => number = seededRandom(1);
   private readonly injected = new Map<string, Map<FaultKind, number>>();
 
   constructor(options?: FaultOptions) {
@@ -243,7 +232,7 @@ export class FaultInjector {
   configure(options: FaultOptions): void {
     const parsed = parseFaultOptions(options, 'fault options');
     this.rules = parsed.rules;
-    this.random = generator(parsed.seed ?? 1);
+    this.random = seededRandom(parsed.seed ?? 1);
   }
 
   clear(): void {
