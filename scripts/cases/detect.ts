@@ -3,7 +3,8 @@
  * storms.ts), leaves out those an open incident already covers, and proposes urgency and impact.
  * With `create`, each new storm becomes an incident, its related items and its case links in ONE
  * all-or-none composite request, so a crash or a failed record leaves no half-made incident, and
- * the next run finds the storm covered and creates nothing.
+ * the next run finds the storm covered and creates nothing. A run racing another is refused by
+ * the org on the incident's unique Storm_Key__c and reports the storm as already open.
  */
 import type { OrgClient } from '../org-client/index.ts';
 import { CasesInputError } from './errors.ts';
@@ -138,6 +139,11 @@ export async function detectStorms(
         report.created = await createStormIncident(client, plan, storm, report);
         created++;
       } catch (error) {
+        if (error instanceof StormAlreadyOpenError) {
+          // Another run opened it between our coverage check and our composite.
+          report.coveredBy = error.incidentId;
+          continue;
+        }
         report.error = error instanceof Error ? error.message : String(error);
         failed++;
       }
@@ -280,6 +286,28 @@ export function stormSubject(report: StormReport): string {
   );
 }
 
+/**
+ * The storm's identity on the incident opened for it (Incident.Storm_Key__c, unique): its level,
+ * its group and its first case. Two runs over the same cases find the same first case, so a
+ * second run racing the first is refused by the org (DUPLICATE_VALUE) instead of opening a twin;
+ * a later storm on the same asset starts with another case and may open its own incident.
+ */
+export function stormKey(
+  storm: Pick<Storm, 'level' | 'key' | 'cases'>
+): string {
+  return `${storm.level}:${storm.key}:${storm.cases[0]?.id ?? ''}`;
+}
+
+/** The org refused the incident because one with the storm's key exists (another run's). */
+export class StormAlreadyOpenError extends Error {
+  constructor(
+    readonly stormKey: string,
+    readonly incidentId: string
+  ) {
+    super(`the storm ${stormKey} already has incident ${incidentId}`);
+  }
+}
+
 interface CompositeSubrequest {
   method: 'POST';
   url: string;
@@ -316,6 +344,7 @@ export async function createStormIncident(
   const inComposite = caseIds.slice(0, Math.max(room, 0));
   const later = caseIds.slice(inComposite.length);
   const subject = stormSubject(report);
+  const key = stormKey(storm);
   const reasons = [
     ...report.proposal.urgencyReasons.map(
       (r) => `Urgency: ${r.label} (${r.evidence})`
@@ -338,7 +367,8 @@ export async function createStormIncident(
         Urgency: report.proposal.urgency,
         Impact: report.proposal.impact,
         Status: 'New',
-        DetectedDateTime: report.firstAt
+        DetectedDateTime: report.firstAt,
+        Storm_Key__c: key
       }
     },
     ...itemRequests.map((batch, i) =>
@@ -357,18 +387,22 @@ export async function createStormIncident(
       )
     )
   ];
+  const incidentWithKey = async (): Promise<string | undefined> =>
+    (
+      await queryEvery<{ Id: string }>(
+        client,
+        `SELECT Id FROM Incident WHERE Storm_Key__c = ${soqlList([key]).slice(1, -1)}`
+      )
+    )[0]?.Id;
   const findLanded = async (): Promise<CompositeAnswer | undefined> => {
-    const rows = await queryEvery<{ Id: string }>(
-      client,
-      `SELECT Id FROM Incident WHERE Subject = ${soqlList([subject]).slice(1, -1)}`
-    );
-    return rows[0]
+    const landed = await incidentWithKey();
+    return landed
       ? {
           compositeResponse: [
             {
               httpStatusCode: 201,
               referenceId: 'incident',
-              body: { id: rows[0].Id }
+              body: { id: landed }
             }
           ]
         }
@@ -389,7 +423,13 @@ export async function createStormIncident(
     { reread: findLanded }
   );
   const problem = compositeProblem(answer);
-  if (problem) throw new Error(problem);
+  if (problem) {
+    if (incidentErrorCode(answer) === 'DUPLICATE_VALUE') {
+      const existing = await incidentWithKey();
+      if (existing) throw new StormAlreadyOpenError(key, existing);
+    }
+    throw new Error(problem);
+  }
   const incidentId = (
     answer.compositeResponse[0]?.body as { id?: string } | undefined
   )?.id;
@@ -447,6 +487,18 @@ function relatedItems(storm: Storm): Record<string, unknown>[] {
       return assets.map((AssetId) => ({ ...incident, AssetId }));
     }
   }
+}
+
+/** The error code the org gave the composite's incident subrequest, if it refused it. */
+function incidentErrorCode(answer: CompositeAnswer): string | undefined {
+  const incident = answer.compositeResponse.find(
+    (sub) => sub.referenceId === 'incident'
+  );
+  if (!incident || incident.httpStatusCode < 400) return undefined;
+  const body = incident.body;
+  return Array.isArray(body)
+    ? (body[0] as { errorCode?: string } | undefined)?.errorCode
+    : undefined;
 }
 
 /**
