@@ -21,8 +21,8 @@ import { linkCases as link } from '../cases/link.ts';
 import { defaultCasesPlan } from '../cases/plan-schema.ts';
 import { generateStormData, loadStormData } from '../cases/storm-data.ts';
 import { syncCases as sync } from '../cases/sync.ts';
-import { clientOf, startNumberedOrg } from '../cases/test-orgs.ts';
-import type { TestOrg } from '../local-org/test-org.ts';
+import { clientOf } from '../cases/test-orgs.ts';
+import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
 import { measure, round } from './measure.ts';
 
 export const DEFAULT_SIZES = [1_000, 10_000, 100_000];
@@ -160,17 +160,14 @@ async function runSize(
   log: (line: string) => void
 ): Promise<SizeResult> {
   const orgs: TestOrg[] = [];
-  const org = async (k: number, audit = false): Promise<TestOrg> => {
-    const started = await startNumberedOrg(
-      k,
-      audit ? { setAuditFields: true } : {}
-    );
+  const org = async (audit = false): Promise<TestOrg> => {
+    const started = await startTestOrg(audit ? { setAuditFields: true } : {});
     orgs.push(started);
     return started;
   };
   try {
     const plan = defaultCasesPlan();
-    const source = await org(1, true);
+    const source = await org(true);
     const storm = Math.min(200, Math.max(20, Math.round(n / 50)));
     // Background density stays the same at every size (about one case per product per hour),
     // so detect finds the one outage, not noise: the period grows with N.
@@ -223,7 +220,7 @@ async function runSize(
     const linkWrites = writes(linkClient.callsByEndpoint);
     log(`${n}: link ${linked.wallMs} ms, ${linkCalls.calls} calls`);
 
-    const hubA = await org(2);
+    const hubA = await org();
     const syncA = { source: clientOf(source), hub: clientOf(hubA) };
     const collections = await measure(() =>
       sync(syncA.source, syncA.hub, plan, { bulkThreshold: n + 1 })
@@ -234,7 +231,7 @@ async function runSize(
       `${n}: sync (collections) ${collections.wallMs} ms, ${collectionCalls.calls} hub calls`
     );
 
-    const hubB = await org(3);
+    const hubB = await org();
     const syncB = { source: clientOf(source), hub: clientOf(hubB) };
     const bulk = await measure(() =>
       sync(syncB.source, syncB.hub, plan, { bulkThreshold: 1, bulkPollMs: 50 })
@@ -246,7 +243,7 @@ async function runSize(
     );
 
     // The same case rows, ingested by the local org itself in one Bulk API upsert job.
-    const hubC = await org(4);
+    const hubC = await org();
     const rows = data.cases.map((c) => ({
       Source_Case_Key__c: `bench:${c.ref}`,
       Subject: c.subject,
@@ -265,7 +262,7 @@ async function runSize(
     );
 
     // Naive: one upsert request per record.
-    const hubD = await org(5);
+    const hubD = await org();
     const naiveClient = clientOf(hubD);
     const sample = rows.slice(0, Math.min(NAIVE_MAX, n));
     const naive = await measure(async () => {

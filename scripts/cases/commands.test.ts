@@ -16,7 +16,6 @@ import {
 import type { DetectCommandResult } from '../cli/commands/incident/detect.ts';
 import type { LinkCommandResult } from '../cli/commands/incident/link.ts';
 import type { SyncCommandResult } from '../cli/commands/incident/sync.ts';
-import { prepareOrgDatabase } from './test-orgs.ts';
 
 let sandbox: Sandbox;
 let hub: CliOrg;
@@ -27,9 +26,9 @@ before(async () => {
   sandbox = makeSandbox();
   hub = await startCliOrg(sandbox);
   // startCliOrg keeps its database in `home`; the support org's lives in a folder of its own
-  // (with its own org id), and logs in to the same sf auth store under another alias.
+  // (so it is another org, with its own org id and admin username), and logs in to the same sf
+  // auth store under another alias.
   const supportHome = mkdtempSync(path.join(sandbox.home, 'support-'));
-  prepareOrgDatabase(path.join(supportHome, 'org.db'), 2);
   support = await startCliOrg({ ...sandbox, home: supportHome }, [
     '--alias',
     'support'

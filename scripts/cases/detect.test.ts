@@ -1,7 +1,7 @@
 /** incident detect end to end against a local org loaded with a seeded storm data set. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { TestOrg } from '../local-org/test-org.ts';
+import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
 import { createStormIncident, type StormReport } from './detect.ts';
 import {
   CasesInputError,
@@ -12,7 +12,7 @@ import {
   loadStormData,
   type StormData
 } from './index.ts';
-import { clientOf, startNumberedOrg } from './test-orgs.ts';
+import { clientOf } from './test-orgs.ts';
 
 const HOUR = 3_600_000;
 
@@ -22,7 +22,7 @@ let ids: Map<string, string>;
 const end = Date.now() - 60_000;
 
 before(async () => {
-  org = await startNumberedOrg(1, { setAuditFields: true });
+  org = await startTestOrg({ setAuditFields: true });
   data = generateStormData({
     seed: 11,
     noiseCases: 300,

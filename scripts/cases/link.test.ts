@@ -2,9 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Connection } from 'jsforce';
-import type { TestOrg } from '../local-org/test-org.ts';
+import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
 import { CasesInputError, linkCases } from './index.ts';
-import { startNumberedOrg } from './test-orgs.ts';
 
 interface Fixture {
   incidentId: string;
@@ -86,7 +85,7 @@ let org: TestOrg;
 let f: Fixture;
 
 before(async () => {
-  org = await startNumberedOrg(1);
+  org = await startTestOrg();
   f = await fixture(org.conn);
 });
 after(async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'jsforce';
-import type { TestOrg } from '../local-org/test-org.ts';
+import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
 import {
   CasesInputError,
   generateStormData,
@@ -13,7 +13,7 @@ import {
   syncCases,
   type StormData
 } from './index.ts';
-import { clientOf, startNumberedOrg } from './test-orgs.ts';
+import { clientOf } from './test-orgs.ts';
 
 const HOUR = 3_600_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,10 +25,9 @@ const hubs: TestOrg[] = [];
 let contacts = 0;
 
 async function hub(
-  n: number,
-  options: Parameters<typeof startNumberedOrg>[1] = {}
+  options: Parameters<typeof startTestOrg>[0] = {}
 ): Promise<TestOrg> {
-  const org = await startNumberedOrg(n, options);
+  const org = await startTestOrg(options);
   hubs.push(org);
   return org;
 }
@@ -69,7 +68,7 @@ async function assertExactCopy(hubConn: Connection): Promise<void> {
 }
 
 before(async () => {
-  source = await startNumberedOrg(1, { setAuditFields: true });
+  source = await startTestOrg({ setAuditFields: true });
   data = generateStormData({
     seed: 5,
     noiseCases: 400,
@@ -110,7 +109,7 @@ test('bad input: the same org twice, or a hub without the package, is refused (e
       e.exitCode === 2 &&
       e.message.includes('same org')
   );
-  const bare = await hub(3, { forceAppDir: null });
+  const bare = await hub({ forceAppDir: null });
   await assert.rejects(
     syncCases(source.conn, bare.conn),
     (e: Error) =>
@@ -125,7 +124,7 @@ test('bad input: the same org twice, or a hub without the package, is refused (e
 });
 
 test('collections path: copies cases with their accounts and contacts, links new cases to open incidents, and a rerun writes nothing', async () => {
-  const h = await hub(2);
+  const h = await hub();
   // The hub knows the outage product's installations by serial number and has an incident on one of them.
   const outageAssets = data.assets
     .filter((a) => a.productRef === data.storm.productRef)
@@ -205,7 +204,7 @@ test('collections path: copies cases with their accounts and contacts, links new
 });
 
 test('bulk path: one Bulk API 2.0 job per object, at most 8 calls per object without polls', async () => {
-  const h = await hub(4);
+  const h = await hub();
   const result = await syncCases(source.conn, h.conn, {
     bulkThreshold: 100,
     bulkPollMs: 10
@@ -222,7 +221,7 @@ test('bulk path: one Bulk API 2.0 job per object, at most 8 calls per object wit
 });
 
 test('5 % injected faults: every case arrives once, none lost, none duplicated', async () => {
-  const h = await hub(6, {
+  const h = await hub({
     faults: {
       seed: 42,
       rules: [
@@ -282,7 +281,7 @@ function runChild(
 }
 
 test('SIGKILL at random points, then a rerun: exact final counts', async () => {
-  const h = await hub(7);
+  const h = await hub();
   // Seeded kill times spread over a run's start-up and its writes.
   let seed = 9;
   const next = (): number => {
@@ -302,7 +301,7 @@ test('SIGKILL at random points, then a rerun: exact final counts', async () => {
 });
 
 test('deleted source cases are reported, and closed in the hub with closeDeleted, never deleted there', async () => {
-  const h = await hub(8);
+  const h = await hub();
   await syncCases(source.conn, h.conn, { bulkThreshold: 10_000 });
   const gone = await source.conn
     .sobject('Case')

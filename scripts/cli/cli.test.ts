@@ -65,7 +65,11 @@ describe(
       const { started } = org;
       assert.match(started.instanceUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.equal(started.alias, 'incident-local');
-      assert.equal(started.username, 'admin@incident-console.local');
+      // Every local org database has its own org id and admin username (see identityOf).
+      assert.match(
+        started.username,
+        /^admin@org[0-9a-z]+\.incident-console\.local$/
+      );
       assert.match(started.orgId, /^00D[A-Za-z0-9]{15}$/);
       assert.equal(started.dbPath, path.join(sandbox.home, 'org.db'));
       assert.equal(started.faultsFile, null);

@@ -4,6 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ADMIN_EMAIL } from './seed.ts';
 import { startTestOrg, type TestOrg } from './test-org.ts';
 
 interface SubResult {
@@ -133,5 +137,54 @@ describe('local org platform gaps (jsforce)', () => {
       "SELECT Id FROM Contact WHERE LastName = 'Partly Kept'"
     );
     assert.equal(kept.totalSize, 1);
+  });
+});
+
+describe('each local org database is its own org', () => {
+  interface Who {
+    orgId: string;
+    username: string;
+    email: string;
+  }
+  async function who(t: TestOrg): Promise<Who> {
+    const identity = await t.conn.identity();
+    const org = await t.conn.query<{ Id: string }>(
+      'SELECT Id FROM Organization'
+    );
+    assert.equal(org.records[0]?.Id, identity.organization_id);
+    return {
+      orgId: identity.organization_id,
+      username: identity.username,
+      email: identity.email
+    };
+  }
+
+  // Every Salesforce org has its own 18-character id (prefix 00D) and usernames are unique
+  // across all orgs (Salesforce Help, "Usernames"); the sf auth store is keyed by username.
+  it('gives two fresh databases different org ids and admin usernames, each kept across a restart', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'local-org-ids-'));
+    try {
+      const dbA = path.join(dir, 'a.db');
+      const a = await startTestOrg({ dbPath: dbA });
+      const first = await who(a);
+      await a.org.stop();
+      const b = await startTestOrg({ dbPath: path.join(dir, 'b.db') });
+      const other = await who(b);
+      await b.org.stop();
+      assert.match(first.orgId, /^00D[0-9A-Za-z]{15}$/);
+      assert.notEqual(other.orgId, first.orgId);
+      assert.notEqual(other.username, first.username);
+      // The admin's email is the same everywhere, so plans may name the admin by it.
+      assert.equal(first.email, ADMIN_EMAIL);
+      assert.equal(other.email, ADMIN_EMAIL);
+      const again = await startTestOrg({ dbPath: dbA });
+      try {
+        assert.deepEqual(await who(again), first);
+      } finally {
+        await again.org.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,10 +4,12 @@
  * Inserted once, on a fresh database. The standard profiles and force-app's permission sets
  * are made sure of at every start (provisionSetup), so databases older than them get them too.
  */
+import { randomInt } from 'node:crypto';
 import { beforeWrite } from './automation.ts';
 import type { OrgContext } from './context.ts';
 import { weekdayFields } from './business-hours.ts';
 import { objectOrThrow } from './dml.ts';
+import { makeId } from './ids.ts';
 import type { SourcePermissionSet } from '../schema/force-app-source.ts';
 import { getMeta, nextId, setMeta, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
@@ -53,14 +55,24 @@ export interface Identity {
   username: string;
 }
 
-/** The org and user ids, created on first start and kept in the database. */
+/** The admin's email: the same in every local org (emails need not be unique), so plans name it. */
+export const ADMIN_EMAIL = 'admin@incident-console.local';
+
+/**
+ * The org and user ids, created on first start and kept in the database. Each database is its
+ * own org, as every real org has its own id and its usernames are unique across all orgs: a
+ * random org number gives the org id and the admin's username, so two local orgs (a sync's
+ * source and hub, two terminals) never look like one org nor share an sf auth store entry.
+ */
 export function identityOf(ctx: Pick<OrgContext, 'db'>): Identity {
   const saved = getMeta(ctx.db, 'identity');
   if (saved) return JSON.parse(saved) as Identity;
+  // Up to 2^47: fits makeId's nine base-62 digits and randomInt's range.
+  const n = randomInt(1, 2 ** 47);
   const identity = {
-    orgId: nextId(ctx.db, '00D'),
+    orgId: makeId('00D', n),
     userId: nextId(ctx.db, '005'),
-    username: 'admin@incident-console.local'
+    username: `admin@org${n.toString(36)}.incident-console.local`
   };
   setMeta(ctx.db, 'identity', JSON.stringify(identity));
   return identity;
@@ -85,7 +97,7 @@ export function seedNewOrg(ctx: OrgContext): boolean {
     LastName: 'Admin',
     FirstName: 'Local',
     Alias: 'ladmin',
-    Email: ctx.username,
+    Email: ADMIN_EMAIL,
     CommunityNickname: 'localadmin',
     IsActive: true,
     TimeZoneSidKey: ctx.timeZone,

@@ -1,6 +1,7 @@
 /** Versions, resources, limits and the identity endpoints clients call after a token login. */
 import { API_VERSION, type OrgContext } from '../context.ts';
 import { quote } from '../storage.ts';
+import { ADMIN_EMAIL } from '../seed.ts';
 import {
   BULK_BATCHES,
   BULK_QUERY_BYTES,
@@ -112,7 +113,7 @@ function identity(ctx: OrgContext): Record<string, unknown> {
     username: ctx.username,
     nick_name: 'localadmin',
     display_name: 'Local Admin',
-    email: ctx.username,
+    email: ADMIN_EMAIL,
     email_verified: true,
     first_name: 'Local',
     last_name: 'Admin',
@@ -152,7 +153,7 @@ export const userinfo: Handler = (ctx) => {
     preferred_username: ctx.username,
     nickname: id.nick_name,
     name: id.display_name,
-    email: ctx.username,
+    email: ADMIN_EMAIL,
     email_verified: true,
     given_name: id.first_name,
     family_name: id.last_name,
