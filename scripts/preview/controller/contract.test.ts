@@ -14,8 +14,31 @@ import { OrgClient } from '../../org-client/index.ts';
 import { PROJECT_ROOT } from '../build.ts';
 import {
   ApexError,
-  CONTROLLER_METHODS
+  CONTROLLER_METHODS,
+  getConsole,
+  getLinkedCases,
+  getRoster
 } from './incident-console-controller.ts';
+
+/** An org that refuses every query of one object, as a user without access to it would see. */
+class RefusingClient extends OrgClient {
+  constructor(
+    conn: ConstructorParameters<typeof OrgClient>[0],
+    private readonly refused: string,
+    private readonly failure: () => Error
+  ) {
+    super(conn);
+  }
+
+  override queryAll<T>(
+    soql: string,
+    options: { all?: boolean } = {}
+  ): Promise<T[]> {
+    if (new RegExp(`\\bFROM ${this.refused}\\b`).test(soql))
+      return Promise.reject(this.failure());
+    return super.queryAll<T>(soql, options);
+  }
+}
 
 const CONTRACT_FILE = path.join(
   PROJECT_ROOT,
@@ -212,4 +235,176 @@ describe('IncidentConsoleController contract: the preview stand-in on the local 
       assertMatches(expected, actual, testCase.call.method);
     });
   }
+
+  it('getConsole: a calendar the org refuses leaves the rest of the console, with calendarError', async () => {
+    const incident = await testOrg.conn.sobject('Incident').create({
+      Subject: 'Calendar refused',
+      Urgency: 'High',
+      Impact: 'High'
+    });
+    assert.ok(incident.success && incident.id);
+    const refusing = new RefusingClient(testOrg.conn, 'BusinessHours', () =>
+      Object.assign(
+        new Error("sObject type 'BusinessHours' is not supported."),
+        {
+          errorCode: 'INVALID_TYPE'
+        }
+      )
+    );
+    const data = await getConsole(refusing, { recordId: incident.id });
+    assert.equal(data.calendar, null);
+    assert.equal(
+      data.calendarError,
+      "The business hours calendar could not be read, so the SLA timers cannot tell open from closed hours: sObject type 'BusinessHours' is not supported."
+    );
+    assert.equal(data.severity, 1, 'the record still loads');
+    assert.equal(data.rules.length, 9, 'the matrix still loads');
+    assert.ok(data.resolutionDue, 'the due times still show');
+
+    const down = new RefusingClient(
+      testOrg.conn,
+      'BusinessHours',
+      () => new Error('fetch failed')
+    );
+    await assert.rejects(
+      getConsole(down, { recordId: incident.id }),
+      /fetch failed/,
+      'an org that cannot be reached fails the call instead of reading as a refusal'
+    );
+  });
+
+  it('getLinkedCases: sorts on the server by each whitelisted field, in both directions', async () => {
+    const incident = await testOrg.conn.sobject('Incident').create({
+      Subject: 'Sorted outage',
+      Urgency: 'Low',
+      Impact: 'Low'
+    });
+    assert.ok(incident.success && incident.id);
+    const subjects = ['Delta', 'alpha', 'Charlie', 'bravo', 'Echo'];
+    const created = await testOrg.conn
+      .sobject('Case')
+      .create(subjects.map((Subject) => ({ Subject, Status: 'New' })));
+    const caseIds = created.map((result) => {
+      assert.ok(result.success && result.id);
+      return result.id;
+    });
+    await testOrg.conn
+      .sobject('CaseRelatedIssue')
+      .create(
+        caseIds.map((CaseId) => ({ CaseId, RelatedIssueId: incident.id }))
+      );
+    const pages = async (sortBy: string, sortDirection: string) => {
+      const seen: (string | null)[] = [];
+      for (const pageNumber of [1, 2, 3]) {
+        const page = await getLinkedCases(client, {
+          recordId: incident.id,
+          pageSize: 2,
+          pageNumber,
+          sortBy,
+          sortDirection
+        });
+        seen.push(...page.cases.map((row) => row.subject));
+      }
+      return seen;
+    };
+    // SOQL sorts text without regard to case.
+    const ascending = ['alpha', 'bravo', 'Charlie', 'Delta', 'Echo'];
+    assert.deepEqual(await pages('subject', 'asc'), ascending);
+    assert.deepEqual(await pages('subject', 'desc'), [...ascending].reverse());
+    for (const sortBy of [
+      'caseNumber',
+      'status',
+      'priority',
+      'accountName',
+      'createdDate'
+    ])
+      assert.equal((await pages(sortBy, 'asc')).length, 5, sortBy);
+    await assert.rejects(
+      getLinkedCases(client, {
+        recordId: incident.id,
+        sortBy: 'subject',
+        sortDirection: 'sideways'
+      }),
+      new ApexError('sortDirection must be asc or desc (got "sideways").')
+    );
+  });
+
+  it('getRoster: entries in rosterCallOrder, on duty before off duty, callOrder in sequence', async () => {
+    const incident = await testOrg.conn.sobject('Incident').create({
+      Subject: 'Roster order',
+      Urgency: 'High',
+      Impact: 'High',
+      Category: 'Batteries'
+    });
+    assert.ok(incident.success && incident.id);
+    // Wednesday 7 January 2026, 12:00 UTC: the Monday-only shift is off duty.
+    const now = new Date('2026-01-07T12:00:00.000Z');
+    const mondayOnly = JSON.stringify({
+      timeZone: 'UTC',
+      weekly: { monday: { start: '00:00', end: '01:00' } }
+    });
+    const members = await testOrg.conn
+      .sobject('Incident_Roster_Member__c')
+      .create([
+        {
+          Name: 'Order Off-Duty Manager',
+          Role__c: 'On-Duty Customer Service Manager',
+          Email__c: 'off@example.com',
+          Active__c: true,
+          Shift__c: mondayOnly
+        },
+        {
+          Name: 'Order Battery Expert',
+          Role__c: 'Technical Expert',
+          Expertise__c: 'Batteries',
+          Email__c: 'battery@example.com',
+          Active__c: true,
+          Shift__c: '{not json'
+        },
+        {
+          Name: 'Order Duty Manager',
+          Role__c: 'On-Duty Customer Service Manager',
+          Email__c: 'on@example.com',
+          Active__c: true
+        }
+      ]);
+    for (const result of members)
+      assert.ok(result.success, JSON.stringify(result));
+    const roster = (
+      await getRoster(client, { recordId: incident.id }, { now: () => now })
+    ).filter(
+      (entry) =>
+        entry.role === 'Incident Owner' || entry.name?.startsWith('Order ')
+    );
+    assert.deepEqual(
+      roster.map((entry) => [
+        entry.name?.startsWith('Order ') ? entry.name : 'owner',
+        entry.onDuty
+      ]),
+      [
+        ['owner', true],
+        ['Order Duty Manager', true],
+        ['Order Battery Expert', true],
+        ['Order Off-Duty Manager', false]
+      ]
+    );
+    const offDuty = roster[3];
+    assert.equal(offDuty?.nextOnDutyAt, '2026-01-12T00:00:00.000Z');
+    assert.equal(offDuty.timeZone, 'UTC');
+    assert.match(
+      roster[2]?.reason ?? '',
+      /\(shift not readable: .+\)$/,
+      'an unreadable shift keeps the member reachable and says why'
+    );
+    const all = await getRoster(
+      client,
+      { recordId: incident.id },
+      { now: () => now }
+    );
+    assert.deepEqual(
+      all.map((entry) => entry.callOrder),
+      all.map((_entry, index) => index + 1),
+      'callOrder numbers the list as it is ordered'
+    );
+  });
 });

@@ -12,11 +12,11 @@
  * local org applies every holiday to every business hours, where the Apex confirms each with
  * BusinessHours.isWithin.
  */
-import type { OrgClient } from '../../org-client/index.ts';
+import { transientKind, type OrgClient } from '../../org-client/index.ts';
 import {
   WEEKDAYS,
+  rosterCallOrder,
   severityFor,
-  shiftStatus,
   toLevel,
   validateRules
 } from '../../../force-app/main/default/lwc/incidentRules/incidentRules.js';
@@ -28,6 +28,8 @@ const MAX_OFFSET = 2000;
 const CALENDAR_DAYS_AHEAD = 60;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTES_PER_DAY = 1440;
+const CALENDAR_ERROR =
+  'The business hours calendar could not be read, so the SLA timers cannot tell open from closed hours: ';
 
 const ROLE_OWNER = 'Incident Owner';
 const ROLE_EXPERT = 'Technical Expert';
@@ -46,6 +48,8 @@ export interface RuleCell {
   urgency: number | null;
   impact: number | null;
   severity: number | null;
+  /** Priority__c: the Incident priority of this severity; null (blank) = the default mapping. */
+  priority: string | null;
 }
 
 export interface PolicyRow {
@@ -84,6 +88,8 @@ export interface ConsoleData {
   rules: RuleCell[];
   policy: PolicyRow[];
   calendar: ConsoleCalendar | null;
+  /** Why calendar is null although the record has an SLA clock; null when it loaded. */
+  calendarError: string | null;
 }
 
 export interface CaseRow {
@@ -263,13 +269,17 @@ function relationName(record: SObjectRow, relationship: string): string | null {
 export async function ruleCells(org: OrgClient): Promise<RuleCell[]> {
   const rows = await queryAll(
     org,
-    'SELECT Urgency__c, Impact__c, Severity__c FROM Incident_Severity_Rule__mdt ORDER BY Urgency__c, Impact__c'
+    'SELECT Urgency__c, Impact__c, Severity__c, Priority__c FROM Incident_Severity_Rule__mdt ORDER BY Urgency__c, Impact__c'
   );
-  return rows.map((row) => ({
-    urgency: integer(row.Urgency__c),
-    impact: integer(row.Impact__c),
-    severity: integer(row.Severity__c)
-  }));
+  return rows.map((row) => {
+    const priority = text(row.Priority__c)?.trim();
+    return {
+      urgency: integer(row.Urgency__c),
+      impact: integer(row.Impact__c),
+      severity: integer(row.Severity__c),
+      priority: priority === undefined || priority === '' ? null : priority
+    };
+  });
 }
 
 export async function policyRows(org: OrgClient): Promise<PolicyRow[]> {
@@ -423,6 +433,20 @@ function overlapsOpenHours(
   return to > from;
 }
 
+/**
+ * Whether the org answered a query with a refusal of its own (a platform error code such as
+ * INSUFFICIENT_ACCESS_OR_READONLY or INVALID_TYPE), what Apex raises as a QueryException. An
+ * org that cannot be reached or is overloaded is not one: that fails the whole call.
+ */
+function isQueryFailure(error: unknown): boolean {
+  const code = (error as { errorCode?: unknown } | null)?.errorCode;
+  return (
+    typeof code === 'string' &&
+    !code.startsWith('ERROR_HTTP_5') &&
+    transientKind(error) === undefined
+  );
+}
+
 function dateOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
@@ -453,7 +477,8 @@ export async function getConsole(
     canEdit: false,
     rules,
     policy,
-    calendar: null
+    calendar: null,
+    calendarError: null
   };
   let businessHoursId: string | null = null;
   let calendarFrom = now.getTime();
@@ -479,12 +504,20 @@ export async function getConsole(
     data.resolvedAt = iso(record.ResolutionDateTime);
     data.canEdit = true;
   }
-  data.calendar = await consoleCalendar(
-    org,
-    businessHoursId,
-    calendarFrom,
-    calendarTo
-  );
+  // The calendar only refines the SLA timers: when it cannot be read, the record, the matrix
+  // and the due times still show, with the reason in calendarError (as the Apex catches a
+  // QueryException there).
+  try {
+    data.calendar = await consoleCalendar(
+      org,
+      businessHoursId,
+      calendarFrom,
+      calendarTo
+    );
+  } catch (error) {
+    if (!isQueryFailure(error)) throw error;
+    data.calendarError = `${CALENDAR_ERROR}${(error as Error).message}`;
+  }
   return data;
 }
 
@@ -536,6 +569,60 @@ async function affectedAccountIds(
   return rows.map((row) => String(row.AccountId));
 }
 
+/**
+ * What linked cases may be sorted by (LinkedCaseSelector.SORT_FIELDS): the console's keys (the
+ * CaseRow property names) to Case fields. A whitelist, so a key never reaches the SOQL unchecked.
+ */
+export const SORT_FIELDS: Readonly<Record<string, string>> = Object.freeze({
+  caseNumber: 'CaseNumber',
+  subject: 'Subject',
+  status: 'Status',
+  priority: 'Priority',
+  accountName: 'Account.Name',
+  createdDate: 'CreatedDate'
+});
+// Newest first unless the console asks for another order.
+const DEFAULT_SORT = 'createdDate';
+
+/** A String parameter: Apex rejects a non-String argument before the method runs. */
+function stringParameter(value: unknown, name: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'string') {
+    throw new ApexError(
+      `Value provided is invalid for action parameter '${name}' of type 'String'`
+    );
+  }
+  return value;
+}
+
+/** The ORDER BY of a page of linked cases, or the controller's refusal of the sort asked for. */
+function caseOrder(sortByParam: unknown, sortDirectionParam: unknown): string {
+  const sortBy = stringParameter(sortByParam, 'sortBy');
+  const sortDirection = stringParameter(sortDirectionParam, 'sortDirection');
+  const blank = sortBy === null || sortBy.trim() === '';
+  const sortKey = blank ? DEFAULT_SORT : sortBy;
+  const field = Object.hasOwn(SORT_FIELDS, sortKey)
+    ? SORT_FIELDS[sortKey]
+    : undefined;
+  if (field === undefined) {
+    // Sorted, as the Apex sorts them, so the message does not depend on an iteration order.
+    const allowed = Object.keys(SORT_FIELDS).sort().join(', ');
+    throw new ApexError(
+      `Linked cases cannot be sorted by "${sortBy}"; sort by one of: ${allowed}.`
+    );
+  }
+  // Apex compares Strings with == ignoring case.
+  const direction = sortDirection?.toLowerCase();
+  if (sortDirection !== null && direction !== 'asc' && direction !== 'desc') {
+    throw new ApexError(
+      `sortDirection must be asc or desc (got "${sortDirection}").`
+    );
+  }
+  const order = blank || direction === 'desc' ? 'DESC' : 'ASC';
+  // Ties (and blanks) fall back to the Id in the same direction: no case shows on two pages.
+  return `${field} ${order}, Id ${order}`;
+}
+
 function pageParameter(value: unknown, fallback: number, name: string): number {
   if (value === null || value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
@@ -549,12 +636,19 @@ function pageParameter(value: unknown, fallback: number, name: string): number {
 
 export async function getLinkedCases(
   org: OrgClient,
-  params: { recordId?: unknown; pageSize?: unknown; pageNumber?: unknown },
+  params: {
+    recordId?: unknown;
+    pageSize?: unknown;
+    pageNumber?: unknown;
+    sortBy?: unknown;
+    sortDirection?: unknown;
+  },
   _options: ControllerOptions = {}
 ): Promise<CasePage> {
   const { id, type } = await supportedType(org, params.recordId);
   const size = pageParameter(params.pageSize, DEFAULT_PAGE_SIZE, 'pageSize');
   const pageIndex = pageParameter(params.pageNumber, 1, 'pageNumber');
+  const orderBy = caseOrder(params.sortBy, params.sortDirection);
   if (size < 1 || size > MAX_PAGE_SIZE) {
     throw new ApexError(
       `pageSize must be between 1 and ${MAX_PAGE_SIZE} (got ${size}).`
@@ -589,7 +683,7 @@ export async function getLinkedCases(
     affectedAccountIds(org, issueIds),
     queryAll(
       org,
-      `SELECT Id, CaseNumber, Subject, Status, IsClosed, Priority, Account.Name, Contact.Name, CreatedDate FROM Case WHERE ${where} ORDER BY CreatedDate DESC, Id DESC LIMIT ${size} OFFSET ${rowsToSkip}`
+      `SELECT Id, CaseNumber, Subject, Status, IsClosed, Priority, Account.Name, Contact.Name, CreatedDate FROM Case WHERE ${where} ORDER BY ${orderBy} LIMIT ${size} OFFSET ${rowsToSkip}`
     )
   ]);
   for (const row of counts) {
@@ -673,38 +767,6 @@ function firstNonBlank(preferred: unknown, fallback: unknown): string | null {
   return first && first.trim() !== '' ? first : text(fallback);
 }
 
-/** The C2 duty fields of one entry; a member whose shift cannot be read counts as off duty. */
-function dutyOf(
-  shift: string | null,
-  now: Date
-): Pick<RosterEntry, 'onDuty' | 'shiftEndsAt' | 'nextOnDutyAt' | 'timeZone'> {
-  if (!shift || shift.trim() === '') {
-    return {
-      onDuty: true,
-      shiftEndsAt: null,
-      nextOnDutyAt: null,
-      timeZone: null
-    };
-  }
-  try {
-    const status = shiftStatus(shift, now);
-    const parsed = JSON.parse(shift) as { timeZone?: unknown };
-    return {
-      onDuty: status.onDuty,
-      shiftEndsAt: status.endsAt?.toISOString() ?? null,
-      nextOnDutyAt: status.nextStartAt?.toISOString() ?? null,
-      timeZone: text(parsed.timeZone)
-    };
-  } catch {
-    return {
-      onDuty: false,
-      shiftEndsAt: null,
-      nextOnDutyAt: null,
-      timeZone: null
-    };
-  }
-}
-
 export async function getRoster(
   org: OrgClient,
   params: { recordId?: unknown },
@@ -731,7 +793,11 @@ export async function getRoster(
     'SELECT Id, Name, Role__c, User__c, User__r.Name, User__r.Email, User__r.Phone, Email__c, Phone__c, Expertise__c, Account__c, Account__r.Name, Shift__c FROM Incident_Roster_Member__c WHERE Active__c = true ORDER BY Role__c, Name LIMIT 1000'
   )) as unknown as RosterMember[];
 
-  type Entry = Omit<RosterEntry, 'callOrder'>;
+  // Duty and call order come from rosterCallOrder, which reads each entry's shift.
+  type Entry = Omit<
+    RosterEntry,
+    'callOrder' | 'onDuty' | 'shiftEndsAt' | 'nextOnDutyAt' | 'timeZone'
+  > & { shift: string | null };
   const entryFor = (member: RosterMember, reason: string): Entry => ({
     id: member.Id,
     role: member.Role__c ?? '',
@@ -744,7 +810,7 @@ export async function getRoster(
     expertise: member.Expertise__c,
     accountName: member.Account__c ? relationName(member, 'Account__r') : null,
     reason,
-    ...dutyOf(member.Shift__c, now)
+    shift: member.Shift__c
   });
 
   const owners: Entry[] = [];
@@ -764,10 +830,7 @@ export async function getRoster(
       expertise: null,
       accountName: null,
       reason: isUser ? 'Owner of this record' : 'Queue that owns this record',
-      onDuty: true,
-      shiftEndsAt: null,
-      nextOnDutyAt: null,
-      timeZone: null
+      shift: null
     };
     if (isUser) {
       const [owner] = await queryAll(
@@ -788,7 +851,8 @@ export async function getRoster(
         // The owner is also on the roster: the roster's contact details win.
         ownerRow.email = firstNonBlank(member.Email__c, ownerRow.email);
         ownerRow.phone = firstNonBlank(member.Phone__c, ownerRow.phone);
-        Object.assign(ownerRow, dutyOf(member.Shift__c, now));
+        // The owner's roster entry brings its shift along.
+        ownerRow.shift = member.Shift__c;
       } else {
         owners.push(entryFor(member, 'Incident manager on the roster'));
       }
@@ -818,8 +882,10 @@ export async function getRoster(
       onDuty.push(entryFor(member, 'On-duty customer service manager'));
     }
   }
-  return [...owners, ...experts, ...levelManagers, ...onDuty].map(
-    (entry, index) => ({ ...entry, callOrder: index + 1 })
+  // IncidentRosterService.inCallOrder: by role, on duty before off duty, numbered from 1.
+  return rosterCallOrder(
+    [...owners, ...experts, ...levelManagers, ...onDuty],
+    now
   );
 }
 
