@@ -75,6 +75,10 @@ export default class OrgStart extends IncidentCommand<OrgStopResult> {
       char: 'a',
       summary: messages.getMessage('flags.alias.summary'),
       default: LOCAL_ORG_ALIAS
+    }),
+    'set-audit-fields': Flags.boolean({
+      summary: messages.getMessage('flags.set-audit-fields.summary'),
+      default: false
     })
   };
 
@@ -101,6 +105,7 @@ export default class OrgStart extends IncidentCommand<OrgStopResult> {
     const org = await startLocalOrg({
       port: flags.port,
       dbPath,
+      setAuditFields: flags['set-audit-fields'],
       ...(flags['force-app']
         ? { forceAppDir: path.resolve(cwd, flags['force-app']) }
         : {})
