@@ -15,8 +15,9 @@ const STATUS_BADGE_CLOSED = 'slds-badge slds-badge_inverse';
 
 /**
  * Columns of the linked-cases table. Every column but the subject has a width, so the subject
- * takes the room that is left (on a wide page) and wraps. `sortKey` is what a column sorts by when it differs from
- * what it shows (the case link sorts by case number, not by URL).
+ * takes the room that is left (on a wide page) and wraps. The sortable columns are those the
+ * controller can sort by (getLinkedCases' whitelist); SORT_KEYS names what a column sorts by
+ * when it differs from what it shows (the case link sorts by case number, not by URL).
  */
 export const COLUMNS = [
   {
@@ -46,7 +47,7 @@ export const COLUMNS = [
     label: 'Contact',
     fieldName: 'contactName',
     type: 'text',
-    sortable: true,
+    sortable: false,
     initialWidth: 130,
     wrapText: true
   },
@@ -83,32 +84,10 @@ export const COLUMNS = [
 
 const SORT_KEYS = { url: 'caseNumber' };
 
-/** Compares two rows by one field; blanks last in either direction. */
-function compareBy(field, direction) {
-  const sign = direction === 'desc' ? -1 : 1;
-  return (a, b) => {
-    const left = a[field];
-    const right = b[field];
-    if (left === right) {
-      return 0;
-    }
-    if (left === null || left === undefined || left === '') {
-      return 1;
-    }
-    if (right === null || right === undefined || right === '') {
-      return -1;
-    }
-    return (
-      sign *
-      String(left).localeCompare(String(right), undefined, { numeric: true })
-    );
-  };
-}
-
 /**
  * Cases linked to the incident (CaseRelatedIssue), with how many customers are affected,
- * paged on the server so large incidents stay fast. The table is lightning-datatable:
- * sortable columns (within the page shown), wrapped subjects, status badges.
+ * paged and sorted on the server so large incidents stay fast and a sort holds across pages.
+ * The table is lightning-datatable: sortable columns, wrapped subjects, status badges.
  */
 export default class IncidentCases extends NavigationMixin(LightningElement) {
   @api recordId;
@@ -120,14 +99,23 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
   error;
   /** True from asking for another page (or a reload after an error) until it arrives. */
   pageLoading = false;
+  /** The datatable's sorted column (its fieldName) and direction, as it shows them. */
   sortedBy;
   sortDirection = 'asc';
+  /**
+   * What the controller sorts by: null (not undefined, which would hold the wire back) until
+   * a column is sorted, for the controller's default, newest first.
+   */
+  sortBy = null;
+  sortOrder = null;
   wiredCasesResult;
 
   @wire(getLinkedCases, {
     recordId: '$recordId',
     pageSize: PAGE_SIZE,
-    pageNumber: '$pageNumber'
+    pageNumber: '$pageNumber',
+    sortBy: '$sortBy',
+    sortDirection: '$sortOrder'
   })
   wiredCases(result) {
     this.wiredCasesResult = result;
@@ -159,7 +147,9 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
       const data = await reloadApex(this.wiredCasesResult, getLinkedCases, {
         recordId: this.recordId,
         pageSize: PAGE_SIZE,
-        pageNumber: this.pageNumber
+        pageNumber: this.pageNumber,
+        sortBy: this.sortBy,
+        sortDirection: this.sortOrder
       });
       if (data) {
         this.showPage(data);
@@ -225,28 +215,15 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
     return COLUMNS;
   }
 
+  /** The page's cases in the order the controller sent them (it sorts across all pages). */
   get rows() {
-    const rows = (this.page?.cases ?? []).map((linkedCase) => ({
+    return (this.page?.cases ?? []).map((linkedCase) => ({
       ...linkedCase,
       url: `/lightning/r/Case/${linkedCase.id}/view`,
       statusBadgeClass: linkedCase.isClosed
         ? STATUS_BADGE_CLOSED
         : STATUS_BADGE_OPEN
     }));
-    if (this.sortedBy) {
-      const field = SORT_KEYS[this.sortedBy] ?? this.sortedBy;
-      rows.sort(compareBy(field, this.sortDirection));
-    }
-    return rows;
-  }
-
-  /** Sorting applies to the page shown; with several pages the note says so. */
-  get sortNote() {
-    if (!this.sortedBy || !this.hasSeveralPages) {
-      return null;
-    }
-    const column = COLUMNS.find((c) => c.fieldName === this.sortedBy);
-    return `Sorted by ${column.label.toLowerCase()} within this page.`;
   }
 
   get counts() {
@@ -263,9 +240,19 @@ export default class IncidentCases extends NavigationMixin(LightningElement) {
     ];
   }
 
+  /**
+   * A new order is asked of the controller and starts again at page 1: page 3 of another order
+   * would show unrelated cases. The old rows stay (the table shows its loading indicator)
+   * until the sorted page arrives.
+   */
   handleSort(event) {
-    this.sortedBy = event.detail.fieldName;
-    this.sortDirection = event.detail.sortDirection;
+    const { fieldName, sortDirection } = event.detail;
+    this.sortedBy = fieldName;
+    this.sortDirection = sortDirection;
+    this.sortBy = SORT_KEYS[fieldName] ?? fieldName;
+    this.sortOrder = sortDirection;
+    this.pageLoading = true;
+    this.pageNumber = 1;
   }
 
   handlePrevious() {

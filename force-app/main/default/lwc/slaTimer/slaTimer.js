@@ -49,6 +49,8 @@ const NEXT_STEPS = {
 
 export const PAUSED_TEXT = 'Outside business hours — clock paused';
 export const NO_SLA_TEXT = 'No incident SLA (standard case process)';
+export const CALENDAR_ERROR_TEXT =
+  "The SLA clock cannot be shown: the business hours calendar could not be read, so open and closed hours are unknown. The targets below are the incident's own; ask an admin to check access to business hours and holidays.";
 
 /**
  * Formats business minutes as "45 min", "2 h" or "3 h 05 min".
@@ -106,7 +108,7 @@ function clockTimes(clock, completed) {
 export default class SlaTimer extends LightningElement {
   /**
    * IncidentConsoleController.getConsole data: severity, detectedAt, responseDue,
-   * resolutionDue, respondedAt, resolvedAt, policy, calendar.
+   * resolutionDue, respondedAt, resolvedAt, policy, calendar, calendarError.
    */
   @api
   get consoleData() {
@@ -167,6 +169,25 @@ export default class SlaTimer extends LightningElement {
     }
     if (!data.detectedAt) {
       return { notStarted: true };
+    }
+    if (data.calendarError) {
+      // Without the calendar a clock would count closed hours as open: show no clock rather
+      // than a wrong one, only the due times the record was saved with.
+      return {
+        calendarError: data.calendarError,
+        dueTimes: [
+          {
+            key: 'response',
+            label: 'Response target',
+            value: data.responseDue
+          },
+          {
+            key: 'resolution',
+            label: 'Resolution target',
+            value: data.resolutionDue
+          }
+        ].filter((time) => !!time.value)
+      };
     }
     const clocks = [
       {
@@ -237,6 +258,19 @@ export default class SlaTimer extends LightningElement {
 
   get error() {
     return this.view.error;
+  }
+
+  /** getConsole's calendarError: why the calendar the clocks run on could not be read. */
+  get calendarError() {
+    return this.view.calendarError;
+  }
+
+  get calendarErrorText() {
+    return CALENDAR_ERROR_TEXT;
+  }
+
+  get dueTimes() {
+    return this.view.dueTimes;
   }
 
   get pausedText() {

@@ -68,10 +68,13 @@ describe('c-incident-cases', () => {
     const element = mount();
     await flushPromises();
 
+    // null, not undefined: an undefined parameter would hold the wire back.
     expect(getLinkedCases.getLastConfig()).toEqual({
       recordId: RECORD_ID,
       pageSize: 25,
-      pageNumber: 1
+      pageNumber: 1,
+      sortBy: null,
+      sortDirection: null
     });
     expect(statusPart(element.shadowRoot, 'lightning-spinner')).not.toBeNull();
     expect($(element, 'lightning-card').title).toBe('Linked cases');
@@ -127,9 +130,12 @@ describe('c-incident-cases', () => {
     expect(wrapped).toEqual(['Subject', 'Account', 'Contact']);
   });
 
-  it('sorts the page by a column, the case column by case number, and says it sorts within the page', async () => {
+  it('asks the controller to sort across all pages, the case column by case number, from page 1', async () => {
     const element = await mountWith(page1);
-    expect($(element, '.sort-note')).toBeNull();
+    $(element, '.next-page').click();
+    await flushPromises();
+    getLinkedCases.emit(page2);
+    await flushPromises();
 
     table(element).dispatchEvent(
       new CustomEvent('sort', {
@@ -138,40 +144,54 @@ describe('c-incident-cases', () => {
     );
     await flushPromises();
 
+    expect(getLinkedCases.getLastConfig()).toEqual({
+      recordId: RECORD_ID,
+      pageSize: 25,
+      pageNumber: 1,
+      sortBy: 'caseNumber',
+      sortDirection: 'desc'
+    });
     expect(table(element).sortedBy).toBe('url');
     expect(table(element).sortedDirection).toBe('desc');
-    const numbers = table(element).data.map((row) => row.caseNumber);
-    expect(numbers[0]).toBe('00001025');
-    expect(numbers[24]).toBe('00001001');
-    expect($(element, '.sort-note').textContent.trim()).toBe(
-      'Sorted by case within this page.'
-    );
+    // The old rows stay under the table's loading indicator until the sorted page arrives.
+    expect(table(element).isLoading).toBe(true);
+    expect($(element, '.page-text').textContent).toBe('Loading page 1 of 3…');
 
-    table(element).dispatchEvent(
-      new CustomEvent('sort', {
-        detail: { fieldName: 'status', sortDirection: 'asc' }
-      })
-    );
+    const sortedByServer = {
+      ...page1,
+      cases: [...page3.cases, ...page2.cases.slice(0, 15)]
+    };
+    getLinkedCases.emit(sortedByServer);
     await flushPromises();
-    const statuses = table(element).data.map((row) => row.status);
-    expect(statuses).toEqual([...statuses].sort());
+    // Shown in the controller's order: the page is not sorted again in the browser.
+    expect(table(element).data.map((row) => row.id)).toEqual(
+      sortedByServer.cases.map((row) => row.id)
+    );
+    expect(table(element).isLoading).toBe(false);
+    expect($(element, '.sort-note')).toBeNull();
+
+    $(element, '.next-page').click();
+    await flushPromises();
+    expect(getLinkedCases.getLastConfig()).toMatchObject({
+      pageNumber: 2,
+      sortBy: 'caseNumber',
+      sortDirection: 'desc'
+    });
   });
 
-  it('does not call one-page sorting "within this page"', async () => {
-    const element = await mountWith({
-      ...page3,
-      total: 10,
-      pageNumber: 1
-    });
-    table(element).dispatchEvent(
-      new CustomEvent('sort', {
-        detail: { fieldName: 'subject', sortDirection: 'asc' }
-      })
+  it('offers sorting on exactly the columns the controller can sort by', () => {
+    const sortKeys = COLUMNS.filter((column) => column.sortable).map(
+      (column) => (column.fieldName === 'url' ? 'caseNumber' : column.fieldName)
     );
-    await flushPromises();
-
-    expect($(element, '.sort-note')).toBeNull();
-    expect($(element, 'nav')).toBeNull();
+    // IncidentConsoleController.getLinkedCases' whitelist (LinkedCaseSelector.SORT_FIELDS).
+    expect(sortKeys.sort()).toEqual([
+      'accountName',
+      'caseNumber',
+      'createdDate',
+      'priority',
+      'status',
+      'subject'
+    ]);
   });
 
   it('pages forward and back, disabling the buttons at the ends', async () => {
@@ -186,7 +206,9 @@ describe('c-incident-cases', () => {
     expect(getLinkedCases.getLastConfig()).toEqual({
       recordId: RECORD_ID,
       pageSize: 25,
-      pageNumber: 2
+      pageNumber: 2,
+      sortBy: null,
+      sortDirection: null
     });
     getLinkedCases.emit(page2);
     await flushPromises();
@@ -293,7 +315,9 @@ describe('c-incident-cases', () => {
     expect(getLinkedCases).toHaveBeenCalledWith({
       recordId: RECORD_ID,
       pageSize: 25,
-      pageNumber: 2
+      pageNumber: 2,
+      sortBy: null,
+      sortDirection: null
     });
     expect(statusPart(element.shadowRoot, 'c-error-panel')).toBeNull();
     expect($(element, '.page-text').textContent).toBe('Page 2 of 3');
@@ -340,17 +364,16 @@ describe('c-incident-cases', () => {
       await expect(element).toBeAccessible();
     });
 
-    it('is accessible while another page loads, sorted', async () => {
+    it('is accessible while a sorted page loads', async () => {
       const element = await mountWith(page1);
       table(element).dispatchEvent(
         new CustomEvent('sort', {
           detail: { fieldName: 'subject', sortDirection: 'asc' }
         })
       );
-      $(element, '.next-page').click();
       await flushPromises();
 
-      expect($(element, '.sort-note')).not.toBeNull();
+      expect(table(element).isLoading).toBe(true);
       expect($(element, '.page-text').textContent).toContain('Loading');
       await expect(element).toBeAccessible();
     });

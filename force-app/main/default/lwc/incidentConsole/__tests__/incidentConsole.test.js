@@ -34,6 +34,13 @@ jest.mock(
   { virtual: true }
 );
 const RECORD_ID = consoleData.recordId;
+/** getConsole when the business hours could not be read (calendarError set, no calendar). */
+const withoutCalendar = {
+  ...consoleData,
+  calendar: null,
+  calendarError:
+    'The business hours calendar could not be read, so the SLA timers cannot tell open from closed hours: No access to entity Holiday'
+};
 
 function mount(props = {}) {
   const element = createElement('c-incident-console', { is: IncidentConsole });
@@ -100,7 +107,9 @@ describe('c-incident-console', () => {
     expect(getLinkedCases.getLastConfig()).toEqual({
       recordId: RECORD_ID,
       pageSize: 25,
-      pageNumber: 1
+      pageNumber: 1,
+      sortBy: null,
+      sortDirection: null
     });
     getRoster.emit(roster);
     await Promise.resolve();
@@ -294,6 +303,30 @@ describe('c-incident-console', () => {
     expect($(element, 'c-severity-matrix').urgency).toBe('High');
   });
 
+  it('keeps the matrix and the roster when the calendar could not be read, the timers saying why', async () => {
+    const element = mount();
+    getConsole.emit(withoutCalendar);
+    getRoster.emit(roster);
+    await flushMicrotasks();
+
+    expect(
+      statusPart($(element, '.console-header'), 'c-error-panel')
+    ).toBeNull();
+    expect(
+      $(element, 'c-severity-matrix').shadowRoot.querySelectorAll('td button')
+    ).toHaveLength(9);
+    expect(
+      $(element, 'c-incident-roster').shadowRoot.querySelectorAll(
+        '.roster-contact'
+      )
+    ).toHaveLength(4);
+    const timers = $(element, 'c-sla-timer').shadowRoot;
+    expect(timers.querySelectorAll('li[data-clock]')).toHaveLength(0);
+    expect(
+      timers.querySelector('c-error-panel.calendar-error').friendlyMessage
+    ).toMatch(/^The SLA clock cannot be shown/);
+  });
+
   it('keeps the matrix and the timers when only the roster fails', async () => {
     const element = mount();
     getConsole.emit(consoleData);
@@ -373,6 +406,20 @@ describe('c-incident-console', () => {
       await Promise.resolve();
 
       expect($(element, '.incident-console').dataset.layout).toBe('stacked');
+      await expectAccessible(element);
+    });
+
+    it('is accessible with the SLA clock unavailable for want of a calendar', async () => {
+      const element = mount();
+      getConsole.emit(withoutCalendar);
+      await Promise.resolve();
+      getRoster.emit(roster);
+      getLinkedCases.emit(casesPage);
+      await Promise.resolve();
+
+      expect(
+        $(element, 'c-sla-timer').shadowRoot.querySelector('.calendar-error')
+      ).not.toBeNull();
       await expectAccessible(element);
     });
 

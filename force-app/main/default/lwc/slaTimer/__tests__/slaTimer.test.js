@@ -1,5 +1,5 @@
 import { createElement } from '@lwc/engine-dom';
-import SlaTimer from 'c/slaTimer';
+import SlaTimer, { CALENDAR_ERROR_TEXT } from 'c/slaTimer';
 import { TICK_INTERVAL_MS } from 'c/slaTicker';
 
 const severity1Open = require('./data/severity1Open24x7.json');
@@ -278,6 +278,51 @@ describe('c-sla-timer', () => {
     expect(panel.errors).toBeInstanceOf(Error);
   });
 
+  it('shows no clock but says why, with the stored targets, when the calendar could not be read', async () => {
+    jest.setSystemTime(new Date('2025-03-08T18:00:00.000Z'));
+    const reason =
+      'The business hours calendar could not be read, so the SLA timers cannot tell open from closed hours: No access to entity Holiday';
+    const element = mount({
+      ...severity2BusinessHours,
+      calendar: null,
+      calendarError: reason
+    });
+    await rendered();
+
+    // A clock without the calendar would count the closed weekend as open time.
+    expect(element.shadowRoot.querySelectorAll('li[data-clock]')).toHaveLength(
+      0
+    );
+    const panel = element.shadowRoot.querySelector(
+      'c-error-panel.calendar-error'
+    );
+    expect(panel.friendlyMessage).toBe(CALENDAR_ERROR_TEXT);
+    expect(panel.friendlyMessage).toMatch(/^The SLA clock cannot be shown/);
+    expect(panel.errors).toBe(reason);
+    const dueTimes = [
+      ...element.shadowRoot.querySelectorAll('.due-times li')
+    ].map((item) => [
+      item.dataset.due,
+      item.querySelector('lightning-formatted-date-time').value
+    ]);
+    expect(dueTimes).toEqual([
+      ['response', severity2BusinessHours.responseDue],
+      ['resolution', severity2BusinessHours.resolutionDue]
+    ]);
+  });
+
+  it('keeps the "no SLA" answer for a severity without one, whether or not the calendar loaded', async () => {
+    const element = mount({
+      ...severity4NoSla,
+      calendar: null,
+      calendarError: 'The business hours calendar could not be read'
+    });
+    await rendered();
+
+    expect(element.shadowRoot.querySelector('.no-sla')).not.toBeNull();
+    expect(element.shadowRoot.querySelector('.calendar-error')).toBeNull();
+  });
+
   it('shares one interval between several timers and clears it after the last disconnects', async () => {
     jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const first = mount(severity1Open);
@@ -390,6 +435,15 @@ describe('c-sla-timer', () => {
         name: 'with the error panel',
         data: { ...severity1Open, detectedAt: 'yesterday-ish' },
         selector: 'c-error-panel'
+      },
+      {
+        name: 'when the calendar could not be read',
+        data: {
+          ...severity2BusinessHours,
+          calendar: null,
+          calendarError: 'The business hours calendar could not be read'
+        },
+        selector: '.calendar-error'
       }
     ])('is accessible $name', async ({ data, selector }) => {
       const element = mount(data);
