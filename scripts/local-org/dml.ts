@@ -185,11 +185,22 @@ export function createRecord(
   const row: Row = {};
   for (const field of object.fields) {
     if (!isStored(field)) continue;
-    if (given.has(field)) {
-      row[field.name] = toColumn(field, given.get(field));
+    const value = given.has(field) ? toColumn(field, given.get(field)) : null;
+    if (value !== null) {
+      row[field.name] = value;
+    } else if (
+      given.has(field) &&
+      (field.nillable || !field.defaultedOnCreate)
+    ) {
+      // A blank given for a field that may be blank (or that has no default) stays blank.
+      row[field.name] = null;
     } else if (field.type === 'boolean') {
       row[field.name] = field.defaultValue === true ? 1 : 0;
     } else if (
+      // Required fields with a default (defaultedOnCreate, not nillable) get it when left out
+      // or given blank: they can never be null, and the platform "implicitly assigns a value
+      // ... even if a value for this field is not explicitly passed in on the create call"
+      // (SOAP API Developer Guide, "Required Fields"). Incident.Urgency defaults to High.
       field.defaultValue !== null &&
       (field.defaultedOnCreate || field.custom)
     ) {

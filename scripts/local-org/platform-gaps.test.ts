@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ADMIN_EMAIL } from './seed.ts';
-import { startTestOrg, type TestOrg } from './test-org.ts';
+import { rejectsWithCode, startTestOrg, type TestOrg } from './test-org.ts';
 
 interface SubResult {
   httpStatusCode: number;
@@ -102,6 +102,43 @@ describe('local org platform gaps (jsforce)', () => {
       "SELECT Id FROM Contact WHERE LastName IN ('Kept?', 'After The Failure')"
     );
     assert.equal(contacts.totalSize, 0);
+  });
+
+  // Object Reference, Incident: Urgency and Impact are "Create, Defaulted on create, ... Update"
+  // and not Nillable, default High; SOAP API Developer Guide, "Required Fields": a required
+  // field with a default is assigned it on create even when no value is passed, and "in
+  // updates, a required field cannot be set to null". So no saved incident is ever blank.
+  it('Incident.Urgency and Impact: blank on create takes the default, blank on update is refused', async () => {
+    const describe = await t.conn.sobject('Incident').describe();
+    for (const name of ['Urgency', 'Impact']) {
+      const field = describe.fields.find((f) => f.name === name);
+      assert.equal(field?.nillable, false, name);
+      assert.equal(field.defaultedOnCreate, true, name);
+      assert.equal(field.defaultValue, 'High', name);
+    }
+    const incidents = t.conn.sobject('Incident');
+    const leftOut = await incidents.create({ Subject: 'urgency left out' });
+    const blank = await incidents.create({
+      Subject: 'urgency blank',
+      Urgency: null,
+      Impact: ''
+    });
+    for (const id of [leftOut.id, blank.id]) {
+      const row = await incidents.retrieve(id, {
+        fields: ['Urgency', 'Impact', 'Severity__c']
+      });
+      assert.equal(row.Urgency, 'High');
+      assert.equal(row.Impact, 'High');
+      assert.equal(row.Severity__c, 1);
+    }
+    await rejectsWithCode(
+      incidents.update({ Id: blank.id, Urgency: null }),
+      'REQUIRED_FIELD_MISSING'
+    );
+    await rejectsWithCode(
+      incidents.update({ Id: blank.id, Impact: '' }),
+      'REQUIRED_FIELD_MISSING'
+    );
   });
 
   // Same page: with allOrNone false on the composite, each collections subrequest keeps its own.
