@@ -83,6 +83,7 @@ const PROJECT_FORCE_APP = path.resolve(
   '../../force-app'
 );
 const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
+const IDLE_CONNECTION_MS = 120_000;
 
 function openDatabase(dbPath: string): DatabaseType {
   if (dbPath !== ':memory:')
@@ -264,6 +265,12 @@ export async function startLocalOrg(
         send(outgoing, errorResponse(error));
       });
   });
+  // Node closes a connection idle for 5 s. jsforce's bulk2 serialises a large load (100,000
+  // cases: longer than that, its event loop busy) and then sends the upload on the connection
+  // its last request left open; a closed one failed the PUT, and jsforce cannot retry an
+  // upload stream it has begun to read. Idle connections stay open for two minutes instead
+  // (announced in Keep-Alive, so clients that read it retire them first).
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => {

@@ -3,6 +3,8 @@
  * large uploads parse; a failed row is undone alone.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Agent, get, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ApiError } from '../errors.ts';
 import { makeId } from '../ids.ts';
@@ -118,5 +120,48 @@ describe('Bulk API 2.0 ingest atomicity', () => {
     );
     const [first, second] = cases.records.map((r) => Number(r.CaseNumber));
     assert.equal(second, (first ?? 0) + 1);
+  });
+});
+
+describe('Bulk API 2.0 upload connections', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg();
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  // jsforce serialises a large load (100,000 cases: several seconds with the event loop
+  // busy) and then sends its PUT of the job data on the connection its last request left
+  // open. Node's default 5 s keep-alive had closed that connection meanwhile: the PUT failed
+  // on it, and jsforce's retry of the already-read upload stream surfaced as "Response body
+  // object should not be disturbed or locked". The org keeps idle connections for minutes.
+  it('keeps an idle connection open past 5 s and says how long in Keep-Alive', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await new Promise<IncomingMessage>((resolve, reject) => {
+        get(`${t.org.instanceUrl}/services/data/`, { agent }, resolve).on(
+          'error',
+          reject
+        );
+      });
+      // The agent takes the socket back once the response ends.
+      const socket = first.socket;
+      first.resume();
+      await once(first, 'end');
+      const timeout = /timeout=(\d+)/.exec(
+        String(first.headers['keep-alive'])
+      )?.[1];
+      assert.ok(Number(timeout) >= 60, `Keep-Alive: ${String(timeout)}`);
+      let closed = false;
+      socket.once('close', () => {
+        closed = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      assert.equal(closed, false, 'the org closed an idle connection');
+    } finally {
+      agent.destroy();
+    }
   });
 });
