@@ -96,8 +96,8 @@ describe('incident automation', () => {
   it('computes and refuses nothing while Bypass_Automation__c is checked, as the Apex handler', async () => {
     const settings = await t.conn
       .sobject('Incident_Automation_Settings__c')
-      // Name: the local org models the custom setting as a plain object (no SetupOwnerId).
-      .create({ Name: 'bulk load', Bypass_Automation__c: true });
+      // The org-wide default (SetupOwnerId left out), as an admin sets it for a bulk load.
+      .create({ Bypass_Automation__c: true });
     assert.ok(settings.success);
     try {
       const loaded = await createIncident(t, {

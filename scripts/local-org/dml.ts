@@ -223,6 +223,9 @@ export function createRecord(
     }
   }
   if ('OwnerId' in row && row.OwnerId === null) row.OwnerId = ctx.userId;
+  // A hierarchy custom setting's record left without a location is the org's default.
+  if ('SetupOwnerId' in row && row.SetupOwnerId === null)
+    row.SetupOwnerId = ctx.orgId;
   platformDefaults(ctx, object, row, undefined);
   beforeWrite(
     { store: ctx.store, registry: ctx.registry, now },

@@ -141,6 +141,51 @@ describe('local org platform gaps (jsforce)', () => {
     );
   });
 
+  // Salesforce Help, "Custom Settings" and the Apex Reference's "Hierarchy Custom Setting
+  // Methods": a hierarchy setting's records are keyed by SetupOwnerId (the org, a profile or a
+  // user; one record each), Name is optional, and custom settings have no OwnerId.
+  it('a hierarchy custom setting has SetupOwnerId as its key and needs no Name', async () => {
+    const settings = t.conn.sobject('Incident_Automation_Settings__c');
+    const describe = await settings.describe();
+    assert.equal(describe.customSetting, true);
+    const setupOwner = describe.fields.find((f) => f.name === 'SetupOwnerId');
+    assert.deepEqual(setupOwner?.referenceTo, [
+      'Organization',
+      'Profile',
+      'User'
+    ]);
+    assert.equal(setupOwner.createable, true);
+    assert.equal(
+      describe.fields.find((f) => f.name === 'Name')?.nillable,
+      true
+    );
+    assert.equal(
+      describe.fields.some((f) => f.name === 'OwnerId'),
+      false
+    );
+    const identity = await t.conn.identity();
+    const orgDefault = await settings.create({ Bypass_Automation__c: false });
+    const mine = await settings.create({
+      SetupOwnerId: identity.user_id,
+      Bypass_Automation__c: true
+    });
+    const rows = await t.conn.query<{ Id: string; SetupOwnerId: string }>(
+      'SELECT Id, SetupOwnerId FROM Incident_Automation_Settings__c ORDER BY CreatedDate, Id'
+    );
+    assert.deepEqual(
+      rows.records.map((r) => [r.Id, r.SetupOwnerId]),
+      [
+        [orgDefault.id, identity.organization_id],
+        [mine.id, identity.user_id]
+      ]
+    );
+    await rejectsWithCode(
+      settings.create({ SetupOwnerId: identity.user_id }),
+      'DUPLICATE_VALUE'
+    );
+    await settings.destroy([orgDefault.id, mine.id]);
+  });
+
   // Same page: with allOrNone false on the composite, each collections subrequest keeps its own.
   it('composite without allOrNone leaves a collection to its own allOrNone', async () => {
     const answer = await t.conn.request<{ compositeResponse: SubResult[] }>({

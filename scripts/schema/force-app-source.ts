@@ -387,6 +387,12 @@ function customObjectSystemFields(
 ): FieldSchema[] {
   const nameField = isNode(object.nameField) ? object.nameField : {};
   const autoNumberName = text(nameField, 'type') === 'AutoNumber';
+  // A hierarchy custom setting's record belongs to a location, not an owner: SetupOwnerId (the
+  // org, a profile or a user, one record each; the org when left out) is its key, and its Name
+  // is optional (Salesforce Help, "Custom Settings": hierarchy settings are looked up by
+  // user, profile and org). Custom settings have no OwnerId.
+  const settingsType = text(object, 'customSettingsType');
+  const hierarchy = settingsType === 'Hierarchy';
   const fields = [
     systemField('Id', 'Record ID', 'id', { idLookup: true }),
     systemField('Name', text(nameField, 'label') ?? 'Name', 'string', {
@@ -396,14 +402,25 @@ function customObjectSystemFields(
       defaultedOnCreate: autoNumberName,
       autoNumber: autoNumberName,
       idLookup: true,
-      nillable: autoNumberName
+      nillable: autoNumberName || hierarchy
     })
   ];
   if (text(object, 'label') === undefined) {
     throw new ForceAppSourceError(file, 'custom object has no <label>');
   }
+  if (hierarchy) {
+    fields.push(
+      systemField('SetupOwnerId', 'Location ID', 'reference', {
+        createable: true,
+        updateable: true,
+        unique: true,
+        referenceTo: ['Organization', 'Profile', 'User'],
+        relationshipName: 'SetupOwner'
+      })
+    );
+  }
   // Detail records of a master-detail relationship are owned by their master.
-  if (!hasMasterDetail) {
+  if (!hasMasterDetail && settingsType === undefined) {
     fields.push(
       systemField('OwnerId', 'Owner ID', 'reference', {
         createable: true,
