@@ -47,6 +47,7 @@ test('a run at 300 cases writes every figure, and the data adds up', async () =>
   assert.equal(size.detect.scanned, 300);
   assert.equal(size.detect.storms, 1);
   assert.equal(size.syncCollections.created, 300);
+  assert.equal(size.syncCollections.checkpoints.writes, 1);
   assert.equal(size.syncBulk.created, 300);
   assert.equal(size.syncBulk.objects, 3);
   assert.equal(size.ownIngest.rows, 300);

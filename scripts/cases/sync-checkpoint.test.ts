@@ -89,6 +89,7 @@ test('one watermark save per run, not one per page: the writes stay at the floor
   assert.equal(result.created, CASES);
   assert.equal(hub.casePages, 3);
   assert.deepEqual(hub.saves, [CASES]);
+  assert.equal(result.checkpoints, 1);
   const patches = hub.callsByEndpoint['PATCH composite/sobjects'] ?? 0;
   // Cases 200 a call; the accounts of the data set fit one call.
   assert.equal(patches, Math.ceil(CASES / 200) + 1 + 1);

@@ -55,6 +55,8 @@ export interface SyncResult {
   contacts: number;
   deleted: { keys: string[]; closed: number };
   watermark: string | null;
+  /** Watermark saves this run made (hub writes of Incident_Sync_State__c). */
+  checkpoints: number;
   linked: Pick<LinkResult, 'linked' | 'alreadyLinked' | 'failed'> | null;
   /** Bulk only: requests other than status polls, and the polls. */
   bulk?: { calls: number; polls: number };
@@ -216,6 +218,7 @@ export async function syncCases(
     contacts: 0,
     deleted: { keys: [], closed: 0 },
     watermark: state?.Watermark__c ?? null,
+    checkpoints: 0,
     linked: null
   };
   const openIncidents =
@@ -244,6 +247,7 @@ export async function syncCases(
         `could not save the sync watermark: ${outcome[0]?.errors[0]?.message ?? 'no result'}`
       );
     result.watermark = last.SystemModstamp;
+    result.checkpoints++;
   };
 
   const link = async (caseIds: string[]): Promise<void> => {
