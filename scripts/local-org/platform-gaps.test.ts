@@ -270,3 +270,41 @@ describe('each local org database is its own org', () => {
     }
   });
 });
+
+// Metadata API Developer Guide, "Error Handling": the Metadata API is a SOAP API and reports a
+// call's failure as a SOAP fault (faultcode sf:<code>), so an injected lock or limit failure on
+// /services/Soap/m answers one, as the REST endpoints answer their JSON errors.
+describe('injected faults on the Metadata API answer as SOAP faults (jsforce)', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg({
+      faults: {
+        rules: [
+          { endpoint: 'metadata', kind: 'UNABLE_TO_LOCK_ROW', calls: [1] },
+          { endpoint: 'metadata', kind: 'REQUEST_LIMIT_EXCEEDED', calls: [2] },
+          { endpoint: 'metadata', kind: 'SERVER_UNAVAILABLE', calls: [3] }
+        ]
+      }
+    });
+  });
+  after(async () => t.dispose());
+
+  it('UNABLE_TO_LOCK_ROW, REQUEST_LIMIT_EXCEEDED and SERVER_UNAVAILABLE as sf: faults, then the call works', async () => {
+    for (const code of [
+      'UNABLE_TO_LOCK_ROW',
+      'REQUEST_LIMIT_EXCEEDED',
+      'SERVER_UNAVAILABLE'
+    ]) {
+      await assert.rejects(
+        t.conn.metadata.list({ type: 'CustomMetadata' }),
+        (error: { name?: string; message?: string }) => {
+          assert.equal(error.name, `sf:${code}`);
+          assert.match(error.message ?? '', new RegExp(`^${code}: `));
+          return true;
+        }
+      );
+    }
+    const listed = await t.conn.metadata.list({ type: 'CustomMetadata' });
+    assert.ok(Array.isArray(listed) && listed.length > 0);
+  });
+});

@@ -212,12 +212,21 @@ export async function startLocalOrg(
           'Session expired or invalid'
         );
       }
+      // A SOAP client reads a fault in its own envelope (sf:UNABLE_TO_LOCK_ROW...), never JSON.
+      const refuse = (error: ApiError): ApiResponse => {
+        if (!isSoap) throw error;
+        return {
+          ...soapFault(error.errorCode, error.message),
+          ...(error.status === 503 ? { status: 503 } : {})
+        };
+      };
       const fault = faults.pick(name, call);
       if (fault?.kind === 'DROP_CONNECTION') return 'drop';
       if (fault && 'lockedRecords' in fault)
         req = { ...req, lockedRecords: fault.lockedRecords };
-      else if (fault) throw FAULT_RESPONSES[fault.kind];
-      if (!usage.take(now())) throw FAULT_RESPONSES.REQUEST_LIMIT_EXCEEDED;
+      else if (fault) return refuse(FAULT_RESPONSES[fault.kind]);
+      if (!usage.take(now()))
+        return refuse(FAULT_RESPONSES.REQUEST_LIMIT_EXCEEDED);
     }
     // Past the 404 above, a request without a route is a SOAP call.
     if (found) return found.route.handler(ctx, req, found.params);
