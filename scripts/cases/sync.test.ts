@@ -14,6 +14,7 @@ import {
   type StormData
 } from './index.ts';
 import { clientOf } from './test-orgs.ts';
+import { seededRandom } from '../shared/seeded-random.ts';
 
 const HOUR = 3_600_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -283,11 +284,7 @@ function runChild(
 test('SIGKILL at random points, then a rerun: exact final counts', async () => {
   const h = await hub();
   // Seeded kill times spread over a run's start-up and its writes.
-  let seed = 9;
-  const next = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31;
-  };
+  const next = seededRandom(9);
   let killed = 0;
   for (let i = 0; i < 5; i++) {
     const outcome = await runChild(h, Math.round(400 + next() * 1600));
