@@ -155,7 +155,7 @@ describe(
         );
         assert.match(
           text,
-          /│ Logged in as +│ admin@incident-console\.local \(alias incident-local\) +│/
+          /│ Logged in as +│ admin@org[0-9a-z]+\.incident-console\.local \(alias incident-local\) +│/
         );
         const { Connection } = await import('jsforce');
         const conn = new Connection({

@@ -123,7 +123,8 @@ describe('local org platform gaps (jsforce)', () => {
       Urgency: null,
       Impact: ''
     });
-    for (const id of [leftOut.id, blank.id]) {
+    const blankId = blank.id ?? '';
+    for (const id of [leftOut.id ?? '', blankId]) {
       const row = await incidents.retrieve(id, {
         fields: ['Urgency', 'Impact', 'Severity__c']
       });
@@ -132,11 +133,11 @@ describe('local org platform gaps (jsforce)', () => {
       assert.equal(row.Severity__c, 1);
     }
     await rejectsWithCode(
-      incidents.update({ Id: blank.id, Urgency: null }),
+      incidents.update({ Id: blankId, Urgency: null }),
       'REQUIRED_FIELD_MISSING'
     );
     await rejectsWithCode(
-      incidents.update({ Id: blank.id, Impact: '' }),
+      incidents.update({ Id: blankId, Impact: '' }),
       'REQUIRED_FIELD_MISSING'
     );
   });
@@ -183,7 +184,7 @@ describe('local org platform gaps (jsforce)', () => {
       settings.create({ SetupOwnerId: identity.user_id }),
       'DUPLICATE_VALUE'
     );
-    await settings.destroy([orgDefault.id, mine.id]);
+    await settings.destroy([orgDefault.id ?? '', mine.id ?? '']);
   });
 
   // Same page: with allOrNone false on the composite, each collections subrequest keeps its own.
