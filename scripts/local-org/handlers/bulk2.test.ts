@@ -165,3 +165,66 @@ describe('Bulk API 2.0 upload connections', () => {
     }
   });
 });
+
+describe('Bulk API 2.0 ingest in chunks', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg({ dbPath: ':memory:' });
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  // 4,500 rows of 400-character descriptions: an upload of about 2 MB (stored as several
+  // pieces, a quoted comma and line break among them) written in three transactions.
+  it('loads every row of an upload spanning several pieces and chunks, in order, failing the bad row alone', async () => {
+    const input = Array.from({ length: 4_500 }, (_, i) => ({
+      Subject: `Chunk ${String(i).padStart(4, '0')}`,
+      Description: `${'x'.repeat(390)}, "line"\nend ${String(i)}`,
+      AccountId: i === 3_100 ? makeId('001', 999_999) : ''
+    }));
+    const results = await t.conn.bulk2.loadAndWaitForResults({
+      object: 'Case',
+      operation: 'insert',
+      input,
+      pollInterval: 20,
+      pollTimeout: 60000
+    });
+    const ok = results.successfulResults as unknown as Record<string, string>[];
+    const failed = results.failedResults as unknown as Record<string, string>[];
+    assert.equal(ok.length, 4_499);
+    assert.deepEqual(
+      failed.map((row) => row.Subject),
+      ['Chunk 3100']
+    );
+    assert.match(
+      failed[0]?.sf__Error ?? '',
+      /^INVALID_CROSS_REFERENCE_KEY.* --$/
+    );
+    assert.deepEqual(
+      ok.map((row) => row.Subject),
+      input.map((row) => row.Subject).filter((s) => s !== 'Chunk 3100')
+    );
+    assert.equal(ok[4_000]?.Description, input[4_001]?.Description);
+    const count = await t.conn.query('SELECT COUNT() FROM Case');
+    assert.equal(count.totalSize, 4_499);
+  });
+
+  it('fails a job whose CSV breaks after the first chunk, writing none of its rows', async () => {
+    const rows = Array.from(
+      { length: 2_500 },
+      (_, i) => `Broken ${String(i)},fine`
+    );
+    const job = t.conn.bulk2.createJob({ object: 'Case', operation: 'insert' });
+    await job.open();
+    await job.uploadData(
+      `Subject,Description\n${rows.join('\n')}\nlast,"never closed\n`
+    );
+    await job.close();
+    await assert.rejects(job.poll(20, 10000), /CSV: /);
+    const count = await t.conn.query(
+      "SELECT COUNT() FROM Case WHERE Subject LIKE 'Broken %'"
+    );
+    assert.equal(count.totalSize, 0);
+  });
+});

@@ -3,8 +3,13 @@
  * (a restart forgets them, as an expired job would be). An ingest job is processed when it
  * is closed (UploadComplete); each row is its own savepoint, so one bad row fails alone.
  * CSV conventions: an empty cell leaves the field unset, '#N/A' sets it to null.
+ *
+ * An ingest's uploads and result lines are kept in SQLite TEMP tables (the connection's own,
+ * spilled to disk and dropped when the org stops), never as whole strings in memory: the
+ * uploads are parsed piece by piece and written in chunks, so memory does not grow with rows.
  */
-import { parse } from 'csv-parse/sync';
+import type { Database } from 'better-sqlite3';
+import { Parser } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { API_VERSION, perOrg, type OrgContext } from '../context.ts';
 import {
@@ -107,11 +112,11 @@ interface IngestJob {
     operation: string;
     object: string;
   };
-  csv: string[];
+  /** How many uploads (PUTs of job data) are stored for the job. */
+  uploads: number;
   format: CsvFormat;
-  successful: string;
-  failed: string;
-  unprocessed: string;
+  /** The CSV header the results repeat (set when the job is processed). */
+  header: string[];
 }
 
 interface QueryJob {
@@ -187,11 +192,9 @@ export const createIngestJob: Handler = (ctx, req) => {
   jobs(ctx).set(info.id, {
     kind: 'ingest',
     info,
-    csv: [],
+    uploads: 0,
     format: dialect.format,
-    successful: '',
-    failed: '',
-    unprocessed: ''
+    header: []
   });
   return json(200, info);
 };
@@ -211,7 +214,8 @@ export const uploadBatch: Handler = (ctx, req, [id = '']) => {
       'UNSUPPORTED_MEDIA_TYPE',
       `Content type '${type}' not supported; use text/csv`
     );
-  job.csv.push(req.body);
+  storeUpload(ctx.db, id, job.uploads, req.body);
+  job.uploads += 1;
   return json(201);
 };
 
@@ -240,29 +244,162 @@ export const patchIngestJob: Handler = (ctx, req, [id = '']) => {
 
 export const deleteJob: Handler = (ctx, _req, [id = '']) => {
   if (!jobs(ctx).delete(id)) throw jobNotFound(id);
+  dropStored(ctx.db, id);
   return json(204);
 };
 
-function parseCsv(text: string, format: CsvFormat): string[][] {
-  try {
-    const rows: string[][] = parse(text, {
-      relax_column_count: false,
-      skip_empty_lines: true,
-      bom: true,
-      delimiter: format.delimiter,
-      record_delimiter: format.lineEnding
-    });
-    return rows;
-  } catch (error) {
-    throw new ApiError(400, 'INVALIDBATCH', `CSV: ${(error as Error).message}`);
+/** Characters per stored upload piece: small enough that one piece never weighs on memory. */
+const PIECE_CHARS = 1 << 20;
+/** Rows written per transaction, and result lines read per query. */
+const CHUNK_ROWS = 2_000;
+
+/** The TEMP tables an org's ingest jobs keep their uploads and result lines in. */
+function ensureStore(db: Database): void {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS bulk2_upload (
+      job TEXT NOT NULL, upload INTEGER NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL,
+      PRIMARY KEY (job, upload, seq));
+    CREATE TEMP TABLE IF NOT EXISTS bulk2_result (
+      job TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, line TEXT NOT NULL,
+      PRIMARY KEY (job, kind, seq))`);
+}
+
+function storeUpload(
+  db: Database,
+  job: string,
+  upload: number,
+  text: string
+): void {
+  ensureStore(db);
+  const insert = db.prepare(
+    'INSERT INTO bulk2_upload (job, upload, seq, text) VALUES (?, ?, ?, ?)'
+  );
+  for (let at = 0, seq = 0; at < text.length; at += PIECE_CHARS, seq++)
+    insert.run(job, upload, seq, text.slice(at, at + PIECE_CHARS));
+}
+
+/** One upload's text, a piece at a time (one keyed read each: no cursor held open). */
+function* uploadPieces(
+  db: Database,
+  job: string,
+  upload: number
+): Generator<string> {
+  const piece = db.prepare(
+    'SELECT text FROM bulk2_upload WHERE job = ? AND upload = ? AND seq = ?'
+  );
+  for (let seq = 0; ; seq++) {
+    const row = piece.get(job, upload, seq) as { text: string } | undefined;
+    if (row === undefined) return;
+    yield row.text;
   }
 }
 
+function dropStored(db: Database, job: string): void {
+  ensureStore(db);
+  db.prepare('DELETE FROM bulk2_upload WHERE job = ?').run(job);
+  db.prepare('DELETE FROM bulk2_result WHERE job = ?').run(job);
+}
+
+type ResultKind = 'successful' | 'failed';
+
+/** A result file: its header line, then its stored lines in order, CHUNK_ROWS per read. */
+function resultCsv(
+  db: Database,
+  job: IngestJob,
+  kind: ResultKind | 'unprocessed'
+): string {
+  const first =
+    kind === 'successful'
+      ? ['sf__Id', 'sf__Created']
+      : kind === 'failed'
+        ? ['sf__Id', 'sf__Error']
+        : [];
+  const parts = [toCsv([[...first, ...job.header]], job.format)];
+  if (kind === 'unprocessed') return parts.join('');
+  ensureStore(db);
+  const page = db.prepare(
+    'SELECT seq, line FROM bulk2_result WHERE job = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?'
+  );
+  for (let after = -1; ;) {
+    const rows = page.all(job.info.id, kind, after, CHUNK_ROWS) as {
+      seq: number;
+      line: string;
+    }[];
+    for (const row of rows) parts.push(row.line);
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < CHUNK_ROWS) break;
+    after = last.seq;
+  }
+  return parts.join('');
+}
+
 /**
- * The header and data rows of a job's uploads: every upload repeats the same header. Rows are
- * appended one by one: spreading a large upload into push() overflows the call stack (at
- * about 125,000 rows), well inside Bulk API 2.0's 150 MB.
+ * The records of a CSV given in pieces, parsed as the pieces come (csv-parse's parser writes
+ * and flushes synchronously, so no piece waits on the event loop).
  */
+function* csvRecords(
+  pieces: Iterable<string>,
+  format: CsvFormat
+): Generator<string[]> {
+  const parser = new Parser({
+    relax_column_count: false,
+    skip_empty_lines: true,
+    bom: true,
+    delimiter: format.delimiter,
+    record_delimiter: format.lineEnding
+  });
+  // The parser reports a broken CSV on the stream (an unclosed quote only at end()); its
+  // `errored` is set at once, the 'error' event comes a tick later and is only silenced here.
+  parser.on('error', () => undefined);
+  function* drain(): Generator<string[]> {
+    for (;;) {
+      const failure = parser.errored;
+      if (failure)
+        throw new ApiError(400, 'INVALIDBATCH', `CSV: ${failure.message}`);
+      const record = parser.read() as string[] | null;
+      if (record === null) return;
+      yield record;
+    }
+  }
+  for (const piece of pieces) {
+    parser.write(piece);
+    yield* drain();
+  }
+  parser.end();
+  yield* drain();
+}
+
+/**
+ * The header and data records of a job's uploads, one record at a time: every upload repeats
+ * the same header. `onHeader` hears the header once, before the first data record.
+ */
+function* uploadRecords(
+  uploads: Iterable<Iterable<string>>,
+  format: CsvFormat,
+  onHeader: (header: string[]) => void
+): Generator<string[]> {
+  let header: string[] | undefined;
+  for (const upload of uploads) {
+    let first = true;
+    for (const record of csvRecords(upload, format)) {
+      if (!first) {
+        yield record;
+        continue;
+      }
+      first = false;
+      if (header === undefined) {
+        header = record;
+        onHeader(header);
+      } else if (record.join(',') !== header.join(','))
+        throw new ApiError(
+          400,
+          'INVALIDBATCH',
+          'All uploaded CSV data must have the same header'
+        );
+    }
+  }
+}
+
+/** The header and data rows of uploads given as strings (for callers holding them whole). */
 export function uploadedRows(
   uploads: readonly string[],
   format: CsvFormat = DEFAULT_FORMAT
@@ -271,48 +408,58 @@ export function uploadedRows(
   rows: string[][];
 } {
   let header: string[] = [];
-  const rows: string[][] = [];
-  for (const upload of uploads) {
-    const [first, ...rest] = parseCsv(upload, format);
-    if (!first) continue;
-    if (header.length === 0) header = first;
-    else if (first.join(',') !== header.join(','))
-      throw new ApiError(
-        400,
-        'INVALIDBATCH',
-        'All uploaded CSV data must have the same header'
-      );
-    for (const row of rest) rows.push(row);
-  }
+  const rows = [
+    ...uploadRecords(
+      uploads.map((upload) => [upload]),
+      format,
+      (first) => {
+        header = first;
+      }
+    )
+  ];
   return { header, rows };
 }
 
 function process(ctx: OrgContext, job: IngestJob): void {
   const started = Date.now();
-  let header: string[];
-  let rows: string[][];
+  const id = job.info.id;
+  ensureStore(ctx.db);
+  const storedUploads = function* (): Generator<Generator<string>> {
+    for (let upload = 0; upload < job.uploads; upload++)
+      yield uploadPieces(ctx.db, id, upload);
+  };
+  // A first pass checks the whole CSV, so a malformed upload fails the job with nothing
+  // written, as before; the second pass writes. Parsing is cheap beside the writes.
   try {
-    ({ header, rows } = uploadedRows(job.csv, job.format));
+    for (const _record of uploadRecords(storedUploads(), job.format, (h) => {
+      job.header = h;
+    })) {
+      // every record parsed, none kept
+    }
   } catch (error) {
     job.info.state = 'Failed';
     job.info.errorMessage =
       error instanceof Error ? error.message : String(error);
     return;
   }
-  const ok: string[][] = [];
-  const failed: string[][] = [];
+  const header = job.header;
   const operation = job.info.operation;
   const extField =
     typeof job.info.externalIdFieldName === 'string'
       ? job.info.externalIdFieldName
       : '';
+  const counts = { processed: 0, successful: 0, failed: 0 };
+  const addResult = ctx.db.prepare(
+    'INSERT INTO bulk2_result (job, kind, seq, line) VALUES (?, ?, ?, ?)'
+  );
   // Each row is a savepoint, so a failed row is undone alone. The savepoint's function is
   // made once: better-sqlite3 builds a new wrapper for every transaction() call.
   const writeIsolated = ctx.db.transaction((record: Record<string, unknown>) =>
     writeRow(ctx, job.info.object, operation, extField, record)
   );
-  ctx.db.transaction(() => {
-    for (const cells of rows) {
+  // CHUNK_ROWS rows a transaction: the rows in hand never outgrow one chunk.
+  const writeChunk = ctx.db.transaction((chunk: string[][]) => {
+    for (const cells of chunk) {
       const record: Record<string, unknown> = {};
       header.forEach((name, i) => {
         const cell = cells[i] ?? '';
@@ -320,41 +467,55 @@ function process(ctx: OrgContext, job: IngestJob): void {
       });
       try {
         const result = writeIsolated(record);
-        ok.push([result.id, result.created ? 'true' : 'false', ...cells]);
+        const line = toCsv(
+          [[result.id, result.created ? 'true' : 'false', ...cells]],
+          job.format
+        );
+        addResult.run(id, 'successful', counts.successful++, line);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         const fields =
           error.fields && error.fields.length > 0
             ? `:${error.fields.join(',')}`
             : '';
-        failed.push([
-          scalarText(record.Id),
-          // The platform ends each error with ' --' (several would be joined by it).
-          `${error.errorCode}:${error.message}${fields} --`,
-          ...cells
-        ]);
+        const line = toCsv(
+          [
+            [
+              scalarText(record.Id),
+              // The platform ends each error with ' --' (several would be joined by it).
+              `${error.errorCode}:${error.message}${fields} --`,
+              ...cells
+            ]
+          ],
+          job.format
+        );
+        addResult.run(id, 'failed', counts.failed++, line);
       }
     }
-  })();
+  });
+  let chunk: string[][] = [];
+  for (const cells of uploadRecords(storedUploads(), job.format, () => {
+    // the header was taken in the first pass
+  })) {
+    chunk.push(cells);
+    counts.processed++;
+    if (chunk.length === CHUNK_ROWS) {
+      writeChunk(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) writeChunk(chunk);
+  ctx.db.prepare('DELETE FROM bulk2_upload WHERE job = ?').run(id);
   addDaily(
     ctx.db,
     BULK_BATCHES,
     ctx.now(),
-    Math.max(1, Math.ceil(rows.length / 10_000))
+    Math.max(1, Math.ceil(counts.processed / 10_000))
   );
-  job.successful = toCsv(
-    [['sf__Id', 'sf__Created', ...header], ...ok],
-    job.format
-  );
-  job.failed = toCsv(
-    [['sf__Id', 'sf__Error', ...header], ...failed],
-    job.format
-  );
-  job.unprocessed = toCsv([header], job.format);
   Object.assign(job.info, {
     state: 'JobComplete',
-    numberRecordsProcessed: rows.length,
-    numberRecordsFailed: failed.length,
+    numberRecordsProcessed: counts.processed,
+    numberRecordsFailed: counts.failed,
     retries: 0,
     totalProcessingTime: Date.now() - started,
     apiActiveProcessingTime: Date.now() - started,
@@ -397,11 +558,11 @@ const csv = (text: string): ApiResponse => ({
 });
 
 export const successfulResults: Handler = (ctx, _req, [id = '']) =>
-  csv(completed(ctx, id, 'ingest').successful);
+  csv(resultCsv(ctx.db, completed(ctx, id, 'ingest'), 'successful'));
 export const failedResults: Handler = (ctx, _req, [id = '']) =>
-  csv(completed(ctx, id, 'ingest').failed);
+  csv(resultCsv(ctx.db, completed(ctx, id, 'ingest'), 'failed'));
 export const unprocessedRecords: Handler = (ctx, _req, [id = '']) =>
-  csv(findJob(ctx, id, 'ingest').unprocessed);
+  csv(resultCsv(ctx.db, findJob(ctx, id, 'ingest'), 'unprocessed'));
 
 function completed<K extends Job['kind']>(
   ctx: OrgContext,
