@@ -33,6 +33,8 @@ export interface Sandbox {
 /**
  * The parent's environment minus anything that would point a CLI at a real org or a real sf
  * state (SF_*, SFDX_*, INCIDENT_*), with HOME in a temp folder and sf's background chores off.
+ * CI markers (CI, CONTINUOUS_INTEGRATION, CI_*) go too: under them oclif draws tables without
+ * borders, and the tests read the output a person sees, wherever they run.
  */
 export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
   const root = mkdtempSync(path.join(tmpdir(), 'incident-cli-'));
@@ -40,7 +42,8 @@ export function makeSandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
   const cwd = path.join(root, 'work');
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env))
-    if (!/^(SF_|SFDX_|INCIDENT_)/.test(key)) env[key] = value;
+    if (!/^(SF_|SFDX_|INCIDENT_|CI_|CI$|CONTINUOUS_INTEGRATION$)/.test(key))
+      env[key] = value;
   Object.assign(env, {
     HOME: home,
     USERPROFILE: home,

@@ -126,13 +126,20 @@ export default class Seed extends IncidentCommand<SeedCommandResult> {
         ([, count]) => count > 0
       );
       const total = written.reduce((sum, [, count]) => sum + count, 0);
-      if (total > 0 || !result.noChanges)
+      if (total > 0)
         this.log(
           messages.getMessage('info.written', [
             total,
             written
               .map(([section, count]) => `${section} ${String(count)}`)
-              .join(', ') || '-',
+              .join(', '),
+            result.apiCalls,
+            result.retries
+          ])
+        );
+      else if (!result.noChanges)
+        this.log(
+          messages.getMessage('info.wroteNothing', [
             result.apiCalls,
             result.retries
           ])
