@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Connection } from 'jsforce';
 import { ACCOUNT_NAMES, caseRecord, caseRows } from './case-rows.ts';
 import { startLocalOrg } from '../local-org/server.ts';
-import { openLikeTheOrg, rawInsert } from './local-org.ts';
+import { openLikeTheOrg, rawInsert } from './raw-baseline.ts';
 import { round } from './measure.ts';
 
 const FORCE_APP = path.resolve(
