@@ -36,7 +36,8 @@ function withText(fields) {
  * A record page laid out as Incident_Record_Page.flexipage-meta.xml lays it out
  * (flexipage:recordHomeTemplateDesktop): the header's highlights panel; the main region's
  * tabset with the Incident Console tab (c-incident-console, active) and the Details tab; the
- * sidebar's related lists.
+ * sidebar's related lists. The frame and the console render at once; the highlights, details and
+ * related lists fill in when the record arrives.
  */
 export default class RecordPage extends LightningElement {
   route = currentRoute();
@@ -45,6 +46,12 @@ export default class RecordPage extends LightningElement {
 
   get recordId() {
     return this.route.recordId;
+  }
+
+  // From the route, as the platform gives it to a record page's components: the console starts
+  // its own loads at once, in parallel with the page's record, not after it.
+  get objectApiName() {
+    return this.route.objectApiName;
   }
 
   connectedCallback() {
