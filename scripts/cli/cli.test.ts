@@ -24,7 +24,7 @@ import {
   type SfSuccess
 } from './test-cli.ts';
 
-const TIMEOUT = 120_000;
+const TIMEOUT = 240_000;
 
 function success<R>(result: RunResult): SfSuccess<R> {
   assert.equal(

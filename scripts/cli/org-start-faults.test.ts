@@ -25,7 +25,7 @@ import {
   waitForOutput
 } from './test-cli.ts';
 
-const TIMEOUT = 120_000;
+const TIMEOUT = 240_000;
 
 const DRILL = {
   seed: 7,

@@ -179,14 +179,16 @@ export async function closedPort(): Promise<number> {
 }
 
 /**
- * Waits (up to a minute) until the child's stdout satisfies `ready`, and returns it; a child
- * that exits first, or never gets there, is killed and the wait fails with its output.
+ * Waits (up to two minutes) until the child's stdout satisfies `ready`, and returns it; a child
+ * that exits first, or never gets there, is killed and the wait fails with its output. A cold
+ * start (tsx compiling the plugin, the org deploying force-app) took over a minute once on a
+ * loaded 2-core CI machine while other tests started their own orgs.
  */
 export async function waitForOutput(
   spawned: Spawned,
   ready: (stdout: string) => boolean
 ): Promise<string> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   while (!ready(spawned.stdout())) {
     if (spawned.child.exitCode !== null || Date.now() > deadline) {
       spawned.child.kill('SIGKILL');
