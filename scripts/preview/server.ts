@@ -3,7 +3,7 @@
  * server-side parts of the platform the components talk to, each answered from an org's REST
  * API through one jsforce connection:
  *
- *   POST  /apex/IncidentConsoleController/<method>  the controller stand-in (Apex runs server-side)
+ *   POST  /apex/<Controller>/<method>               the controllers' stand-ins (APEX_CONTROLLERS)
  *   PATCH /ui-api/records/<id>                      updateRecord (the org's automation runs)
  *   GET   /preview/api/incidents                    the incident list page's rows
  *   GET   /preview/api/records/<id>                 a record page's highlights, details, related lists
@@ -28,6 +28,23 @@ import { incidentRows } from './controller/incident-list.ts';
 import { recordDetail } from './controller/record-detail.ts';
 import { PROJECT_ROOT } from './build.ts';
 import type { OrgClient } from '../org-client/index.ts';
+
+/** A controller stand-in's method, as the /apex route calls it. */
+type ApexStandIn = (
+  org: OrgClient,
+  params: Record<string, unknown>,
+  options: { now?: () => Date }
+) => Promise<unknown>;
+
+/**
+ * The Apex controllers the components import (`@salesforce/apex/<Controller>.<method>`), each
+ * answered by its stand-in under ./controller: one line per controller.
+ */
+const APEX_CONTROLLERS: Readonly<
+  Record<string, Readonly<Record<string, ApexStandIn>>>
+> = {
+  IncidentConsoleController: CONTROLLER_METHODS
+};
 
 const SLDS_ASSETS = path.join(
   PROJECT_ROOT,
@@ -212,19 +229,24 @@ export async function startPreviewServer(
     pathname: string,
     incoming: IncomingMessage
   ): Promise<JsonReply | undefined> {
-    const apex = /^\/apex\/IncidentConsoleController\/(\w+)$/.exec(pathname);
+    const apex = /^\/apex\/(\w+)\/(\w+)$/.exec(pathname);
     if (apex && method === 'POST') {
-      const name = apex[1] ?? '';
-      if (!Object.hasOwn(CONTROLLER_METHODS, name))
+      const controller = apex[1] ?? '';
+      const name = apex[2] ?? '';
+      const methods = Object.hasOwn(APEX_CONTROLLERS, controller)
+        ? APEX_CONTROLLERS[controller]
+        : undefined;
+      const run =
+        methods && Object.hasOwn(methods, name) ? methods[name] : undefined;
+      if (!run)
         return {
           status: 404,
-          body: { message: `IncidentConsoleController has no method ${name}` }
+          body: { message: `${controller} has no method ${name}` }
         };
       count(`apex.${name}`);
       const params = (await readJson(incoming)) as Record<string, unknown>;
       await delay(latency);
       try {
-        const run = CONTROLLER_METHODS[name as keyof typeof CONTROLLER_METHODS];
         return {
           status: 200,
           body: await run(org, params, controllerOptions)
