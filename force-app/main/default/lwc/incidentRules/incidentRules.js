@@ -1880,3 +1880,4 @@ function describe(value) {
   }
   return String(value);
 }
+export * from './communications';
