@@ -1881,3 +1881,4 @@ function describe(value) {
   return String(value);
 }
 export * from './communications';
+export * from './responsePlan';
