@@ -1,0 +1,330 @@
+import { createElement } from '@lwc/engine-dom';
+import IncidentCommunications, { audienceText } from 'c/incidentCommunications';
+import getCommunications from '@salesforce/apex/IncidentResponseController.getCommunications';
+import previewMessage from '@salesforce/apex/IncidentResponseController.previewMessage';
+import sendCommunication from '@salesforce/apex/IncidentResponseController.sendCommunication';
+import { communicationSent } from 'c/nextUpdateTimer';
+import { refreshApex } from '@salesforce/apex';
+
+const communications = require('./data/getCommunications.json');
+const empty = require('./data/getCommunicationsEmpty.json');
+const preview = require('./data/previewMessage.json');
+const previewProblem = require('./data/previewMessageProblem.json');
+const emailLimit = require('./data/sendCommunicationEmailLimit.json');
+
+jest.mock(
+  '@salesforce/apex/IncidentResponseController.getCommunications',
+  () => {
+    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
+    return { default: createApexTestWireAdapter(jest.fn()) };
+  },
+  { virtual: true }
+);
+jest.mock(
+  '@salesforce/apex/IncidentResponseController.previewMessage',
+  () => ({ default: jest.fn() }),
+  { virtual: true }
+);
+jest.mock(
+  '@salesforce/apex/IncidentResponseController.sendCommunication',
+  () => ({ default: jest.fn() }),
+  { virtual: true }
+);
+jest.mock('c/nextUpdateTimer', () => ({ communicationSent: jest.fn() }));
+
+const RECORD_ID = '0ny000000000001AAA';
+
+function mount(props = {}) {
+  const element = createElement('c-incident-communications', {
+    is: IncidentCommunications
+  });
+  Object.assign(element, {
+    recordId: RECORD_ID,
+    objectApiName: 'Incident',
+    ...props
+  });
+  document.body.appendChild(element);
+  return element;
+}
+
+function flushPromises() {
+  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+const $$ = (element, selector) => [
+  ...element.shadowRoot.querySelectorAll(selector)
+];
+function statusPart(element, selector) {
+  return (
+    $(element, 'c-section-status')?.shadowRoot.querySelector(selector) ?? null
+  );
+}
+
+async function mountWith(data, props) {
+  const element = mount(props);
+  getCommunications.emit(data);
+  await flushPromises();
+  return element;
+}
+
+function change(element, selector, value) {
+  $(element, selector).dispatchEvent(
+    new CustomEvent('change', { detail: { value } })
+  );
+}
+
+describe('c-incident-communications', () => {
+  afterEach(() => {
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+  });
+
+  it('starts composing an update from its template once a first alert went out, and lists the history', async () => {
+    const element = await mountWith(communications);
+
+    expect(getCommunications.getLastConfig()).toEqual({ recordId: RECORD_ID });
+    expect($(element, '.stage-select').value).toBe('Update');
+    expect(
+      $(element, '.stage-select').options.map((option) => option.value)
+    ).toEqual(['First Alert', 'Update', 'Service Restored']);
+    expect($(element, '.subject-input').value).toBe(
+      'Update: {!Incident.Subject}'
+    );
+    expect($(element, '.body-input').value).toContain(
+      'Workaround: {!Workaround}'
+    );
+
+    expect($(element, '.history-title').textContent).toBe('Sent (2)');
+    const items = $$(element, '.history-item');
+    expect(items.map((item) => item.dataset.id)).toEqual([
+      '0bc000000000002AAA',
+      '0bc000000000001AAA'
+    ]);
+    expect(items[0].querySelector('.history-stage').textContent).toBe('Update');
+    expect(items[0].querySelector('.history-subject').textContent).toBe(
+      'Update: Inverters offline'
+    );
+    expect(items[0].querySelector('.history-sent-at').value).toBe(
+      '2026-01-05T09:10:00.000Z'
+    );
+    expect(items[0].querySelector('.history-by').textContent).toBe(
+      ' by Ken Incident-Owner'
+    );
+    expect(items[0].querySelector('.history-counts').textContent).toBe(
+      ' · 9 emails, 3 case comments'
+    );
+    expect(items[1].querySelector('.history-counts').textContent).toBe(
+      ' · 1 email, 1 case comment'
+    );
+  });
+
+  it('starts with the first alert while nothing was sent, and picking a template fills the text', async () => {
+    const element = await mountWith(empty);
+
+    expect($(element, '.stage-select').value).toBe('First Alert');
+    expect($(element, '.no-history').textContent).toContain(
+      'No communication has been sent'
+    );
+    change(element, '.stage-select', 'Update');
+    await flushPromises();
+    expect($(element, '.subject-input').value).toBe(
+      'Update: {!Incident.Subject}'
+    );
+    expect($(element, '.body-input').value).toBe('Still working on it.');
+  });
+
+  it('previews the merged text with its placeholders and the deduplicated audience', async () => {
+    previewMessage.mockResolvedValue(preview);
+    const element = await mountWith(communications);
+
+    $(element, '.preview-button').click();
+    await flushPromises();
+
+    expect(previewMessage).toHaveBeenCalledWith({
+      recordId: RECORD_ID,
+      stage: 'Update',
+      subject: 'Update: {!Incident.Subject}',
+      body: communications.templates[1].body
+    });
+    expect($(element, '.preview-subject').textContent.trim()).toBe(
+      'Update: Inverters offline'
+    );
+    expect($(element, '.preview-body').textContent).toContain(
+      '[no workaround is available yet]'
+    );
+    expect($(element, '.missing').textContent.trim()).toBe(
+      'Not known yet, shown as a placeholder: {!Workaround}.'
+    );
+    expect($(element, '.audience-text').textContent).toBe(
+      '12 recipients: 9 by email, 3 by case comment (15 linked cases).'
+    );
+    expect($(element, '.problems')).toBeNull();
+  });
+
+  it('edits the subject and body, and an edit drops the stale preview', async () => {
+    previewMessage.mockResolvedValue(preview);
+    const element = await mountWith(communications);
+    $(element, '.preview-button').click();
+    await flushPromises();
+
+    change(element, '.subject-input', 'Still down');
+    change(element, '.body-input', 'Hang on, {!Incident.Subject}.');
+    await flushPromises();
+    expect($(element, '.preview')).toBeNull();
+
+    $(element, '.preview-button').click();
+    await flushPromises();
+    expect(previewMessage).toHaveBeenLastCalledWith({
+      recordId: RECORD_ID,
+      stage: 'Update',
+      subject: 'Still down',
+      body: 'Hang on, {!Incident.Subject}.'
+    });
+  });
+
+  it('sends only after confirming, then tells the timer, refreshes the history and toasts', async () => {
+    previewMessage.mockResolvedValue(preview);
+    sendCommunication.mockResolvedValue({
+      id: '0bc000000000003AAA',
+      sentAt: '2026-01-05T09:30:00.000Z'
+    });
+    const element = await mountWith(communications);
+    const toasts = [];
+    element.addEventListener('lightning__showtoast', (event) =>
+      toasts.push(event.detail)
+    );
+
+    $(element, '.send-button').click();
+    await flushPromises();
+    expect(sendCommunication).not.toHaveBeenCalled();
+    const confirm = $(element, '.confirm');
+    expect(confirm.getAttribute('role')).toBe('alertdialog');
+    expect($(element, '.confirm-text').textContent).toBe(
+      'Send "Update: Inverters offline" to 12 recipients: 9 by email, 3 by case comment (15 linked cases).'
+    );
+
+    $(element, '.confirm-send').click();
+    await flushPromises();
+
+    expect(sendCommunication).toHaveBeenCalledWith({
+      recordId: RECORD_ID,
+      stage: 'Update',
+      subject: 'Update: {!Incident.Subject}',
+      body: communications.templates[1].body
+    });
+    expect(communicationSent).toHaveBeenCalledWith(
+      RECORD_ID,
+      '2026-01-05T09:30:00.000Z'
+    );
+    expect(refreshApex).toHaveBeenCalledTimes(1);
+    expect(toasts).toEqual([
+      expect.objectContaining({
+        title: 'Communication sent',
+        variant: 'success'
+      })
+    ]);
+    expect($(element, '.confirm')).toBeNull();
+  });
+
+  it('cancelling the confirmation sends nothing', async () => {
+    previewMessage.mockResolvedValue(preview);
+    const element = await mountWith(communications);
+    $(element, '.send-button').click();
+    await flushPromises();
+    $(element, '.cancel-send').click();
+    await flushPromises();
+
+    expect($(element, '.confirm')).toBeNull();
+    expect(sendCommunication).not.toHaveBeenCalled();
+  });
+
+  it('shows the daily email limit refusal clearly and sends nothing more', async () => {
+    previewMessage.mockResolvedValue(preview);
+    sendCommunication.mockRejectedValue(emailLimit);
+    const element = await mountWith(communications);
+    $(element, '.send-button').click();
+    await flushPromises();
+    $(element, '.confirm-send').click();
+    await flushPromises();
+
+    const panel = $(element, '.action-error');
+    expect(panel.friendlyMessage).toBe('The communication was not sent.');
+    expect(panel.errors).toEqual(emailLimit);
+    expect(communicationSent).not.toHaveBeenCalled();
+    expect(refreshApex).not.toHaveBeenCalled();
+  });
+
+  it('will not send a message whose merge fields are unknown', async () => {
+    previewMessage.mockResolvedValue(previewProblem);
+    const element = await mountWith(communications);
+    $(element, '.send-button').click();
+    await flushPromises();
+
+    expect($(element, '.problems').textContent).toContain('{!Customer.Name}');
+    expect($(element, '.confirm')).toBeNull();
+  });
+
+  it('shows the history only to users who may not send', async () => {
+    const element = await mountWith({ ...communications, canSend: false });
+
+    expect($(element, '.compose')).toBeNull();
+    expect($(element, '.read-only').textContent).toContain('not send');
+    expect($$(element, '.history-item')).toHaveLength(2);
+  });
+
+  it('shows the load error with Try again', async () => {
+    const element = mount();
+    getCommunications.error({ message: 'No access to BroadcastCommunication' });
+    await flushPromises();
+
+    const panel = statusPart(element, 'c-error-panel');
+    expect(panel.friendlyMessage).toBe(
+      'The customer communications could not be loaded.'
+    );
+    expect(panel.retryable).toBe(true);
+  });
+
+  it('words an empty audience', () => {
+    expect(
+      audienceText({ contacts: 0, byEmail: 0, byComment: 0, cases: 0 })
+    ).toBe('nobody (no case is linked to this incident).');
+    expect(
+      audienceText({ contacts: 1, byEmail: 1, byComment: 0, cases: 1 })
+    ).toBe('1 recipient: 1 by email, 0 by case comment (1 linked case).');
+  });
+
+  describe('accessibility', () => {
+    it('is accessible composing, with history', async () => {
+      const element = await mountWith(communications);
+      expect($(element, '.body-input').label).toBe('Message');
+      await expect(element).toBeAccessible();
+    });
+
+    it('is accessible with a preview and the confirmation', async () => {
+      previewMessage.mockResolvedValue(preview);
+      const element = await mountWith(communications);
+      $(element, '.send-button').click();
+      await flushPromises();
+      expect($(element, '.preview').getAttribute('aria-label')).toBe(
+        'Preview of the merged message'
+      );
+      await expect(element).toBeAccessible();
+    });
+
+    it('is accessible with nothing sent, and with a send error', async () => {
+      previewMessage.mockResolvedValue(preview);
+      sendCommunication.mockRejectedValue(emailLimit);
+      const element = await mountWith(empty);
+      await expect(element).toBeAccessible();
+      $(element, '.send-button').click();
+      await flushPromises();
+      $(element, '.confirm-send').click();
+      await flushPromises();
+      await expect(element).toBeAccessible();
+    });
+  });
+});

@@ -1,0 +1,332 @@
+import { LightningElement, api, wire } from 'lwc';
+import { ShowToastEvent } from 'lightning/platformShowToastEvent';
+import getCommunications from '@salesforce/apex/IncidentResponseController.getCommunications';
+import previewMessage from '@salesforce/apex/IncidentResponseController.previewMessage';
+import sendCommunication from '@salesforce/apex/IncidentResponseController.sendCommunication';
+import { reloadApex } from 'c/ldsUtils';
+import { communicationSent } from 'c/nextUpdateTimer';
+
+/** The stage a new message starts from: the first alert until one went out, then updates. */
+const FIRST_ALERT = 'First Alert';
+const UPDATE = 'Update';
+
+const MERGE_FIELD_HELP =
+  'Merge fields such as {!Incident.Subject}, {!AffectedProducts}, {!AffectedRegions}, {!NextUpdateAt} and {!Workaround} are filled in from the incident when the message is previewed and sent.';
+
+function plural(count, one, many) {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/**
+ * "12 recipients: 9 by email, 3 by case comment (15 linked cases)." A contact is counted once
+ * however many of their cases are linked; a case without a contact hears through a comment.
+ * @param {{contacts: number, byEmail: number, byComment: number, cases: number}} audience
+ */
+export function audienceText(audience) {
+  if (!audience || audience.contacts === 0) {
+    return 'nobody (no case is linked to this incident).';
+  }
+  return `${plural(audience.contacts, 'recipient', 'recipients')}: ${audience.byEmail} by email, ${
+    audience.byComment
+  } by case comment (${plural(audience.cases, 'linked case', 'linked cases')}).`;
+}
+
+/**
+ * The Communications section of the console: compose a customer message from a template
+ * (first alert, update, webinar invitation, service restored), preview it merged with the
+ * incident's data and see who would receive it (the contacts of every linked case, each once:
+ * by email where the contact has an address, as a published case comment otherwise), send it
+ * after a confirmation, and see what was sent. Sending goes through the controller's
+ * IncidentCommunicationService.send, which refuses with a clear message when the org's daily
+ * email limit would be passed; that message shows here and nothing is sent.
+ */
+export default class IncidentCommunications extends LightningElement {
+  @api recordId;
+  /** Only incidents get customer communications; elsewhere nothing renders. */
+  @api objectApiName;
+
+  /** A new console data value after the first (a save, a refresh): reload the section. */
+  @api
+  get consoleData() {
+    return this.consoleDataValue;
+  }
+  set consoleData(value) {
+    const reloaded =
+      this.consoleDataValue !== undefined && value !== this.consoleDataValue;
+    this.consoleDataValue = value;
+    if (reloaded && value) {
+      this.refresh();
+    }
+  }
+
+  consoleDataValue;
+  communications;
+  error;
+  reloading = false;
+  wiredCommunicationsResult;
+
+  stage;
+  subject = '';
+  body = '';
+  /** previewMessage's answer for the text as it is now; cleared by any edit. */
+  preview;
+  previewing = false;
+  confirming = false;
+  sending = false;
+  /** Why the last preview or send failed. */
+  actionError;
+  actionErrorText;
+
+  get incidentId() {
+    return this.isIncident ? this.recordId : undefined;
+  }
+
+  get isIncident() {
+    return (
+      this.objectApiName === undefined || this.objectApiName === 'Incident'
+    );
+  }
+
+  @wire(getCommunications, { recordId: '$incidentId' })
+  wiredCommunications(result) {
+    this.wiredCommunicationsResult = result;
+    const { data, error } = result;
+    if (data) {
+      this.show(data);
+    } else if (error) {
+      this.communications = undefined;
+      this.error = error;
+    }
+  }
+
+  show(data) {
+    this.communications = data;
+    this.error = undefined;
+    if (!this.stage) {
+      const stages = (data.templates ?? []).map((template) => template.stage);
+      const preferred = (data.history ?? []).length > 0 ? UPDATE : FIRST_ALERT;
+      this.selectStage(stages.includes(preferred) ? preferred : stages[0]);
+    }
+  }
+
+  @api
+  async refresh() {
+    if (!this.incidentId) {
+      return;
+    }
+    this.reloading = !!this.error;
+    try {
+      const data = await reloadApex(
+        this.wiredCommunicationsResult,
+        getCommunications,
+        {
+          recordId: this.incidentId
+        }
+      );
+      if (data) {
+        this.show(data);
+      }
+    } catch (error) {
+      this.communications = undefined;
+      this.error = error;
+    } finally {
+      this.reloading = false;
+    }
+  }
+
+  selectStage(stage) {
+    const template = (this.communications?.templates ?? []).find(
+      (candidate) => candidate.stage === stage
+    );
+    this.stage = stage;
+    this.subject = template?.subject ?? '';
+    this.body = template?.body ?? '';
+    this.resetPreview();
+  }
+
+  resetPreview() {
+    this.preview = undefined;
+    this.confirming = false;
+    this.actionError = undefined;
+  }
+
+  get isLoading() {
+    return this.reloading || (!this.communications && !this.error);
+  }
+
+  get showStatus() {
+    return this.isLoading || !!this.error;
+  }
+
+  get canSend() {
+    return this.communications?.canSend === true;
+  }
+
+  get hasTemplates() {
+    return (this.communications?.templates ?? []).length > 0;
+  }
+
+  get mergeFieldHelp() {
+    return MERGE_FIELD_HELP;
+  }
+
+  get stageOptions() {
+    return (this.communications?.templates ?? []).map((template) => ({
+      label: template.stage,
+      value: template.stage
+    }));
+  }
+
+  get history() {
+    return (this.communications?.history ?? []).map((sent) => ({
+      ...sent,
+      countsText: `${plural(sent.emailCount ?? 0, 'email', 'emails')}, ${plural(
+        sent.commentCount ?? 0,
+        'case comment',
+        'case comments'
+      )}`,
+      sentByText: sent.sentBy ? `by ${sent.sentBy}` : ''
+    }));
+  }
+
+  get hasHistory() {
+    return this.history.length > 0;
+  }
+
+  get historyTitle() {
+    return `Sent (${this.history.length})`;
+  }
+
+  get busy() {
+    return this.previewing || this.sending;
+  }
+
+  get cannotPreview() {
+    return this.busy || this.body.trim() === '';
+  }
+
+  get previewProblems() {
+    return (this.preview?.problems ?? []).map((message, index) => ({
+      key: `${index}`,
+      message
+    }));
+  }
+
+  get hasProblems() {
+    return this.previewProblems.length > 0;
+  }
+
+  get missingText() {
+    const missing = this.preview?.missing ?? [];
+    return missing.length > 0
+      ? `Not known yet, shown as a placeholder: ${missing.map((name) => `{!${name}}`).join(', ')}.`
+      : null;
+  }
+
+  get audienceSummary() {
+    return audienceText(this.preview?.audience);
+  }
+
+  get noAudience() {
+    return (this.preview?.audience?.contacts ?? 0) === 0;
+  }
+
+  get cannotSend() {
+    return this.busy || this.hasProblems || this.noAudience;
+  }
+
+  get confirmText() {
+    return `Send "${this.preview?.subject ?? ''}" to ${audienceText(this.preview?.audience)}`;
+  }
+
+  handleStageChange(event) {
+    this.selectStage(event.detail.value);
+  }
+
+  handleSubjectChange(event) {
+    this.subject = event.detail.value ?? '';
+    this.resetPreview();
+  }
+
+  handleBodyChange(event) {
+    this.body = event.detail.value ?? '';
+    this.resetPreview();
+  }
+
+  async loadPreview() {
+    this.previewing = true;
+    this.actionError = undefined;
+    try {
+      this.preview = await previewMessage({
+        recordId: this.recordId,
+        stage: this.stage,
+        subject: this.subject,
+        body: this.body
+      });
+      return true;
+    } catch (error) {
+      this.preview = undefined;
+      this.actionError = error;
+      this.actionErrorText = 'The message could not be previewed.';
+      return false;
+    } finally {
+      this.previewing = false;
+    }
+  }
+
+  handlePreview() {
+    this.confirming = false;
+    return this.loadPreview();
+  }
+
+  /** Send asks first: the audience it names comes from a fresh preview of this very text. */
+  async handleSend() {
+    if (!this.preview && !(await this.loadPreview())) {
+      return;
+    }
+    if (!this.cannotSend) {
+      this.confirming = true;
+    }
+  }
+
+  handleCancelSend() {
+    this.confirming = false;
+  }
+
+  async handleConfirmSend() {
+    this.sending = true;
+    this.actionError = undefined;
+    try {
+      const result = await sendCommunication({
+        recordId: this.recordId,
+        stage: this.stage,
+        subject: this.subject,
+        body: this.body
+      });
+      this.confirming = false;
+      this.dispatchEvent(
+        new ShowToastEvent({
+          title: 'Communication sent',
+          message: `${this.stage} sent to ${audienceText(this.preview?.audience)}`,
+          variant: 'success'
+        })
+      );
+      communicationSent(
+        this.recordId,
+        result?.sentAt ?? new Date().toISOString()
+      );
+      this.preview = undefined;
+      await this.refresh();
+    } catch (error) {
+      this.confirming = false;
+      this.actionError = error;
+      this.actionErrorText = 'The communication was not sent.';
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  handleRetry() {
+    return this.refresh();
+  }
+}
