@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Connection } from 'jsforce';
+import type { OrgContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
 import { makeId } from '../ids.ts';
+import { runBatch } from './collections.ts';
 import {
   createViaCollections,
   startTestOrg,
@@ -92,5 +96,50 @@ describe('sObject Collections and the id sequences', () => {
       (await restarted.conn.query('SELECT COUNT() FROM Case')).totalSize,
       4
     );
+  });
+});
+
+describe('runBatch without allOrNone', () => {
+  const table = (): { ctx: OrgContext; rows: () => string[] } => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v TEXT)');
+    return {
+      ctx: { db } as unknown as OrgContext, // runBatch reads only ctx.db
+      rows: () =>
+        (db.prepare('SELECT v FROM t ORDER BY v').all() as { v: string }[]).map(
+          (r) => r.v
+        )
+    };
+  };
+
+  it('undoes a failed record alone and keeps its neighbours', () => {
+    const { ctx, rows } = table();
+    const insert = ctx.db.prepare('INSERT INTO t (v) VALUES (?)');
+    const results = runBatch(ctx, ['a', 'bad', 'c'], false, (v) => {
+      insert.run(v);
+      if (v === 'bad') throw new ApiError(400, 'FIELD_INTEGRITY_EXCEPTION', v);
+      return { id: v, success: true, errors: [] };
+    });
+    assert.deepEqual(
+      results.map((r) => r.success),
+      [true, false, true]
+    );
+    // The failed record's own write is undone alone.
+    assert.deepEqual(rows(), ['a', 'c']);
+  });
+
+  it('is one transaction for the call: an unexpected failure (not a record error) writes nothing of it', () => {
+    const { ctx, rows } = table();
+    const insert = ctx.db.prepare('INSERT INTO t (v) VALUES (?)');
+    assert.throws(
+      () =>
+        runBatch(ctx, ['a', 'boom'], false, (v) => {
+          insert.run(v);
+          if (v === 'boom') throw new Error('a bug');
+          return { id: v, success: true, errors: [] };
+        }),
+      /a bug/
+    );
+    assert.deepEqual(rows(), []);
   });
 });
