@@ -5,6 +5,7 @@
  * anywhere in a request (or an allOrNone batch) rolls back everything it did.
  */
 import type { FieldSchema, ObjectSchema } from '../schema/types.ts';
+import { afterSave, beforeDelete } from './after-save.ts';
 import { beforeWrite } from './automation.ts';
 import type { OrgContext } from './context.ts';
 import {
@@ -237,6 +238,7 @@ export function createRecord(
   checkValidationRules(ctx, object, row, undefined);
   checkPlatformRules(ctx, object, row, undefined);
   ctx.store.insert(object, row);
+  afterSave(ctx, object, row, undefined);
   return row.Id;
 }
 
@@ -351,6 +353,7 @@ export function updateRecord(
   checkValidationRules(ctx, object, { ...before, ...changes }, before);
   checkPlatformRules(ctx, object, { ...before, ...changes }, before);
   ctx.store.update(object, String(before.Id), changes);
+  afterSave(ctx, object, { ...before, ...changes }, before);
 }
 
 /** In batches a missing or malformed id is a record error (ENTITY_IS_DELETED / MALFORMED_ID), not a 404. */
@@ -400,6 +403,7 @@ export function deleteRecord(
       `entity type cannot be deleted: ${object.label}`
     );
   }
+  beforeDelete(ctx, object, ctx.store.get(object, id) ?? { Id: id });
   removeWithChildren(ctx, object, id, ctx.now().toISOString(), hard);
 }
 
