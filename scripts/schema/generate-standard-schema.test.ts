@@ -3,13 +3,16 @@
  * reference, and the committed standard-objects.json it produced from the real reference.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   apiName,
   generateStandardSchema,
-  lookupTargets
+  lookupTargets,
+  SUPPLEMENT_DIR
 } from './generate-standard-schema.ts';
 import { loadStandardObjects } from './standard.ts';
 import type { ObjectSchema } from './types.ts';
@@ -176,5 +179,37 @@ describe('committed standard-objects.json', () => {
     assert.equal(rel('BusinessHoursId'), 'BusinessHours');
     assert.equal(rel('RecordTypeId'), 'RecordType');
     assert.equal(rel('ServiceContractId'), 'ServiceContract');
+  });
+
+  it("describes Task from its hand-written page: tasks on incidents, a new org's statuses", () => {
+    const task = objects.find((o) => o.name === 'Task');
+    const field = (name: string) => task?.fields.find((f) => f.name === name);
+    assert.equal(task?.keyPrefix, '00T');
+    assert.ok(field('WhatId')?.referenceTo.includes('Incident'));
+    assert.equal(field('Status')?.defaultValue, 'Not Started');
+    assert.equal(field('Priority')?.defaultValue, 'Normal');
+    assert.equal(field('OwnerId')?.defaultedOnCreate, true);
+  });
+});
+
+describe('reference supplement', () => {
+  it('adds pages the reference lacks, and the reference wins where both have one', () => {
+    const objects = generateStandardSchema(FIXTURE, SUPPLEMENT_DIR);
+    assert.ok(objects.some((o) => o.name === 'Task'));
+    const fromFixture = generateStandardSchema(FIXTURE);
+    assert.equal(objects.length, fromFixture.length + 1);
+    const dir = mkdtempSync(path.join(tmpdir(), 'supplement-'));
+    writeFileSync(
+      path.join(dir, 'Account.json'),
+      JSON.stringify({ fields: { Bogus: { type: 'string' } } })
+    );
+    const account = generateStandardSchema(FIXTURE, dir).find(
+      (o) => o.name === 'Account'
+    );
+    assert.deepEqual(
+      account,
+      fromFixture.find((o) => o.name === 'Account')
+    );
+    rmSync(dir, { recursive: true });
   });
 });

@@ -70,7 +70,9 @@ const KEY_PREFIXES: Record<string, string> = {
   ProblemRelatedItem: '0tB',
   Swarm: '0sW',
   BroadcastCommunication: '0oY',
-  BroadcastCommAudience: '0oS'
+  BroadcastCommAudience: '0oS',
+  // Not in the reference set; its prefix is the long-known 00T of every org's tasks.
+  Task: '00T'
 };
 
 /** Objects the API cannot insert into (the platform provisions them). */
@@ -178,6 +180,17 @@ const ORG_DEFAULT_PICKLISTS: Record<
       'sv',
       'th'
     ]
+  },
+  // A new org's task statuses (Setup, Task Fields, Status); the Task page is hand-written.
+  'Task.Status': {
+    values: [
+      'Not Started',
+      'In Progress',
+      'Completed',
+      'Waiting on someone else',
+      'Deferred'
+    ],
+    defaultValue: 'Not Started'
   },
   'Holiday.RecurrenceType': {
     values: [
@@ -848,10 +861,26 @@ function addChildRelationships(
   }
 }
 
-export function generateStandardSchema(referenceDir: string): ObjectSchema[] {
-  const files = readdirSync(referenceDir)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
+/**
+ * Pages written by hand in the reference's format for objects the reference set lacks (Task),
+ * each naming its Salesforce source; a page of the reference itself wins over one here.
+ */
+export const SUPPLEMENT_DIR = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'reference-supplement'
+);
+
+export function generateStandardSchema(
+  referenceDir: string,
+  supplementDir?: string
+): ObjectSchema[] {
+  const pages = new Map<string, string>();
+  for (const dir of [supplementDir, referenceDir]) {
+    if (dir === undefined) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
+      pages.set(file, path.join(dir, file));
+  }
+  const files = [...pages.keys()].sort();
   const context: BuildContext = {
     timeZones: Intl.supportedValuesOf('timeZone'),
     knownObjects: new Set(files.map((f) => f.replace(/\.json$/, ''))),
@@ -859,7 +888,7 @@ export function generateStandardSchema(referenceDir: string): ObjectSchema[] {
   };
   const objects = files.map((file) => {
     const ref = JSON.parse(
-      readFileSync(path.join(referenceDir, file), 'utf8')
+      readFileSync(pages.get(file) ?? file, 'utf8')
     ) as ReferenceObject;
     return buildObject(file.replace(/\.json$/, ''), ref, context);
   });
@@ -872,7 +901,7 @@ function main(): void {
   const referenceDir =
     process.argv[2] ?? path.resolve(here, '../../../shared/reference/sobjects');
   const outFile = process.argv[3] ?? path.join(here, 'standard-objects.json');
-  const objects = generateStandardSchema(referenceDir);
+  const objects = generateStandardSchema(referenceDir, SUPPLEMENT_DIR);
   writeFileSync(
     outFile,
     `${JSON.stringify({ version: 1, objects }, null, 1)}\n`
