@@ -1,0 +1,265 @@
+/** sendCommunication on a local org through jsforce: who hears, how, and never twice. */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Connection } from 'jsforce';
+import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import { OrgClient, RetriesExhaustedError } from '../org-client/index.ts';
+import {
+  CommunicationInputError,
+  commentText,
+  composeCommunication,
+  messageIdentifier,
+  readableTime,
+  sendCommunication
+} from './communications.ts';
+
+let org: TestOrg;
+let incidentId: string;
+let caseIds: string[];
+let groupId: string;
+
+async function created(
+  conn: Connection,
+  type: string,
+  records: Record<string, unknown>[]
+): Promise<string[]> {
+  const saved = await conn.sobject(type).create(records);
+  return saved.map((s) => {
+    assert.ok(s.success, JSON.stringify(s));
+    return s.id;
+  });
+}
+
+function client(options: { maxAttempts?: number } = {}): OrgClient {
+  return new OrgClient(org.conn, {
+    sleep: () => Promise.resolve(),
+    ...(options.maxAttempts
+      ? { retry: { maxAttempts: options.maxAttempts } }
+      : {})
+  });
+}
+
+async function count(soql: string): Promise<number> {
+  return (await org.conn.query(soql)).totalSize;
+}
+
+const NOW = new Date('2026-03-10T14:00:00.000Z');
+
+before(async () => {
+  org = await startTestOrg();
+  const conn = org.conn;
+  const [west] = await created(conn, 'Account', [
+    { Name: 'Sunny Roofs', Region__c: 'West', Key_Account__c: true }
+  ]);
+  const [ana, bo] = await created(conn, 'Contact', [
+    { LastName: 'Ana', AccountId: west, Email: 'ana@example.com' },
+    { LastName: 'Bo', AccountId: west }
+  ]);
+  caseIds = await created(conn, 'Case', [
+    { Subject: 'No power', AccountId: west, ContactId: ana },
+    { Subject: 'Still no power', AccountId: west, ContactId: ana },
+    { Subject: 'Inverter dark', AccountId: west, ContactId: bo }
+  ]);
+  [incidentId = ''] = await created(conn, 'Incident', [
+    {
+      Subject: 'Regional inverter outage',
+      Urgency: 'High',
+      Impact: 'High',
+      Workaround__c: 'Switch the inverter off and on again.'
+    }
+  ]);
+  await created(
+    conn,
+    'CaseRelatedIssue',
+    caseIds.map((CaseId) => ({ CaseId, RelatedIssueId: incidentId }))
+  );
+  [groupId = ''] = await created(conn, 'Group', [
+    { Name: 'Outage subscribers', Type: 'Regular' }
+  ]);
+});
+
+after(async () => {
+  await org.dispose();
+});
+
+test('compose merges the template and lists one member per contact', async () => {
+  const composed = await composeCommunication(client(), {
+    incidentId,
+    stage: 'First Alert',
+    now: NOW
+  });
+  assert.equal(
+    composed.subject,
+    'We are working on an issue: Regional inverter outage'
+  );
+  assert.match(composed.body, /Regions affected: West/);
+  assert.match(composed.body, /Switch the inverter off and on again\./);
+  // Severity 1 (High x High): updates every 30 minutes.
+  assert.equal(composed.nextUpdateAt, '2026-03-10T14:30:00.000Z');
+  assert.match(composed.body, /by 2026-03-10 14:30 UTC/);
+  // No related items yet: the products are a visible placeholder, never "undefined".
+  assert.match(composed.body, /\[products being confirmed\]/);
+  assert.deepEqual(composed.missing, ['AffectedProducts']);
+  assert.doesNotMatch(composed.body, /undefined|null/);
+  assert.deepEqual(
+    composed.audience.map((m) => [m.channel, m.caseIds.length]),
+    [
+      ['email', 2],
+      ['comment', 1]
+    ]
+  );
+});
+
+test('bad input: one clear error, nothing written', async () => {
+  const before = await count('SELECT Id FROM BroadcastCommunication');
+  await assert.rejects(
+    sendCommunication(client(), {
+      incidentId,
+      stage: 'Update',
+      subject: 'Hi {!Contact.FirstName}',
+      body: 'text'
+    }),
+    (error: unknown) =>
+      error instanceof CommunicationInputError &&
+      error.field === 'Contact.FirstName' &&
+      error.message.includes('{!Contact.FirstName}')
+  );
+  await assert.rejects(
+    sendCommunication(client(), {
+      incidentId,
+      stage: 'Farewell' as 'Update'
+    }),
+    (error: unknown) =>
+      error instanceof CommunicationInputError && error.field === 'stage'
+  );
+  assert.equal(await count('SELECT Id FROM BroadcastCommunication'), before);
+});
+
+test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audience, 1 email, 1 comment, 1 event; a rerun after a fault messages nobody twice', async () => {
+  const sendKey = `${incidentId}:First Alert:test`;
+  // The send's creates: broadcast, audience, emails, comments. The comments' call fails for
+  // good the first time, as if the process died there after the email went out.
+  const commentCall = org.org.counters.get('collections.create') + 4;
+  org.org.faults.configure({
+    rules: [
+      {
+        endpoint: 'collections.create',
+        kind: 'SERVER_UNAVAILABLE',
+        calls: [commentCall]
+      }
+    ]
+  });
+  await assert.rejects(
+    sendCommunication(client({ maxAttempts: 1 }), {
+      incidentId,
+      stage: 'First Alert',
+      now: NOW,
+      sendKey,
+      subscriberGroupIds: [groupId]
+    }),
+    RetriesExhaustedError
+  );
+  org.org.faults.clear();
+  assert.equal(await count('SELECT Id FROM EmailMessage'), 1);
+  assert.equal(await count('SELECT Id FROM CaseComment'), 0);
+
+  const later = new Date(NOW.getTime() + 5 * 60 * 1000);
+  const result = await sendCommunication(client(), {
+    incidentId,
+    stage: 'First Alert',
+    now: later,
+    sendKey,
+    subscriberGroupIds: [groupId]
+  });
+  assert.equal(result.resumed, true);
+  assert.equal(result.emailsSent, 0);
+  assert.equal(result.alreadyMessaged, 1);
+  assert.equal(result.commentsPosted, 1);
+  assert.deepEqual(result.failed, []);
+  // The rerun says what the first attempt said (its next-update time included).
+  assert.match(result.body, /by 2026-03-10 14:30 UTC/);
+
+  assert.equal(
+    await count(
+      `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
+    ),
+    1
+  );
+  assert.equal(
+    await count(
+      `SELECT Id FROM BroadcastCommAudience WHERE BroadcastCommunicationId = '${result.broadcastId}'`
+    ),
+    1
+  );
+  const emails = await org.conn.query<{
+    ParentId: string;
+    ToAddress: string;
+    MessageIdentifier: string;
+    Subject: string;
+  }>(
+    'SELECT ParentId, ToAddress, MessageIdentifier, Subject FROM EmailMessage'
+  );
+  assert.equal(emails.records.length, 1);
+  assert.equal(emails.records[0]?.ParentId, caseIds[0]);
+  assert.equal(emails.records[0]?.ToAddress, 'ana@example.com');
+  const comments = await org.conn.query<{
+    ParentId: string;
+    IsPublished: boolean;
+    CommentBody: string;
+  }>('SELECT ParentId, IsPublished, CommentBody FROM CaseComment');
+  assert.equal(comments.records.length, 1);
+  const [comment] = comments.records;
+  assert.ok(comment);
+  assert.equal(comment.ParentId, caseIds[2]);
+  assert.equal(comment.IsPublished, true);
+  assert.equal(comment.CommentBody, commentText(result.subject, result.body));
+  const incident = await org.conn
+    .sobject('Incident')
+    .retrieve(incidentId, { fields: ['Last_Customer_Update_At__c'] });
+  assert.equal(
+    new Date(String(incident.Last_Customer_Update_At__c)).toISOString(),
+    later.toISOString()
+  );
+  const events = await org.conn.query<{
+    Event_Key__c: string;
+    Visibility__c: string;
+  }>(
+    `SELECT Event_Key__c, Visibility__c FROM Incident_Event__c WHERE Type__c = 'CommunicationSent'`
+  );
+  assert.deepEqual(
+    events.records.map((e) => [e.Event_Key__c, e.Visibility__c]),
+    [
+      [
+        `${incidentId}:CommunicationSent:${result.broadcastId}`,
+        'Customer-Facing'
+      ]
+    ]
+  );
+
+  // A third run of the same send writes no message at all.
+  const again = await sendCommunication(client(), {
+    incidentId,
+    stage: 'First Alert',
+    now: later,
+    sendKey
+  });
+  assert.equal(again.alreadyMessaged, 2);
+  assert.equal(again.emailsSent + again.commentsPosted, 0);
+  assert.equal(await count('SELECT Id FROM EmailMessage'), 1);
+  assert.equal(await count('SELECT Id FROM CaseComment'), 1);
+});
+
+test('helpers: readable time, identifiers, comment length', () => {
+  assert.equal(
+    readableTime('2026-03-10T14:30:00.000Z'),
+    '2026-03-10 14:30 UTC'
+  );
+  assert.equal(messageIdentifier('k', '003A'), messageIdentifier('k', '003A'));
+  assert.notEqual(
+    messageIdentifier('k', '003A'),
+    messageIdentifier('j', '003A')
+  );
+  const long = commentText('S', 'é'.repeat(5000));
+  assert.ok(Buffer.byteLength(long, 'utf8') <= 4000);
+  assert.ok(long.endsWith('…'));
+});
