@@ -1882,3 +1882,4 @@ function describe(value) {
 }
 export * from './communications';
 export * from './responsePlan';
+export * from './timeline';
