@@ -25,6 +25,7 @@ import {
   objectTypeOf
 } from './controller/incident-console-controller.ts';
 import { incidentRows } from './controller/incident-list.ts';
+import { TIMELINE_METHODS } from './controller/timeline-controller.ts';
 import { recordDetail } from './controller/record-detail.ts';
 import { PROJECT_ROOT } from './build.ts';
 import type { OrgClient } from '../org-client/index.ts';
@@ -43,7 +44,8 @@ type ApexStandIn = (
 const APEX_CONTROLLERS: Readonly<
   Record<string, Readonly<Record<string, ApexStandIn>>>
 > = {
-  IncidentConsoleController: CONTROLLER_METHODS
+  IncidentConsoleController: CONTROLLER_METHODS,
+  IncidentTimelineController: TIMELINE_METHODS
 };
 
 const SLDS_ASSETS = path.join(
