@@ -185,7 +185,9 @@ export default class IncidentCommunications extends LightningElement {
         'case comment',
         'case comments'
       )}`,
-      sentByText: sent.sentBy ? `by ${sent.sentBy}` : ''
+      sentByText: sent.sentBy ? `by ${sent.sentBy}` : '',
+      // A draft (the response plan's first alert) was written, never sent: no counts.
+      isDraft: sent.status === 'Draft'
     }));
   }
 
@@ -194,7 +196,7 @@ export default class IncidentCommunications extends LightningElement {
   }
 
   get historyTitle() {
-    return `Sent (${this.history.length})`;
+    return `History (${this.history.length})`;
   }
 
   get busy() {
@@ -304,12 +306,24 @@ export default class IncidentCommunications extends LightningElement {
         body: this.body
       });
       this.confirming = false;
+      const failures = result?.failures ?? [];
+      // Some recipients refused is a partial send: the others were messaged, so it is reported
+      // as a warning naming each failure, and the history and the timer still move on.
       this.dispatchEvent(
-        new ShowToastEvent({
-          title: 'Communication sent',
-          message: `${this.stage} sent to ${audienceText(this.preview?.audience)}`,
-          variant: 'success'
-        })
+        new ShowToastEvent(
+          failures.length === 0
+            ? {
+                title: 'Communication sent',
+                message: `${this.stage} sent to ${audienceText(this.preview?.audience)}`,
+                variant: 'success'
+              }
+            : {
+                title: `Communication sent, but ${plural(failures.length, 'recipient was', 'recipients were')} not reached`,
+                message: failures.join(' '),
+                variant: 'warning',
+                mode: 'sticky'
+              }
+        )
       );
       communicationSent(
         this.recordId,

@@ -98,12 +98,17 @@ describe('c-incident-communications', () => {
       'Workaround: {!Workaround}'
     );
 
-    expect($(element, '.history-title').textContent).toBe('Sent (2)');
+    expect($(element, '.history-title').textContent).toBe('History (3)');
     const items = $$(element, '.history-item');
     expect(items.map((item) => item.dataset.id)).toEqual([
       '0bc000000000002AAA',
-      '0bc000000000001AAA'
+      '0bc000000000001AAA',
+      '0bc000000000003AAA'
     ]);
+    expect(items[2].querySelector('.history-draft').textContent).toBe(
+      ' · Draft, not sent'
+    );
+    expect(items[2].querySelector('.history-counts')).toBeNull();
     expect(items[0].querySelector('.history-stage').textContent).toBe('Update');
     expect(items[0].querySelector('.history-subject').textContent).toBe(
       'Update: Inverters offline'
@@ -230,6 +235,37 @@ describe('c-incident-communications', () => {
     expect($(element, '.confirm')).toBeNull();
   });
 
+  it('reports recipients the org refused as a warning, the send itself done', async () => {
+    previewMessage.mockResolvedValue(preview);
+    sendCommunication.mockResolvedValue({
+      id: '0bc000000000003AAA',
+      sentAt: '2026-01-05T09:30:00.000Z',
+      emailCount: 8,
+      commentCount: 3,
+      failures: ['Case 500000000000009AAA: invalid email address']
+    });
+    const element = await mountWith(communications);
+    const toasts = [];
+    element.addEventListener('lightning__showtoast', (event) =>
+      toasts.push(event.detail)
+    );
+    $(element, '.send-button').click();
+    await flushPromises();
+    $(element, '.confirm-send').click();
+    await flushPromises();
+
+    expect(toasts).toEqual([
+      {
+        title: 'Communication sent, but 1 recipient was not reached',
+        message: 'Case 500000000000009AAA: invalid email address',
+        variant: 'warning',
+        mode: 'sticky'
+      }
+    ]);
+    expect(communicationSent).toHaveBeenCalledTimes(1);
+    expect(refreshApex).toHaveBeenCalledTimes(1);
+  });
+
   it('cancelling the confirmation sends nothing', async () => {
     previewMessage.mockResolvedValue(preview);
     const element = await mountWith(communications);
@@ -273,7 +309,7 @@ describe('c-incident-communications', () => {
 
     expect($(element, '.compose')).toBeNull();
     expect($(element, '.read-only').textContent).toContain('not send');
-    expect($$(element, '.history-item')).toHaveLength(2);
+    expect($$(element, '.history-item')).toHaveLength(3);
   });
 
   it('shows the load error with Try again', async () => {
