@@ -130,11 +130,12 @@ describe('IncidentTimelineController stand-in on the local org', () => {
     );
     assert.equal(oldest.seen[0]?.id, ids[0]);
     const first = oldest.seen[0];
-    assert.equal(first?.actorName, 'cli.user@example.com');
-    assert.equal(first?.source, 'CLI');
-    assert.equal(first?.typeLabel, 'Note');
-    assert.equal(first?.payload, '{"index":0}');
-    assert.equal(first?.occurredAt, '2026-01-05T09:00:00.000Z');
+    assert.ok(first);
+    assert.equal(first.actorName, 'cli.user@example.com');
+    assert.equal(first.source, 'CLI');
+    assert.equal(first.typeLabel, 'Note');
+    assert.equal(first.payload, '{"index":0}');
+    assert.equal(first.occurredAt, '2026-01-05T09:00:00.000Z');
   });
 
   it('filters by type, visibility and star; counts ignore only the type filter', async () => {
