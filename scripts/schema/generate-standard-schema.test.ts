@@ -190,6 +190,14 @@ describe('committed standard-objects.json', () => {
     assert.equal(field('Priority')?.defaultValue, 'Normal');
     assert.equal(field('OwnerId')?.defaultedOnCreate, true);
   });
+
+  it('lets a feed post belong to an incident, a problem or a change request', () => {
+    const parent = objects
+      .find((o) => o.name === 'FeedItem')
+      ?.fields.find((f) => f.name === 'ParentId');
+    for (const target of ['Incident', 'Problem', 'ChangeRequest'])
+      assert.ok(parent?.referenceTo.includes(target), target);
+  });
 });
 
 describe('reference supplement', () => {

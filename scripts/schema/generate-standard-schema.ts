@@ -271,6 +271,16 @@ const LOOKUP_TARGETS: Record<string, string[]> = {
 };
 
 /**
+ * Targets a lookup has beyond the reference's "Refers To" list. FeedItem's list leaves out the
+ * incident management objects, whose record feeds the Field Reference documents ("Feed tracking
+ * for ..." on the Incident, Problem and ChangeRequest pages and their junctions'): a post on an
+ * incident's feed has the incident as ParentId.
+ */
+const EXTRA_LOOKUP_TARGETS: Record<string, string[]> = {
+  'FeedItem.ParentId': ['ChangeRequest', 'Incident', 'Problem']
+};
+
+/**
  * Entries a reference page lists that are not fields of that object: BusinessHours' page
  * repeats SlaProcess's lookup ("ID of the BusinessHours associated with the SlaProcess").
  */
@@ -625,13 +635,16 @@ function fieldFromReference(
     field.defaultValue = /default value is (true)/i.test(ref.description ?? '');
   }
   if (type === 'reference') {
-    field.referenceTo = lookupTargets(
-      objectName,
-      name,
-      ref.refers_to,
-      ref.description,
-      context.knownObjects
-    );
+    field.referenceTo = [
+      ...lookupTargets(
+        objectName,
+        name,
+        ref.refers_to,
+        ref.description,
+        context.knownObjects
+      ),
+      ...(EXTRA_LOOKUP_TARGETS[`${objectName}.${name}`] ?? [])
+    ];
     if (!ref.refers_to?.trim())
       context.derivedLookups.add(`${objectName}.${name}`);
     field.relationshipName =
