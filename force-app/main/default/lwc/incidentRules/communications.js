@@ -254,7 +254,8 @@ export function outreachKey(incidentId, accountId) {
 /**
  * The outreach records an incident needs: one per key account among the accounts of its linked
  * cases, at severity 1-2, not already in `existingKeys`. Owner: the account's active Service
- * Level Manager on the roster with a user, else the incident owner. Due: the incident's response
+ * Level Manager on the roster with a user, else the incident owner when it is a user (null when
+ * a queue owns the incident: the saving user then owns it). Due: the incident's response
  * target (reach the customer before the SLA says we must have responded), else now + 60 min.
  * @param {{ incident: OutreachIncident, accounts: OutreachAccount[],
  *   roster: OutreachRosterMember[], existingKeys?: Iterable<string>, now: string | Date }} input
@@ -292,7 +293,13 @@ export function outreachFor(input) {
       Outreach_Key__c: key,
       Incident__c: incident.Id,
       Account__c: account.Id,
-      OwnerId: manager?.User__c ?? incident.OwnerId ?? null,
+      // An incident owned by a queue leaves the owner to the platform's default (the user
+      // whose save created the record): an outreach needs a person.
+      OwnerId:
+        manager?.User__c ??
+        (String(incident.OwnerId ?? '').startsWith('005')
+          ? incident.OwnerId
+          : null),
       Status__c: 'Open',
       Due_At__c: dueAt.toISOString()
     });
