@@ -16,6 +16,7 @@
  * caller's transaction. Outside a batch (a single-record call) a queued write runs at once.
  */
 import type { ObjectSchema } from '../schema/types.ts';
+import { responsePlanAfterSave } from './automation-response.ts';
 import { outreachAfterSave } from './automation-outreach.ts';
 import { perOrg, type OrgContext } from './context.ts';
 import type { Row } from './storage.ts';
@@ -39,7 +40,10 @@ export type BeforeDeleteHandler = (
  * The after-save handlers, in the order IncidentTriggerHandler calls its after-save services
  * (the timeline first, so later services' own writes are recorded after the save's events).
  */
-const AFTER_SAVE_HANDLERS: readonly AfterSaveHandler[] = [outreachAfterSave];
+const AFTER_SAVE_HANDLERS: readonly AfterSaveHandler[] = [
+  responsePlanAfterSave,
+  outreachAfterSave
+];
 
 const BEFORE_DELETE_HANDLERS: readonly BeforeDeleteHandler[] = [];
 

@@ -177,7 +177,9 @@ const SETTINGS_OBJECT = 'Incident_Automation_Settings__c';
  * local org has one user, so a settings record for it, its profile or the org are the same:
  * any record with the box checked bypasses.
  */
-function automationBypassed(ctx: AutomationContext): boolean {
+export function automationBypassed(
+  ctx: Pick<AutomationContext, 'store' | 'registry'>
+): boolean {
   const settings = ctx.registry.object(SETTINGS_OBJECT);
   if (!settings || !ctx.registry.field(SETTINGS_OBJECT, 'Bypass_Automation__c'))
     return false;
