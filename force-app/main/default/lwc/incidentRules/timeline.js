@@ -649,3 +649,19 @@ function toIso(value, name) {
 function isRecord(value) {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** The one field anyone who can edit an event may change after it is written. */
+export const STARRED_FIELD = 'Starred__c';
+
+/**
+ * Why an event change is refused (the append-only rule; IncidentEventTriggerHandler says
+ * the same): `fields` would change, or, with none given, the event would be deleted.
+ * @param {string[]} [fields] the fields an update would change, sorted.
+ * @returns {string}
+ */
+export function appendOnlyMessage(fields) {
+  if (!fields || fields.length === 0) {
+    return 'Incident timeline events are append-only: deleting one needs the custom permission Incident Timeline Admin.';
+  }
+  return `Incident timeline events are append-only: after an event is written only Starred__c may change. Changing ${fields.join(', ')} needs the custom permission Incident Timeline Admin.`;
+}

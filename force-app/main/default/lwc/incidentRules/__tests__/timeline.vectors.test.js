@@ -70,7 +70,7 @@ describe('incidentTimelineVectors', () => {
 
 describe('timeline rules', () => {
   const incident = {
-    Id: '0j9000000000009AAA',
+    Id: '0ny000000000009AAA',
     Status: 'New',
     Urgency: 'Low',
     Impact: 'Low',
@@ -89,7 +89,7 @@ describe('timeline rules', () => {
       'Severity raised 5 -> 1 (urgency High, impact High)'
     );
     expect(severity.key).toBe(
-      '0j9000000000009AAA:Severity:2026-02-01T08:10:00.000Z'
+      '0ny000000000009AAA:Severity:2026-02-01T08:10:00.000Z'
     );
   });
 
