@@ -26,6 +26,7 @@ import {
 } from './controller/incident-console-controller.ts';
 import { incidentRows } from './controller/incident-list.ts';
 import { TIMELINE_METHODS } from './controller/timeline-controller.ts';
+import { RESPONSE_CONTROLLER_METHODS } from './controller/response-controller.ts';
 import { recordDetail } from './controller/record-detail.ts';
 import { PROJECT_ROOT } from './build.ts';
 import type { OrgClient } from '../org-client/index.ts';
@@ -45,7 +46,8 @@ const APEX_CONTROLLERS: Readonly<
   Record<string, Readonly<Record<string, ApexStandIn>>>
 > = {
   IncidentConsoleController: CONTROLLER_METHODS,
-  IncidentTimelineController: TIMELINE_METHODS
+  IncidentTimelineController: TIMELINE_METHODS,
+  IncidentResponseController: RESPONSE_CONTROLLER_METHODS
 };
 
 const SLDS_ASSETS = path.join(

@@ -185,6 +185,8 @@ export default class IncidentCommunications extends LightningElement {
         'case comment',
         'case comments'
       )}`,
+      // The plan's drafts carry no stage (no send key names one).
+      stageLabel: sent.stage || 'Message',
       sentByText: sent.sentBy ? `by ${sent.sentBy}` : '',
       // A draft (the response plan's first alert) was written, never sent: no counts.
       isDraft: sent.status === 'Draft'
