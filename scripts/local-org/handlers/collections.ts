@@ -3,6 +3,7 @@
  * whole call is one transaction, and a failure rolls every record back (the others report
  * ALL_OR_NONE_OPERATION_ROLLED_BACK); otherwise each record is its own savepoint.
  */
+import { inSaveBatch } from '../after-save.ts';
 import type { OrgContext } from '../context.ts';
 import {
   createRecord,
@@ -98,17 +99,21 @@ export function runBatch<T>(
       return { success: false, errors: [saveError(error)] };
     }
   };
+  // One call is one save: the after-save automation writes what it derives once, at its end.
+  const writeAll = (): void => {
+    inSaveBatch(ctx, () => {
+      items.forEach((item, index) => results.push(one(item, index)));
+    });
+  };
   if (!allOrNone) {
     // One transaction for the call, each record a savepoint inside it, as the platform commits
     // a call once: a record as its own transaction paid a commit (and its WAL sync) per record,
     // most of the time of a 200-record upsert.
-    ctx.db.transaction(() => {
-      items.forEach((item, index) => results.push(one(item, index)));
-    })();
+    ctx.db.transaction(writeAll)();
     return results;
   }
   const committed = commitIf(ctx.db, () => {
-    items.forEach((item, index) => results.push(one(item, index)));
+    writeAll();
     return results.every((r) => r.success);
   });
   if (committed) return results;
