@@ -121,9 +121,10 @@ describe('response plan automation', () => {
     assert.match(String(post?.Body), /Technical experts: Ezra Expert\./);
     const [draft] = await rows(
       t.conn,
-      `SELECT Subject, Body FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
+      `SELECT Subject, Body, Send_Key__c FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
     );
     assert.ok(draft, 'a draft first alert');
+    assert.equal(draft.Send_Key__c, `${incidentId}:First Alert:draft`);
     assert.match(String(draft.Subject), /Inverters offline in Fresno/);
     const audiences = await rows(
       t.conn,

@@ -379,7 +379,9 @@ function escalate(
  * A draft first alert: a BroadcastCommunication on the incident from the First Alert template,
  * merged with what the incident says (unknown values keep their visible placeholders, for the
  * agent to complete), with no audience and no message sent: sending it is the Communications
- * section's job (IncidentCommunicationService.draft does this on the platform).
+ * section's job (IncidentCommunicationService.draft does this on the platform, with the same
+ * Send_Key__c). The template is merged here, without comms' composeCommunication: that one
+ * reads the org through the REST client, which a save inside the org cannot call.
  */
 function draftFirstAlert(
   ctx: OrgContext,
@@ -408,12 +410,25 @@ function draftFirstAlert(
       Workaround: incident.Workaround__c ?? null
     }
   );
+  // IncidentCommunicationService.draft's key: asking twice returns the same draft, and the
+  // console's history tells a draft from a send by it.
+  const sendKey = `${String(incident.Id)}:First Alert:draft`;
+  const keyed = ctx.registry.field('BroadcastCommunication', 'Send_Key__c');
+  if (keyed) {
+    const existing = ctx.store
+      .prepared(
+        `SELECT "Id" FROM "BroadcastCommunication" WHERE "Send_Key__c" = ? LIMIT 1`
+      )
+      .get(sendKey) as { Id: string } | undefined;
+    if (existing) return existing.Id;
+  }
   return createRecord(ctx, 'BroadcastCommunication', {
     Subject: merged.subject,
     Body: merged.body,
     BroadcastType: 'Email',
     RelatedRecordId: incident.Id,
-    OwnerId: ownerId
+    OwnerId: ownerId,
+    ...(keyed ? { Send_Key__c: sendKey } : {})
   });
 }
 
