@@ -159,6 +159,8 @@ describe('IncidentTimelineController stand-in on the local org', () => {
     assert.equal(customerFacing.total, 5);
     assert.equal(customerFacing.nextCursor, null);
     assert.ok(customerFacing.canAddNote && customerFacing.canStar);
+    assert.equal(customerFacing.mitigatedAt, null);
+    assert.equal(customerFacing.canMarkMitigated, true);
     assert.deepEqual(
       customerFacing.counts.slice(0, 2).map((count) => count.label),
       ['Created', 'Status'],
@@ -173,6 +175,17 @@ describe('IncidentTimelineController stand-in on the local org', () => {
       starred.events.map((event) => event.summary),
       ['note 15', 'note 10', 'note 5', 'note 0']
     );
+
+    await testOrg.conn.sobject('Incident').update({
+      Id: incidentId,
+      Mitigated_At__c: '2026-01-05T10:30:00.000Z'
+    });
+    const mitigated = await getTimeline(client, {
+      recordId: incidentId,
+      query: { pageSize: 1 }
+    });
+    assert.equal(mitigated.mitigatedAt, '2026-01-05T10:30:00.000Z');
+    assert.equal(mitigated.canMarkMitigated, false, 'set once');
   });
 
   it('adds a note once per client key, as the console user, and stars it', async () => {

@@ -75,6 +75,10 @@ export interface TimelinePage {
   total: number;
   canAddNote: boolean;
   canStar: boolean;
+  /** The mitigated milestone (Incident.Mitigated_At__c); null when not set. */
+  mitigatedAt: string | null;
+  /** Whether the user may set the mitigated milestone now: it is blank and editable. */
+  canMarkMitigated: boolean;
 }
 
 type Row = Record<string, unknown>;
@@ -225,10 +229,7 @@ async function parseCursor(
 }
 
 /** The incident, read as the user: its timeline is theirs only when the incident is. */
-async function readIncident(
-  org: OrgClient,
-  recordId: unknown
-): Promise<string> {
+async function readIncident(org: OrgClient, recordId: unknown): Promise<Row> {
   if (recordId === undefined || recordId === null || recordId === '')
     throw new ApexError('The incident timeline needs an incident Id.');
   if (typeof recordId !== 'string' || !ID_PATTERN.test(recordId))
@@ -240,13 +241,14 @@ async function readIncident(
     );
   const rows = await queryAll(
     org,
-    `SELECT Id FROM Incident WHERE Id = ${literal(recordId)} LIMIT 1`
+    `SELECT Id, Mitigated_At__c FROM Incident WHERE Id = ${literal(recordId)} LIMIT 1`
   );
-  if (rows.length === 0)
+  const [row] = rows;
+  if (!row)
     throw new ApexError(
       `The Incident record ${recordId} does not exist or is not shared with you.`
     );
-  return recordId;
+  return row;
 }
 
 function eventOf(row: Row, labels: Map<string, string>): TimelineEvent {
@@ -282,7 +284,8 @@ export async function getTimeline(
   const types = typesOf(asked.types, labels);
   const visibility = await visibilityOf(org, asked.visibility, true);
   const after = await parseCursor(org, asked.cursor);
-  const incidentId = await readIncident(org, params.recordId);
+  const incident = await readIncident(org, params.recordId);
+  const incidentId = String(incident.Id);
 
   let filters = `Incident__c = ${literal(incidentId)}`;
   if (visibility !== null)
@@ -333,7 +336,10 @@ export async function getTimeline(
     canAddNote: describe.createable,
     canStar:
       describe.fields.find((field) => field.name === 'Starred__c')
-        ?.updateable ?? false
+        ?.updateable ?? false,
+    // The local org's one user may edit every incident and field.
+    mitigatedAt: iso(incident.Mitigated_At__c),
+    canMarkMitigated: iso(incident.Mitigated_At__c) === null
   };
 }
 
@@ -382,7 +388,7 @@ export async function addNote(
     throw new ApexError(
       `A note needs a client key of 1 to 64 letters, digits, - or _ (got "${shown(clientKey)}").`
     );
-  const incidentId = await readIncident(org, params.recordId);
+  const incidentId = String((await readIncident(org, params.recordId)).Id);
   const describe = await describeEvents(org);
   if (!describe.createable)
     throw new ApexError(
