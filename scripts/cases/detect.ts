@@ -7,6 +7,13 @@
  * the org on the incident's unique Storm_Key__c and reports the storm as already open.
  */
 import type { OrgClient } from '../org-client/index.ts';
+import { stormCreatedEvent } from '../timeline/case-events.ts';
+import {
+  eventWriteSummary,
+  writeEvents,
+  type EventWriteSummary,
+  type TimelineEventInput
+} from '../timeline/events.ts';
 import { CasesInputError } from './errors.ts';
 import { createLinks } from './link.ts';
 import { chunks, queryEvery, queryPages, soqlList } from './org.ts';
@@ -59,6 +66,8 @@ export interface DetectResult {
   failed: number;
   /** Peak groups tracked at once while scanning: what the scan keeps in memory. */
   peakGroups: number;
+  /** With create: the Created timeline events of the incidents opened (one call for all). */
+  timeline: EventWriteSummary | null;
 }
 
 interface CaseScanRow {
@@ -131,12 +140,21 @@ export async function detectStorms(
   }));
   let created = 0;
   let failed = 0;
+  const opened: TimelineEventInput[] = [];
   if (options.create) {
     for (const [index, report] of reports.entries()) {
       const storm = storms[index];
       if (report.coveredBy !== null || !storm) continue;
       try {
-        report.created = await createStormIncident(client, plan, storm, report);
+        const incident = await createStormIncident(client, plan, storm, report);
+        report.created = incident;
+        opened.push(
+          stormCreatedEvent(
+            { ...report, created: incident },
+            stormKey(storm),
+            new Date()
+          )
+        );
         created++;
       } catch (error) {
         if (error instanceof StormAlreadyOpenError) {
@@ -157,7 +175,10 @@ export async function detectStorms(
     storms: reports,
     created,
     failed,
-    peakGroups
+    peakGroups,
+    timeline: options.create
+      ? eventWriteSummary(await writeEvents(client, opened))
+      : null
   };
 }
 

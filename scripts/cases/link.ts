@@ -9,6 +9,11 @@
  * concurrent runs safe: the loser of a race is counted as already linked, not as a failure.
  */
 import type { OrgClient } from '../org-client/index.ts';
+import { CaseLinkEvents, type LinkedCase } from '../timeline/case-events.ts';
+import {
+  eventWriteSummary,
+  type EventWriteSummary
+} from '../timeline/events.ts';
 import { CasesInputError } from './errors.ts';
 import { chunks, queryEvery, queryPages, soqlList } from './org.ts';
 import type { CasesPlan } from './plan-schema.ts';
@@ -22,6 +27,11 @@ export interface LinkOptions {
   dryRun?: boolean;
   /** Only these cases are considered (sync links the cases it has just brought in). */
   caseIds?: readonly string[];
+  /**
+   * Gathers the run's CaseLinked timeline events (one per incident). Sync passes its own and
+   * writes them at the end of its run; without one, link writes its own when it is done.
+   */
+  events?: CaseLinkEvents;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -57,6 +67,8 @@ export interface LinkResult {
   alreadyLinked: number;
   failed: number;
   affectedAccounts: number;
+  /** The CaseLinked events written (null: a dry run, or the caller writes them). */
+  timeline: EventWriteSummary | null;
 }
 
 interface IncidentRow {
@@ -135,9 +147,10 @@ export async function linkCases(
   const incidents = await findIncidents(client, options.incident);
   const reports: IncidentLinkReport[] = [];
   const accounts = new Set<string>();
+  const events = options.events ?? new CaseLinkEvents('link');
   let done = 0;
   for (const incident of incidents) {
-    const { report, accountIds } = await linkIncident(
+    const { report, accountIds, newlyLinked } = await linkIncident(
       client,
       plan,
       incident,
@@ -145,6 +158,7 @@ export async function linkCases(
       options
     );
     reports.push(report);
+    events.add(incident.Id, newlyLinked, report.affectedAccounts);
     for (const id of accountIds) accounts.add(id);
     options.onProgress?.(++done, incidents.length);
   }
@@ -154,7 +168,11 @@ export async function linkCases(
     linked: sum(reports, (r) => r.linked),
     alreadyLinked: sum(reports, (r) => r.alreadyLinked),
     failed: sum(reports, (r) => r.failed.length),
-    affectedAccounts: accounts.size
+    affectedAccounts: accounts.size,
+    timeline:
+      options.dryRun || options.events
+        ? null
+        : eventWriteSummary(await events.write(client))
   };
 }
 
@@ -168,7 +186,11 @@ async function linkIncident(
   incident: IncidentRow,
   windowMs: number,
   options: LinkOptions
-): Promise<{ report: IncidentLinkReport; accountIds: Set<string> }> {
+): Promise<{
+  report: IncidentLinkReport;
+  accountIds: Set<string>;
+  newlyLinked: LinkedCase[];
+}> {
   const detected = apiTime(incident.DetectedDateTime ?? incident.CreatedDate);
   const windowStart = soqlDateTime(detected - windowMs);
   const items = await queryEvery<ItemRow>(
@@ -233,6 +255,7 @@ async function linkIncident(
     failed: [],
     affectedAccounts: 0
   };
+  const newlyLinked: LinkedCase[] = [];
   if (options.dryRun) {
     report.linked = toLink.length;
     report.wouldLink = toLink.map((c) => ({
@@ -251,8 +274,10 @@ async function linkIncident(
     toLink.forEach((c, index) => {
       const outcome = outcomes[index];
       if (outcome?.kind === 'linked' || outcome?.kind === 'duplicate') {
-        if (outcome.kind === 'linked') report.linked++;
-        else report.alreadyLinked++;
+        if (outcome.kind === 'linked') {
+          report.linked++;
+          newlyLinked.push({ id: c.Id, accountId: c.AccountId });
+        } else report.alreadyLinked++;
         if (c.AccountId) accountIds.add(c.AccountId);
       } else {
         report.failed.push({
@@ -264,7 +289,7 @@ async function linkIncident(
     });
   }
   report.affectedAccounts = accountIds.size;
-  return { report, accountIds };
+  return { report, accountIds, newlyLinked };
 }
 
 export type LinkOutcome =

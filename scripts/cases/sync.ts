@@ -10,6 +10,8 @@
  * Id) order, so the pair is a total order and no case is skipped.
  */
 import type { OrgClient, RecordOutcome } from '../org-client/index.ts';
+import { CaseLinkEvents } from '../timeline/case-events.ts';
+import { eventWriteSummary } from '../timeline/events.ts';
 import { bulkUpsert } from './bulk.ts';
 import { CasesInputError } from './errors.ts';
 import { findIncidents, linkCases, type LinkResult } from './link.ts';
@@ -57,7 +59,10 @@ export interface SyncResult {
   watermark: string | null;
   /** Watermark saves this run made (hub writes of Incident_Sync_State__c). */
   checkpoints: number;
-  linked: Pick<LinkResult, 'linked' | 'alreadyLinked' | 'failed'> | null;
+  linked: Pick<
+    LinkResult,
+    'linked' | 'alreadyLinked' | 'failed' | 'timeline'
+  > | null;
   /** Bulk only: requests other than status polls, and the polls. */
   bulk?: { calls: number; polls: number };
 }
@@ -250,10 +255,21 @@ export async function syncCases(
     result.checkpoints++;
   };
 
+  // One CaseLinked event per incident for the whole run, written once the cases are linked.
+  const linkEvents = new CaseLinkEvents('sync');
+  const recordLinks = async (): Promise<void> => {
+    if (result.linked)
+      result.linked.timeline = eventWriteSummary(await linkEvents.write(hub));
+  };
   const link = async (caseIds: string[]): Promise<void> => {
     if (openIncidents === 0 || caseIds.length === 0) return;
-    const linked = await linkCases(hub, plan, { caseIds });
-    result.linked ??= { linked: 0, alreadyLinked: 0, failed: 0 };
+    const linked = await linkCases(hub, plan, { caseIds, events: linkEvents });
+    result.linked ??= {
+      linked: 0,
+      alreadyLinked: 0,
+      failed: 0,
+      timeline: null
+    };
     result.linked.linked += linked.linked;
     result.linked.alreadyLinked += linked.alreadyLinked;
     result.linked.failed += linked.failed;
@@ -287,6 +303,7 @@ export async function syncCases(
       // Keep what landed before the failure; if the hub cannot take the save either, the
       // failure that stopped the run is the one to report.
       await save().catch(() => undefined);
+      await recordLinks().catch(() => undefined);
       throw error;
     }
     await save();
@@ -299,6 +316,7 @@ export async function syncCases(
     if (ids.lastContiguous) await checkpoint(ids.lastContiguous, ids.count);
     options.onProgress?.(cases.length, changed);
   }
+  await recordLinks();
   result.accounts = keys.accounts.size;
   result.contacts = keys.contacts.size;
   await handleDeleted(

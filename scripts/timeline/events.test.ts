@@ -7,10 +7,10 @@ import { OrgClient } from '../org-client/index.ts';
 import {
   clip,
   eventRecord,
-  idSetHash,
   writeEvents,
   type TimelineEventInput
 } from './events.ts';
+import { idSetHash } from './keys.ts';
 
 test('eventRecord maps every field, defaults visibility and clips the summary', () => {
   const record = eventRecord({

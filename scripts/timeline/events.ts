@@ -14,7 +14,6 @@
  * re-reads those keys and reports the events that exist as already recorded, not as failures:
  * the key says it is the same event, and the first record of it is the one that counts.
  */
-import { createHash } from 'node:crypto';
 import {
   soqlList,
   type OrgClient,
@@ -207,14 +206,23 @@ async function settleRefused(
   }
 }
 
-/**
- * A short, stable digest of a set of ids (order and duplicates do not matter): the
- * discriminator of an aggregated event's key, so the same set always makes the same key.
- */
-export function idSetHash(ids: Iterable<string>): string {
-  const sorted = [...new Set(ids)].sort();
-  return createHash('sha256')
-    .update(sorted.join(','))
-    .digest('hex')
-    .slice(0, 32);
+/** What a command reports of its event writes (in --json): counts, and each failure. */
+export interface EventWriteSummary {
+  created: number;
+  existing: number;
+  failed: { key: string; statusCode: string; message: string }[];
+}
+
+export function eventWriteSummary(
+  result: WriteEventsResult
+): EventWriteSummary {
+  return {
+    created: result.created,
+    existing: result.existing,
+    failed: result.failed.map((o) => ({
+      key: o.key,
+      statusCode: o.errors[0]?.statusCode ?? 'UNKNOWN',
+      message: o.errors[0]?.message ?? 'the org gave no reason'
+    }))
+  };
 }
