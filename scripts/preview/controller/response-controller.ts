@@ -135,7 +135,7 @@ export interface ResponseAction {
   stepName: string | null;
   stepLabel: string | null;
   action: string | null;
-  trigger: string | null;
+  triggerName: string | null;
   status: string | null;
   error: string | null;
   createdAt: string | null;
@@ -623,7 +623,7 @@ export async function getResponseActions(
       // A step deleted from the plan since keeps its DeveloperName as its label.
       stepLabel: (stepName && labels.get(stepName)) ?? stepName,
       action: text(row.Action__c),
-      trigger: text(row.Trigger__c),
+      triggerName: text(row.Trigger__c),
       status: text(row.Status__c),
       error: text(row.Error__c),
       createdAt: iso(row.CreatedDate),

@@ -151,7 +151,9 @@ export default class IncidentResponse extends LightningElement {
           status === 'Pending'
             ? action.createdAt
             : (action.completedAt ?? action.createdAt),
-        triggerText: action.trigger ? `Trigger: ${action.trigger}` : null,
+        triggerText: action.triggerName
+          ? `Trigger: ${action.triggerName}`
+          : null,
         showError: status === 'Failed' && !!action.error
       };
     });
