@@ -29,6 +29,11 @@ const ORG_PROCESS = path.join(
 export interface ScaleCase {
   rows: number;
   ms: number;
+  /**
+   * The org process's CPU time during the case (user + system). On a shared machine wall time
+   * also counts waiting for a core; CPU time is the org's own work.
+   */
+  cpuMs: number;
   peakRssMb: number;
   /** Why the case could not be measured (the figures are then 0). */
   error?: string;
@@ -51,8 +56,8 @@ export interface ScaleResult {
 interface OrgProcess {
   conn: Connection;
   explain(error: unknown): Error;
-  /** Asks the org for its peak memory and waits for it to stop. */
-  finish(): Promise<number>;
+  /** Asks the org for its peak memory and CPU time and waits for it to stop. */
+  finish(): Promise<{ peakRssMb: number; cpuMs: number }>;
 }
 
 async function startOrgProcess(dbPath: string): Promise<OrgProcess> {
@@ -96,7 +101,10 @@ async function startOrgProcess(dbPath: string): Promise<OrgProcess> {
       child.stdin.write('report\n');
       const report = await nextLine();
       await new Promise((resolve) => child.once('exit', resolve));
-      return round(Number(report.peakRssMb));
+      return {
+        peakRssMb: round(Number(report.peakRssMb)),
+        cpuMs: round(Number(report.cpuMs))
+      };
     }
   };
 }
@@ -132,7 +140,7 @@ async function ingestCase(workDir: string, rows: number): Promise<ScaleCase> {
     throw new Error(
       `ingest ${String(rows)}: ${String(results.failedResults.length)} rows failed`
     );
-  return { rows, ms: round(ms), peakRssMb: await org.finish() };
+  return { rows, ms: round(ms), ...(await org.finish()) };
 }
 
 /**
@@ -163,7 +171,7 @@ async function firstPageCase(
     throw new Error(
       `first page over ${String(rows)}: totalSize ${String(page.totalSize)}, ${String(page.records.length)} records`
     );
-  return { rows, ms: round(ms), peakRssMb: await org.finish() };
+  return { rows, ms: round(ms), ...(await org.finish()) };
 }
 
 export async function runScale(
@@ -172,7 +180,7 @@ export async function runScale(
   log: (line: string) => void
 ): Promise<ScaleResult> {
   const idle = await startOrgProcess(path.join(workDir, 'idle.db'));
-  const idlePeakRssMb = await idle.finish();
+  const idlePeakRssMb = (await idle.finish()).peakRssMb;
   const ingest: ScaleCase[] = [];
   const firstPage: ScaleCase[] = [];
   for (const rows of sizes) {
@@ -181,6 +189,7 @@ export async function runScale(
       await ingestCase(workDir, rows).catch((error: unknown): ScaleCase => ({
         rows,
         ms: 0,
+        cpuMs: 0,
         peakRssMb: 0,
         error: error instanceof Error ? error.message : String(error)
       }))

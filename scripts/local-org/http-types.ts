@@ -9,6 +9,8 @@ export interface ApiRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
+  /** Instead of `body`: a body the server stored in pieces as it arrived (Bulk API 2.0 uploads). */
+  spooled?: SpooledBody;
   /** Batch positions (0-based) whose row lock an injected fault makes fail (collections only). */
   lockedRecords?: readonly number[];
   /**
@@ -24,6 +26,21 @@ export interface ApiResponse {
   body?: unknown;
   contentType?: string;
   headers?: Record<string, string>;
+  /**
+   * Instead of `body`: a text body sent a piece at a time as the client reads it (large result
+   * files), read lazily, so other requests may run between two pieces.
+   */
+  pieces?: Iterable<string>;
+}
+
+/**
+ * A request body stored as it arrived (bulk2-store.ts). A handler that keeps it sets
+ * `claimed`; the server drops an unclaimed one when the request ends.
+ */
+export interface SpooledBody {
+  id: number;
+  bytes: number;
+  claimed: boolean;
 }
 
 export type Handler = (

@@ -2,6 +2,10 @@
  * startLocalOrg: the local org's HTTP server on 127.0.0.1. Each request is handled
  * synchronously against SQLite once its body has arrived, so requests never interleave and
  * each is one transaction: no lost updates between parallel writers.
+ *
+ * Bulk API 2.0 uploads are the one body not held whole: the server stores it in the job
+ * store's pieces as it arrives (bulk2-store.ts), and result files are sent a page at a time,
+ * so neither grows memory with the row count. Storing a piece touches only the store.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -31,10 +35,16 @@ import {
   soapSession
 } from './handlers/metadata.ts';
 import { partnerHandler } from './handlers/partner.ts';
+import {
+  attachBulkStore,
+  BodyTooLarge,
+  dropSpool,
+  spoolBody
+} from './handlers/bulk2-store.ts';
 import { bulkApiV1 } from './not-emulated.ts';
-import type { ApiRequest, ApiResponse } from './http-types.ts';
+import type { ApiRequest, ApiResponse, SpooledBody } from './http-types.ts';
 import { MultipleChoices } from './dml.ts';
-import { buildRoutes, match } from './router.ts';
+import { buildRoutes, match, type Endpoint } from './router.ts';
 import { loadOrgSchema } from './schema.ts';
 import { identityOf, provisionSetup, seedNewOrg } from './seed.ts';
 import { ensureTables, getMeta, setMeta, Store } from './storage.ts';
@@ -84,6 +94,8 @@ const PROJECT_FORCE_APP = path.resolve(
 );
 const MAX_REQUEST_BYTES = 150 * 1024 * 1024;
 const IDLE_CONNECTION_MS = 120_000;
+/** Routes whose request bodies are stored as they arrive instead of read whole. */
+const SPOOLED_BODIES = new Set<Endpoint>(['bulk2.ingest.upload']);
 
 function openDatabase(dbPath: string): DatabaseType {
   if (dbPath !== ':memory:')
@@ -142,6 +154,7 @@ export async function startLocalOrg(
     setAuditFields: options.setAuditFields === true
   });
   const db = openDatabase(dbPath);
+  const detachBulkStore = attachBulkStore(db);
   ensureTables(db, schema.registry);
   const now = options.now ?? ((): Date => new Date());
   const identity = db.transaction(() => identityOf({ db }))();
@@ -235,44 +248,65 @@ export async function startLocalOrg(
       : metadataHandler(ctx, req);
   };
 
+  const limit = options.maxRequestBytes ?? MAX_REQUEST_BYTES;
+  const respond = async (
+    incoming: IncomingMessage,
+    outgoing: ServerResponse
+  ): Promise<void> => {
+    const url = new URL(
+      collapseSlashes(incoming.url ?? '/'),
+      'http://127.0.0.1'
+    );
+    const method = (incoming.method ?? 'GET').toUpperCase();
+    const route = match(routes, method, url.pathname)?.route.name;
+    let spooled: SpooledBody | undefined;
+    let body = '';
+    try {
+      if (route !== undefined && SPOOLED_BODIES.has(route))
+        spooled = await spoolBody(db, incoming, limit);
+      else body = await readBody(incoming, limit);
+    } catch (error) {
+      await send(outgoing, errorResponse(error));
+      return;
+    }
+    const request: ApiRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: incoming.headers,
+      body,
+      ...(spooled ? { spooled } : {})
+    };
+    let response: ApiResponse | 'drop';
+    try {
+      response = handle(request);
+    } catch (error) {
+      response = errorResponse(error);
+    } finally {
+      // A body no handler kept (refused, or a fault) is not left in the store.
+      if (spooled && !spooled.claimed) dropSpool(db, spooled.id);
+    }
+    if (response === 'drop') {
+      incoming.socket.destroy();
+      return;
+    }
+    // Every REST response tells the client its API usage (jsforce: conn.limitInfo).
+    if (request.path.startsWith('/services/data/'))
+      response = {
+        ...response,
+        headers: {
+          ...response.headers,
+          'Sforce-Limit-Info': usage.header(now())
+        }
+      };
+    await send(outgoing, response);
+  };
   const server = createServer((incoming, outgoing) => {
-    readBody(incoming, options.maxRequestBytes ?? MAX_REQUEST_BYTES)
-      .then((body) => {
-        const url = new URL(
-          collapseSlashes(incoming.url ?? '/'),
-          'http://127.0.0.1'
-        );
-        const request: ApiRequest = {
-          method: (incoming.method ?? 'GET').toUpperCase(),
-          path: url.pathname,
-          query: url.searchParams,
-          headers: incoming.headers,
-          body
-        };
-        let response: ApiResponse | 'drop';
-        try {
-          response = handle(request);
-        } catch (error) {
-          response = errorResponse(error);
-        }
-        if (response === 'drop') {
-          incoming.socket.destroy();
-          return;
-        }
-        // Every REST response tells the client its API usage (jsforce: conn.limitInfo).
-        if (request.path.startsWith('/services/data/'))
-          response = {
-            ...response,
-            headers: {
-              ...response.headers,
-              'Sforce-Limit-Info': usage.header(now())
-            }
-          };
-        send(outgoing, response);
-      })
-      .catch((error: unknown) => {
-        send(outgoing, errorResponse(error));
-      });
+    respond(incoming, outgoing).catch((error: unknown) => {
+      // Past the headers nothing can be answered any more: end the connection.
+      if (outgoing.headersSent) outgoing.destroy();
+      else void send(outgoing, errorResponse(error));
+    });
   });
   // Node closes a connection idle for 5 s. jsforce's bulk2 serialises a large load (100,000
   // cases: longer than that, its event loop busy) and then sends the upload on the connection
@@ -300,22 +334,13 @@ export async function startLocalOrg(
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((error) => {
+          detachBulkStore();
           db.close();
           if (error) reject(error);
           else resolve();
         });
       })
   };
-}
-
-class BodyTooLarge extends ApiError {
-  constructor(limit: number) {
-    super(
-      413,
-      'REQUEST_ENTITY_TOO_LARGE',
-      `Request body exceeds ${String(limit)} bytes`
-    );
-  }
 }
 
 function readBody(incoming: IncomingMessage, limit: number): Promise<string> {
@@ -359,15 +384,30 @@ function errorResponse(error: unknown): ApiResponse {
   };
 }
 
-function send(outgoing: ServerResponse, response: ApiResponse): void {
+function contentTypeHeader(contentType: string): string {
+  return contentType.includes('charset')
+    ? contentType
+    : `${contentType};charset=UTF-8`;
+}
+
+async function send(
+  outgoing: ServerResponse,
+  response: ApiResponse
+): Promise<void> {
   if (outgoing.headersSent) return;
   const headers: Record<string, string> = { ...response.headers };
+  if (response.pieces) {
+    headers['Content-Type'] = contentTypeHeader(
+      response.contentType ?? 'text/plain'
+    );
+    outgoing.writeHead(response.status, headers);
+    await sendPieces(outgoing, response.pieces);
+    return;
+  }
   let payload: string | undefined;
   if (response.body !== undefined && response.status !== 204) {
     if (response.contentType) {
-      headers['Content-Type'] = response.contentType.includes('charset')
-        ? response.contentType
-        : `${response.contentType};charset=UTF-8`;
+      headers['Content-Type'] = contentTypeHeader(response.contentType);
       payload =
         typeof response.body === 'string'
           ? response.body
@@ -379,4 +419,38 @@ function send(outgoing: ServerResponse, response: ApiResponse): void {
   }
   outgoing.writeHead(response.status, headers);
   outgoing.end(payload);
+}
+
+/**
+ * Writes a body a piece at a time, reading the next piece only when the client has taken the
+ * last (drain), so a slow reader holds the org's memory to one piece. A client that goes away
+ * stops the reading.
+ */
+async function sendPieces(
+  outgoing: ServerResponse,
+  pieces: Iterable<string>
+): Promise<void> {
+  const iterator = pieces[Symbol.iterator]();
+  try {
+    for (
+      let next = iterator.next();
+      next.done !== true;
+      next = iterator.next()
+    ) {
+      if (outgoing.destroyed) return;
+      if (!outgoing.write(next.value))
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            outgoing.off('drain', done);
+            outgoing.off('close', done);
+            resolve();
+          };
+          outgoing.on('drain', done);
+          outgoing.on('close', done);
+        });
+    }
+    outgoing.end();
+  } finally {
+    iterator.return?.();
+  }
 }

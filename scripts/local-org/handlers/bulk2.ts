@@ -4,9 +4,10 @@
  * is closed (UploadComplete); each row is its own savepoint, so one bad row fails alone.
  * CSV conventions: an empty cell leaves the field unset, '#N/A' sets it to null.
  *
- * An ingest's uploads and result lines are kept in SQLite TEMP tables (the connection's own,
- * spilled to disk and dropped when the org stops), never as whole strings in memory: the
- * uploads are parsed piece by piece and written in chunks, so memory does not grow with rows.
+ * Uploads, ingest result lines and query result lines live in the scratch database of
+ * bulk2-store.ts, never as whole strings in memory: an upload is stored in pieces as its bytes
+ * arrive (the server streams it there), parsed piece by piece and written in chunks, and result
+ * files are sent a page of lines at a time, so memory does not grow with the row count.
  */
 import type { Database } from 'better-sqlite3';
 import { Parser } from 'csv-parse';
@@ -36,7 +37,16 @@ import {
 } from '../usage.ts';
 import { scalarText } from '../values.ts';
 import { describeQueryColumns, type QueryColumn } from '../soql/index.ts';
-import { runSoql } from './query.ts';
+import { openSoql } from '../soql/index.ts';
+import { withApiErrors } from './query.ts';
+import {
+  dropLines,
+  dropSpool,
+  LineWriter,
+  linePieces,
+  spoolPieces,
+  spoolText
+} from './bulk2-store.ts';
 
 /**
  * Result CSVs quote every value, as Salesforce's do: jsforce splits unquoted lines on any of
@@ -112,8 +122,8 @@ interface IngestJob {
     operation: string;
     object: string;
   };
-  /** How many uploads (PUTs of job data) are stored for the job. */
-  uploads: number;
+  /** The stored uploads (PUTs of job data), as spool ids in upload order. */
+  spools: number[];
   format: CsvFormat;
   /** The CSV header the results repeat (set when the job is processed). */
   header: string[];
@@ -122,7 +132,8 @@ interface IngestJob {
 interface QueryJob {
   kind: 'query';
   info: Record<string, unknown> & { id: string; state: string };
-  rows: string[][];
+  /** Result rows, stored as CSV lines (kind 'query') in the scratch database. */
+  rowCount: number;
   header: string[];
   format: CsvFormat;
 }
@@ -192,7 +203,7 @@ export const createIngestJob: Handler = (ctx, req) => {
   jobs(ctx).set(info.id, {
     kind: 'ingest',
     info,
-    uploads: 0,
+    spools: [],
     format: dialect.format,
     header: []
   });
@@ -214,8 +225,12 @@ export const uploadBatch: Handler = (ctx, req, [id = '']) => {
       'UNSUPPORTED_MEDIA_TYPE',
       `Content type '${type}' not supported; use text/csv`
     );
-  storeUpload(ctx.db, id, job.uploads, req.body);
-  job.uploads += 1;
+  // The server stores an upload's bytes as they arrive; a body given whole is stored here.
+  const spooled = req.spooled;
+  if (spooled) {
+    spooled.claimed = true;
+    job.spools.push(spooled.id);
+  } else job.spools.push(spoolText(ctx.db, req.body));
   return json(201);
 };
 
@@ -243,93 +258,38 @@ export const patchIngestJob: Handler = (ctx, req, [id = '']) => {
 };
 
 export const deleteJob: Handler = (ctx, _req, [id = '']) => {
-  if (!jobs(ctx).delete(id)) throw jobNotFound(id);
-  dropStored(ctx.db, id);
+  const job = jobs(ctx).get(id);
+  if (!job) throw jobNotFound(id);
+  jobs(ctx).delete(id);
+  dropStored(ctx.db, job);
   return json(204);
 };
 
-/** Characters per stored upload piece: small enough that one piece never weighs on memory. */
-const PIECE_CHARS = 1 << 20;
-/** Rows written per transaction, and result lines read per query. */
+/** Rows written per transaction. */
 const CHUNK_ROWS = 2_000;
 
-/** The TEMP tables an org's ingest jobs keep their uploads and result lines in. */
-function ensureStore(db: Database): void {
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS bulk2_upload (
-      job TEXT NOT NULL, upload INTEGER NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL,
-      PRIMARY KEY (job, upload, seq));
-    CREATE TEMP TABLE IF NOT EXISTS bulk2_result (
-      job TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL, line TEXT NOT NULL,
-      PRIMARY KEY (job, kind, seq))`);
-}
-
-function storeUpload(
-  db: Database,
-  job: string,
-  upload: number,
-  text: string
-): void {
-  ensureStore(db);
-  const insert = db.prepare(
-    'INSERT INTO bulk2_upload (job, upload, seq, text) VALUES (?, ?, ?, ?)'
-  );
-  for (let at = 0, seq = 0; at < text.length; at += PIECE_CHARS, seq++)
-    insert.run(job, upload, seq, text.slice(at, at + PIECE_CHARS));
-}
-
-/** One upload's text, a piece at a time (one keyed read each: no cursor held open). */
-function* uploadPieces(
-  db: Database,
-  job: string,
-  upload: number
-): Generator<string> {
-  const piece = db.prepare(
-    'SELECT text FROM bulk2_upload WHERE job = ? AND upload = ? AND seq = ?'
-  );
-  for (let seq = 0; ; seq++) {
-    const row = piece.get(job, upload, seq) as { text: string } | undefined;
-    if (row === undefined) return;
-    yield row.text;
-  }
-}
-
-function dropStored(db: Database, job: string): void {
-  ensureStore(db);
-  db.prepare('DELETE FROM bulk2_upload WHERE job = ?').run(job);
-  db.prepare('DELETE FROM bulk2_result WHERE job = ?').run(job);
+function dropStored(db: Database, job: Job): void {
+  if (job.kind === 'ingest')
+    for (const spool of job.spools) dropSpool(db, spool);
+  dropLines(db, job.info.id);
 }
 
 type ResultKind = 'successful' | 'failed';
 
-/** A result file: its header line, then its stored lines in order, CHUNK_ROWS per read. */
-function resultCsv(
+/** A result file, sent a page of stored lines at a time after its header line. */
+function* resultCsv(
   db: Database,
   job: IngestJob,
   kind: ResultKind | 'unprocessed'
-): string {
+): Generator<string> {
   const first =
     kind === 'successful'
       ? ['sf__Id', 'sf__Created']
       : kind === 'failed'
         ? ['sf__Id', 'sf__Error']
         : [];
-  const parts = [toCsv([[...first, ...job.header]], job.format)];
-  if (kind === 'unprocessed') return parts.join('');
-  ensureStore(db);
-  const page = db.prepare(
-    'SELECT seq, line FROM bulk2_result WHERE job = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?'
-  );
-  for (let after = -1; ;) {
-    const rows = page.all(job.info.id, kind, after, CHUNK_ROWS) as {
-      seq: number;
-      line: string;
-    }[];
-    for (const row of rows) parts.push(row.line);
-    const last = rows.at(-1);
-    if (last === undefined || rows.length < CHUNK_ROWS) break;
-    after = last.seq;
-  }
-  return parts.join('');
+  yield toCsv([[...first, ...job.header]], job.format);
+  if (kind !== 'unprocessed') yield* linePieces(db, job.info.id, kind);
 }
 
 /**
@@ -422,11 +382,8 @@ export function uploadedRows(
 
 function process(ctx: OrgContext, job: IngestJob): void {
   const started = Date.now();
-  const id = job.info.id;
-  ensureStore(ctx.db);
   const storedUploads = function* (): Generator<Generator<string>> {
-    for (let upload = 0; upload < job.uploads; upload++)
-      yield uploadPieces(ctx.db, id, upload);
+    for (const spool of job.spools) yield spoolPieces(ctx.db, spool);
   };
   // A first pass checks the whole CSV, so a malformed upload fails the job with nothing
   // written, as before; the second pass writes. Parsing is cheap beside the writes.
@@ -448,10 +405,9 @@ function process(ctx: OrgContext, job: IngestJob): void {
     typeof job.info.externalIdFieldName === 'string'
       ? job.info.externalIdFieldName
       : '';
-  const counts = { processed: 0, successful: 0, failed: 0 };
-  const addResult = ctx.db.prepare(
-    'INSERT INTO bulk2_result (job, kind, seq, line) VALUES (?, ?, ?, ?)'
-  );
+  let processed = 0;
+  const successful = new LineWriter(ctx.db, job.info.id, 'successful');
+  const failed = new LineWriter(ctx.db, job.info.id, 'failed');
   // Each row is a savepoint, so a failed row is undone alone. The savepoint's function is
   // made once: better-sqlite3 builds a new wrapper for every transaction() call.
   const writeIsolated = ctx.db.transaction((record: Record<string, unknown>) =>
@@ -471,7 +427,7 @@ function process(ctx: OrgContext, job: IngestJob): void {
           [[result.id, result.created ? 'true' : 'false', ...cells]],
           job.format
         );
-        addResult.run(id, 'successful', counts.successful++, line);
+        successful.push(line);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         const fields =
@@ -489,7 +445,7 @@ function process(ctx: OrgContext, job: IngestJob): void {
           ],
           job.format
         );
-        addResult.run(id, 'failed', counts.failed++, line);
+        failed.push(line);
       }
     }
   });
@@ -498,24 +454,25 @@ function process(ctx: OrgContext, job: IngestJob): void {
     // the header was taken in the first pass
   })) {
     chunk.push(cells);
-    counts.processed++;
+    processed++;
     if (chunk.length === CHUNK_ROWS) {
       writeChunk(chunk);
       chunk = [];
     }
   }
   if (chunk.length > 0) writeChunk(chunk);
-  ctx.db.prepare('DELETE FROM bulk2_upload WHERE job = ?').run(id);
+  for (const spool of job.spools) dropSpool(ctx.db, spool);
+  job.spools = [];
   addDaily(
     ctx.db,
     BULK_BATCHES,
     ctx.now(),
-    Math.max(1, Math.ceil(counts.processed / 10_000))
+    Math.max(1, Math.ceil(processed / 10_000))
   );
   Object.assign(job.info, {
     state: 'JobComplete',
-    numberRecordsProcessed: counts.processed,
-    numberRecordsFailed: counts.failed,
+    numberRecordsProcessed: processed,
+    numberRecordsFailed: failed.count,
     retries: 0,
     totalProcessingTime: Date.now() - started,
     apiActiveProcessingTime: Date.now() - started,
@@ -551,9 +508,9 @@ function writeRow(
   }
 }
 
-const csv = (text: string): ApiResponse => ({
+const csv = (pieces: Iterable<string>): ApiResponse => ({
   status: 200,
-  body: text,
+  pieces,
   contentType: 'text/csv'
 });
 
@@ -628,13 +585,18 @@ export const createQueryJob: Handler = (ctx, req) => {
   if (typeof body.query !== 'string')
     throw new ApiError(400, 'INVALIDJOB', 'query is required');
   const dialect = csvFormatOf(body);
-  const result = runSoql(ctx, body.query, {
-    includeDeleted: operation === 'queryAll'
-  });
+  const soql = body.query;
+  const cursor = withApiErrors(() =>
+    openSoql(ctx.db, ctx.registry, soql, {
+      apiVersion: API_VERSION,
+      now: ctx.now(),
+      timeZone: ctx.timeZone,
+      includeDeleted: operation === 'queryAll'
+    })
+  );
   // The header comes from the query, never from a row: a first row without a parent
   // (Account null) must not name the column 'Account' and lose every Account.Name after it.
-  const header = queryHeader(ctx, body.query);
-  const flat = result.records.map((r) => flatten(r));
+  const header = queryHeader(ctx, soql);
   const info: QueryJob['info'] = {
     ...newJobInfo(ctx, operation, ''),
     query: body.query,
@@ -642,26 +604,35 @@ export const createQueryJob: Handler = (ctx, req) => {
     lineEnding: dialect.lineEnding
   };
   Reflect.deleteProperty(info, 'object'); // query jobs have no object
+  // The results are taken now, a page of the cursor at a time, into stored CSV lines: the
+  // job's snapshot, which its result pages are then read from.
+  const lines = new LineWriter(ctx.db, info.id, 'query');
+  let bytes = 0;
+  for (let offset = 0; ; offset += CHUNK_ROWS) {
+    const records = withApiErrors(() => cursor.read(offset, CHUNK_ROWS));
+    for (const record of records) {
+      const flat = flatten(record);
+      const row = header.map((h) => flat[h] ?? '');
+      bytes += row.join(',').length + 1;
+      lines.push(toCsv([row], dialect.format));
+    }
+    if (records.length < CHUNK_ROWS) break;
+  }
   const job: QueryJob = {
     kind: 'query',
     info,
     header,
     format: dialect.format,
-    rows: flat.map((r) => header.map((h) => r[h] ?? ''))
+    rowCount: lines.count
   };
   jobs(ctx).set(info.id, job);
   addDaily(ctx.db, BULK_QUERY_JOBS, ctx.now());
-  addDaily(
-    ctx.db,
-    BULK_QUERY_BYTES,
-    ctx.now(),
-    job.rows.reduce((bytes, row) => bytes + row.join(',').length + 1, 0)
-  );
+  addDaily(ctx.db, BULK_QUERY_BYTES, ctx.now(), bytes);
   job.info.state = 'UploadComplete';
   const response = json(200, { ...job.info });
   Object.assign(job.info, {
     state: 'JobComplete',
-    numberRecordsProcessed: job.rows.length,
+    numberRecordsProcessed: job.rowCount,
     retries: 0,
     totalProcessingTime: 0
   });
@@ -693,16 +664,21 @@ export const queryResults: Handler = (ctx, req, [id = '']) => {
   );
   if (!Number.isInteger(offset) || offset < 0)
     throw new ApiError(400, 'INVALID_LOCATOR', 'invalid locator');
-  const rows = job.rows.slice(offset, offset + maxRecords);
-  const next = offset + rows.length;
+  const count = Math.max(0, Math.min(maxRecords, job.rowCount - offset));
+  const next = offset + count;
+  const pieces = function* (): Generator<string> {
+    if (job.header.length === 0) return;
+    yield toCsv([job.header], job.format);
+    if (count > 0)
+      yield* linePieces(ctx.db, job.info.id, 'query', offset, count);
+  };
   return {
     status: 200,
     contentType: 'text/csv',
-    body:
-      job.header.length === 0 ? '' : toCsv([job.header, ...rows], job.format),
+    pieces: pieces(),
     headers: {
-      'Sforce-Locator': next < job.rows.length ? String(next) : 'null',
-      'Sforce-NumberOfRecords': String(rows.length)
+      'Sforce-Locator': next < job.rowCount ? String(next) : 'null',
+      'Sforce-NumberOfRecords': String(count)
     }
   };
 };

@@ -31,7 +31,7 @@ const cursorsOf = perOrg(() => new Map<string, Cursor>());
 let cursorSequence = 0;
 
 /** Maps the SOQL engine's errors to the platform's 400 body. */
-function withApiErrors<T>(call: () => T): T {
+export function withApiErrors<T>(call: () => T): T {
   try {
     return call();
   } catch (error) {
