@@ -3,19 +3,13 @@
  * same Incident_Event__c record instead of adding a second one.
  */
 import { createHash } from 'node:crypto';
-import type { TimelineEventType } from './events.ts';
 
 /**
- * `<incidentId>:<Type>:<discriminator>`, the shape every writer of events shares (the Apex
- * automation and incidentRules' timeline.js build the same).
+ * `<incidentId>:<Type>:<discriminator>`: incidentRules' eventKey, which the automation uses too
+ * (imported from its own file: TypeScript cannot follow incidentRules.js's extensionless
+ * re-export, the platform's form).
  */
-export function eventKey(
-  incidentId: string,
-  type: TimelineEventType,
-  discriminator: string
-): string {
-  return `${incidentId}:${type}:${discriminator}`;
-}
+export { eventKey } from '../../force-app/main/default/lwc/incidentRules/timeline.js';
 
 /**
  * A short, stable digest of a set of ids (order and repeats do not matter): the discriminator
