@@ -160,7 +160,10 @@ describe('response plan automation', () => {
       Id: incidentId,
       Subject: 'Inverters offline in Fresno and Clovis'
     });
+    // A minute between saves, as people take: the timeline keys a save's events by its time.
+    clock = new Date(clock.getTime() + 60_000);
     await t.conn.sobject('Incident').update({ Id: incidentId, Urgency: 'Low' });
+    clock = new Date(clock.getTime() + 60_000);
     await t.conn
       .sobject('Incident')
       .update({ Id: incidentId, Urgency: 'High' });

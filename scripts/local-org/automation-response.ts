@@ -22,6 +22,7 @@
 // resolution cannot follow that file's extensionless `export * from './responsePlan'`.
 import { mergeTemplate } from '../../force-app/main/default/lwc/incidentRules/communications.js';
 import { shiftStatus } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
+import { eventKey } from '../../force-app/main/default/lwc/incidentRules/timeline.js';
 import {
   dueResponseSteps,
   responseStepSummary,
@@ -441,7 +442,11 @@ function writeEvent(
   detail: { resultId: string | null; error: string | null; completedAt: string }
 ): void {
   if (!ctx.registry.object(EVENT_OBJECT)) return;
-  const key = `${incidentId}:ResponseStep:${due.step}:${due.trigger}`;
+  const key = eventKey(
+    incidentId,
+    'ResponseStep',
+    `${due.step}:${due.trigger}`
+  );
   const exists = ctx.store
     .prepared(
       `SELECT 1 FROM ${quote(EVENT_OBJECT)} WHERE "Event_Key__c" = ? LIMIT 1`
