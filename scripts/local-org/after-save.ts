@@ -18,6 +18,10 @@
 import type { ObjectSchema } from '../schema/types.ts';
 import { responsePlanAfterSave } from './automation-response.ts';
 import { outreachAfterSave } from './automation-outreach.ts';
+import {
+  timelineAfterSave,
+  timelineBeforeDelete
+} from './automation-timeline.ts';
 import { perOrg, type OrgContext } from './context.ts';
 import type { Row } from './storage.ts';
 
@@ -41,11 +45,14 @@ export type BeforeDeleteHandler = (
  * (the timeline first, so later services' own writes are recorded after the save's events).
  */
 const AFTER_SAVE_HANDLERS: readonly AfterSaveHandler[] = [
+  timelineAfterSave,
   responsePlanAfterSave,
   outreachAfterSave
 ];
 
-const BEFORE_DELETE_HANDLERS: readonly BeforeDeleteHandler[] = [];
+const BEFORE_DELETE_HANDLERS: readonly BeforeDeleteHandler[] = [
+  timelineBeforeDelete
+];
 
 interface Queue {
   items: unknown[];
