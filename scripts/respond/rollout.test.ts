@@ -259,7 +259,8 @@ test('happy path, then a rerun writes nothing, then the change request counts as
   assert.equal(result.notices.sent, 3);
   assert.deepEqual(result.events, { written: 3, existing: 0 });
   assert.equal(result.writes.Case, open);
-  assert.equal(result.writes.Incident, 3);
+  // Resolved, then stamped Last_Customer_Update_At__c by each incident's send.
+  assert.equal(result.writes.Incident, 3 + 3);
   assert.equal(result.writes.Problem, 1);
   assert.equal(result.writes.ChangeRequest, 1);
   assert.equal(result.writes.BroadcastCommunication, 3);
@@ -351,16 +352,22 @@ test('dry run: lists what it would do with the counts the real run then has, and
     changeRequest: scenario.changeRequestNumber
   });
   assertOk(real);
-  assert.deepEqual(
-    { ...dry.writes, BroadcastCommunication: 0, EmailMessage: 0 },
-    {
-      ...real.writes,
-      BroadcastCommunication: 0,
-      EmailMessage: 0,
-      // The real run's comments include the notices sent as comments.
-      CaseComment: dry.writes.CaseComment
-    }
-  );
+  // The dry run counts what rollout itself writes; the real run adds what each send wrote
+  // (its broadcast, messages, Last_Customer_Update_At__c and CommunicationSent event).
+  assert.deepEqual(dry.writes, {
+    Problem: 1,
+    Incident: 2,
+    Case: scenario.openCaseIds.length,
+    CaseComment: scenario.openCaseIds.length,
+    Incident_Event__c: 2,
+    ChangeRequest: 1
+  });
+  assert.equal(real.writes.Problem, 1);
+  assert.equal(real.writes.Incident, 2 + 2);
+  assert.equal(real.writes.Case, scenario.openCaseIds.length);
+  assert.equal(real.writes.Incident_Event__c, 2 + 2);
+  assert.equal(real.writes.BroadcastCommunication, 2);
+  assert.equal(real.writes.ChangeRequest, 1);
   assert.deepEqual(dry.cases, real.cases);
   assert.equal(dry.notices.sent, real.notices.sent);
 });

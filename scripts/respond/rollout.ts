@@ -677,6 +677,9 @@ async function noticePhase(
       count(run, 'BroadcastCommunication', outcome.created ? 1 : 0);
       count(run, 'EmailMessage', outcome.emails);
       count(run, 'CaseComment', outcome.comments);
+      // Every send also stamps Last_Customer_Update_At__c and records its CommunicationSent event.
+      count(run, 'Incident', 1);
+      count(run, EVENT_OBJECT, 1);
     } catch (error) {
       report.notice = 'failed';
       run.failures.push({
