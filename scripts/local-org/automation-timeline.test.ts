@@ -331,3 +331,35 @@ describe('incident timeline automation (local org)', () => {
     );
   });
 });
+
+describe('the SLA sweep while the local org runs', () => {
+  it('runs on the interval the org was started with, and stops with it', async () => {
+    let clock = new Date('2026-04-01T09:00:00.000Z');
+    const t = await startTestOrg({
+      dbPath: ':memory:',
+      now: () => clock,
+      slaSweepMs: 20
+    });
+    try {
+      const created = await t.conn
+        .sobject('Incident')
+        .create({ Subject: 'Late', Urgency: 'High', Impact: 'High' });
+      clock = new Date('2026-04-01T14:00:00.000Z');
+      let types: string[] = [];
+      for (let i = 0; i < 100 && types.length < 4; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        types = (await eventsOf(t.conn, String(created.id)))
+          .map((e) => e.Type__c)
+          .filter((type) => type.startsWith('Sla'));
+      }
+      assert.deepEqual(types.sort(), [
+        'SlaBreach',
+        'SlaBreach',
+        'SlaWarning',
+        'SlaWarning'
+      ]);
+    } finally {
+      await t.dispose();
+    }
+  });
+});

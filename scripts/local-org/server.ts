@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { fillMissingNames } from './automation.ts';
+import { startSlaSweep } from './automation-timeline.ts';
 import type { OrgContext } from './context.ts';
 import { upsertCustomMetadata } from './custom-metadata.ts';
 import { ApiError, notFound } from './errors.ts';
@@ -75,6 +76,11 @@ export interface LocalOrgOptions {
   setAuditFields?: boolean;
   /** Largest request body accepted; default 150 MB, the platform's Bulk API 2.0 upload limit. */
   maxRequestBytes?: number;
+  /**
+   * How often the SLA sweep (the scheduled IncidentSlaMonitor's stand-in) runs while the org
+   * runs, in ms; default 60,000; 0 turns it off (tests run it on demand with runSlaSweep).
+   */
+  slaSweepMs?: number;
 }
 
 export interface LocalOrg {
@@ -322,6 +328,8 @@ export async function startLocalOrg(
   });
   const port = (server.address() as AddressInfo).port;
   ctx.instanceUrl = `http://127.0.0.1:${String(port)}`;
+  const sweepMs = options.slaSweepMs ?? 60_000;
+  const stopSweep = sweepMs > 0 ? startSlaSweep(ctx, sweepMs) : () => undefined;
   return {
     instanceUrl: ctx.instanceUrl,
     accessToken: token,
@@ -332,6 +340,7 @@ export async function startLocalOrg(
     faults,
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        stopSweep();
         server.closeAllConnections();
         server.close((error) => {
           detachBulkStore();
