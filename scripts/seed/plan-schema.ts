@@ -83,6 +83,34 @@ const keyAccountSchema = z.strictObject({
   region: z.string().min(1).max(80).optional()
 });
 
+/** Customer communications (T9): the update cadence per severity and the stage templates. */
+const communicationsSchema = z.strictObject({
+  /** Minutes between customer updates per severity (Update_Minutes__c); null = no cadence. */
+  cadence: z
+    .array(
+      z.strictObject({
+        severity: z.number(),
+        updateMinutes: z.number().nullable()
+      })
+    )
+    .default([]),
+  /** Incident_Comm_Template__mdt records, one per stage (the org's template of it is updated). */
+  templates: z
+    .array(
+      z.strictObject({
+        stage: z.enum([
+          'First Alert',
+          'Update',
+          'Webinar Invitation',
+          'Service Restored'
+        ]),
+        subject: z.string().min(1).max(255),
+        body: z.string().min(1).max(32768)
+      })
+    )
+    .default([])
+});
+
 export const planSchema = z.strictObject({
   severityMatrix: z.array(cellSchema),
   /** Severity ("1".."5") to Incident priority; a severity left out keeps the default. */
@@ -97,6 +125,8 @@ export const planSchema = z.strictObject({
   /** Key accounts (Key_Account__c) that service level managers may name. */
   keyAccounts: z.array(keyAccountSchema).optional(),
   roster: z.array(memberSchema),
+  /** Customer communications: cadence and templates (optional; the deployed defaults stay). */
+  communications: communicationsSchema.optional(),
   /** Owned by the cases tooling (scripts/cases/plan-schema.ts); every key has a default. */
   cases: casesPlanSchema.prefault({})
 });

@@ -10,6 +10,7 @@ import {
   validateRules,
   validateShift
 } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
+import { mergeTemplate } from '../../force-app/main/default/lwc/incidentRules/communications.js';
 import {
   planSchema,
   ROLES,
@@ -79,7 +80,8 @@ export function parsePlan(text: string, file: string): Plan {
   const ruleProblems = [
     ...matrixProblems(value),
     ...policyProblems(value),
-    ...rosterProblems(value)
+    ...rosterProblems(value),
+    ...communicationsProblems(value)
   ].filter((p) => !isFlagged(p.path, flagged));
   problems.push(...ruleProblems);
   if (!result.success || problems.length > 0)
@@ -108,6 +110,7 @@ function sortByPath(problems: PlanProblem[]): PlanProblem[] {
     'slaPolicy',
     'keyAccounts',
     'roster',
+    'communications',
     'cases'
   ];
   const rank = (path: string): number => {
@@ -363,6 +366,94 @@ function policyProblems(value: unknown): PlanProblem[] {
         : recordPath('slaPolicy.targets', problem.record, problem.field);
     return { path, message: inPlanWords(problem.message, 'slaPolicy.targets') };
   });
+}
+
+/**
+ * The communications section's value rules: a cadence lives on an SLA policy row, so each
+ * severity must be one with targets, once, with a positive whole number of minutes (or null); a
+ * template's merge fields must be known (incidentRules' mergeTemplate) and its name unique.
+ */
+function communicationsProblems(value: unknown): PlanProblem[] {
+  if (!isRecord(value) || !isRecord(value.communications)) return [];
+  const { cadence, templates } = value.communications;
+  const problems: PlanProblem[] = [];
+  const targets =
+    isRecord(value.slaPolicy) && Array.isArray(value.slaPolicy.targets)
+      ? value.slaPolicy.targets
+      : [];
+  const withTargets = new Set(
+    targets.map((t: unknown) => (isRecord(t) ? t.severity : undefined))
+  );
+  const seen = new Set<unknown>();
+  (Array.isArray(cadence) ? cadence : []).forEach((row: unknown, i) => {
+    if (!isRecord(row)) return;
+    const at = `communications.cadence[${i}]`;
+    if (seen.has(row.severity))
+      problems.push({
+        path: `${at}.severity`,
+        message: `severity ${asWritten(row.severity)} is listed twice`
+      });
+    seen.add(row.severity);
+    if (!withTargets.has(row.severity))
+      problems.push({
+        path: `${at}.severity`,
+        message: `severity ${asWritten(row.severity)} has no slaPolicy.targets entry; the cadence is kept on that severity's SLA policy record, so add its targets first`
+      });
+    const minutes = row.updateMinutes;
+    if (
+      minutes !== null &&
+      !(typeof minutes === 'number' && Number.isInteger(minutes) && minutes > 0)
+    )
+      problems.push({
+        path: `${at}.updateMinutes`,
+        message: `must be a whole number of minutes above 0, or null for no cadence, not ${asWritten(minutes)}`
+      });
+  });
+  const stages = new Set<unknown>();
+  (Array.isArray(templates) ? templates : []).forEach((t: unknown, i) => {
+    if (!isRecord(t)) return;
+    const at = `communications.templates[${i}]`;
+    if (stages.has(t.stage))
+      problems.push({
+        path: `${at}.stage`,
+        message: `the stage ${asWritten(t.stage)} has two templates; give each stage one`
+      });
+    stages.add(t.stage);
+    for (const part of ['subject', 'body'] as const) {
+      const text = typeof t[part] === 'string' ? t[part] : '';
+      // Merged alone (the other part blank), so each problem names the part that has it.
+      const merged = mergeTemplate({ subject: '', body: '', [part]: text }, {});
+      for (const problem of merged.problems)
+        if (problem.code === 'unknown-merge-field')
+          problems.push({ path: `${at}.${part}`, message: problem.message });
+    }
+  });
+  return problems;
+}
+
+/** The SLA policy's Update_Minutes__c per severity from the plan's cadence (absent: unset). */
+export function updateMinutesBySeverity(
+  plan: Plan
+): Map<number, number | null> {
+  return new Map(
+    (plan.communications?.cadence ?? []).map((row) => [
+      row.severity,
+      row.updateMinutes
+    ])
+  );
+}
+
+/** The plan's communication templates as custom metadata values, one per stage. */
+export function commTemplateValues(plan: Plan): {
+  Stage__c: string;
+  Subject__c: string;
+  Body__c: string;
+}[] {
+  return (plan.communications?.templates ?? []).map((t) => ({
+    Stage__c: t.stage,
+    Subject__c: t.subject,
+    Body__c: t.body
+  }));
 }
 
 function recordPath(

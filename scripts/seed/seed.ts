@@ -18,6 +18,8 @@ import {
   expertiseText,
   severityRuleValues,
   slaPolicyValues,
+  commTemplateValues,
+  updateMinutesBySeverity,
   type PlanProblem
 } from './plan.ts';
 import type { Plan, PlanMember } from './plan-schema.ts';
@@ -43,6 +45,7 @@ import {
 
 const RULE_TYPE = 'Incident_Severity_Rule';
 const POLICY_TYPE = 'Incident_Sla_Policy';
+const TEMPLATE_TYPE = 'Incident_Comm_Template';
 const LEVEL_LABELS = ['High', 'Medium', 'Low'];
 
 export interface SeedOptions {
@@ -72,7 +75,12 @@ export type SeedChange =
   | { kind: 'deactivated'; section: 'roster'; key: string; name: string };
 
 export type SeedSection =
-  'severityMatrix' | 'slaPolicy' | 'roster' | 'users' | 'keyAccounts';
+  | 'severityMatrix'
+  | 'slaPolicy'
+  | 'roster'
+  | 'users'
+  | 'keyAccounts'
+  | 'communications';
 
 export interface FieldChange {
   field: string;
@@ -117,18 +125,26 @@ export async function seedPlan(
   const client = OrgClient.of(conn);
   const startCalls = client.apiCalls;
   const dryRun = options.dryRun ?? false;
-  const [rules, policies, hours, users, accounts, roster] = await Promise.all([
-    client.queryAll<MetadataRow>(
-      `SELECT DeveloperName, MasterLabel, Urgency__c, Impact__c, Severity__c, Priority__c FROM ${RULE_TYPE}__mdt ORDER BY DeveloperName`
-    ),
-    client.queryAll<MetadataRow>(
-      `SELECT DeveloperName, MasterLabel, Severity__c, Response_Minutes__c, Resolution_Minutes__c, Warning_Percent__c, Business_Hours__c FROM ${POLICY_TYPE}__mdt ORDER BY DeveloperName`
-    ),
-    readBusinessHours(client, businessHoursNames(plan)),
-    readUsers(client, userRefs(plan)),
-    readAccounts(client, plan),
-    readRoster(client)
-  ]);
+  const [rules, policies, hours, users, accounts, roster, templates] =
+    await Promise.all([
+      client.queryAll<MetadataRow>(
+        `SELECT DeveloperName, MasterLabel, Urgency__c, Impact__c, Severity__c, Priority__c FROM ${RULE_TYPE}__mdt ORDER BY DeveloperName`
+      ),
+      client.queryAll<MetadataRow>(
+        `SELECT DeveloperName, MasterLabel, Severity__c, Response_Minutes__c, Resolution_Minutes__c, Warning_Percent__c, Business_Hours__c, Update_Minutes__c FROM ${POLICY_TYPE}__mdt ORDER BY DeveloperName`
+      ),
+      readBusinessHours(client, businessHoursNames(plan)),
+      readUsers(client, userRefs(plan)),
+      readAccounts(client, plan),
+      readRoster(client),
+      // Read only when the plan has templates to seed: an org without them deployed can still
+      // take the rest of the plan.
+      commTemplateValues(plan).length === 0
+        ? Promise.resolve([])
+        : client.queryAll<MetadataRow>(
+            `SELECT DeveloperName, MasterLabel, Stage__c, Subject__c, Body__c FROM ${TEMPLATE_TYPE}__mdt ORDER BY DeveloperName`
+          )
+    ]);
 
   const missingUsers = options.createUsers ? usersToCreate(plan, users) : [];
   const toCreate = new Set(missingUsers.map((u) => u.Username.toLowerCase()));
@@ -166,7 +182,7 @@ export async function seedPlan(
   const accountWork = keyAccountWork(plan, accounts);
   changes.push(...accountWork.changes);
 
-  const metadata = metadataWork(plan, rules, policies, warnings);
+  const metadata = metadataWork(plan, rules, policies, templates, warnings);
   changes.push(...metadata.changes);
 
   if (!dryRun) {
@@ -295,7 +311,8 @@ function emptyCounts(): Record<SeedSection, number> {
     slaPolicy: 0,
     roster: 0,
     users: 0,
-    keyAccounts: 0
+    keyAccounts: 0,
+    communications: 0
   };
 }
 
@@ -336,6 +353,7 @@ function metadataWork(
   plan: Plan,
   rules: MetadataRow[],
   policies: MetadataRow[],
+  templates: MetadataRow[],
   warnings: string[]
 ): {
   changes: SeedChange[];
@@ -345,6 +363,7 @@ function metadataWork(
   const changes: SeedChange[] = [];
   const components: CustomMetadataComponent[] = [];
   const sections: SeedSection[] = [];
+  const cadence = updateMinutesBySeverity(plan);
   const plan1 = (
     section: SeedSection,
     type: string,
@@ -426,11 +445,34 @@ function metadataWork(
     policies,
     (v) => String(v.Severity__c),
     slaPolicyValues(plan).map((values) => ({
-      values,
+      // An upsert replaces the whole record: a severity the plan gives no cadence keeps the
+      // org's, so seeding a plan without a communications section never clears it.
+      values: {
+        ...values,
+        Update_Minutes__c: cadence.has(values.Severity__c)
+          ? (cadence.get(values.Severity__c) ?? null)
+          : (policies.find((row) => same(row.Severity__c, values.Severity__c))
+              ?.Update_Minutes__c ?? null)
+      },
       name: `Severity_${values.Severity__c}`,
       label: `Severity ${values.Severity__c}`
     })),
     (key) => `severity ${key}`
+  );
+  plan1(
+    'communications',
+    TEMPLATE_TYPE,
+    // Only the stages the plan lists are compared: the org's other templates stay as they are.
+    templates.filter((row) =>
+      commTemplateValues(plan).some((t) => t.Stage__c === row.Stage__c)
+    ),
+    (v) => String(v.Stage__c),
+    commTemplateValues(plan).map((values) => ({
+      values,
+      name: values.Stage__c.replace(/ /g, '_'),
+      label: values.Stage__c
+    })),
+    (key) => `stage ${key}`
   );
   return { changes, components, sections };
 }
