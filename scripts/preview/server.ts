@@ -32,7 +32,7 @@ import { PROJECT_ROOT } from './build.ts';
 import type { OrgClient } from '../org-client/index.ts';
 
 /** A controller stand-in's method, as the /apex route calls it. */
-type ApexStandIn = (
+export type ApexStandIn = (
   org: OrgClient,
   params: Record<string, unknown>,
   options: { now?: () => Date }
@@ -42,7 +42,7 @@ type ApexStandIn = (
  * The Apex controllers the components import (`@salesforce/apex/<Controller>.<method>`), each
  * answered by its stand-in under ./controller: one line per controller.
  */
-const APEX_CONTROLLERS: Readonly<
+export const APEX_CONTROLLERS: Readonly<
   Record<string, Readonly<Record<string, ApexStandIn>>>
 > = {
   IncidentConsoleController: CONTROLLER_METHODS,

@@ -12,9 +12,9 @@ import { z } from 'zod';
 import { startTestOrg, type TestOrg } from '../../local-org/test-org.ts';
 import { OrgClient } from '../../org-client/index.ts';
 import { PROJECT_ROOT } from '../build.ts';
+import { APEX_CONTROLLERS } from '../server.ts';
 import {
   ApexError,
-  CONTROLLER_METHODS,
   getConsole,
   getLinkedCases,
   getRoster
@@ -58,7 +58,9 @@ const contractSchema = z.object({
         })
       ),
       call: z.object({
-        method: z.enum(['getConsole', 'getRoster', 'getLinkedCases']),
+        /** The controller the method is on; IncidentConsoleController when left out. */
+        controller: z.string().optional(),
+        method: z.string(),
         params: z.record(z.string(), z.unknown())
       }),
       shape: z.string().optional(),
@@ -155,6 +157,14 @@ function assertShapes(shape: string, answer: unknown): void {
       (record.cases as unknown[]).forEach((row) => {
         assertKeys('CaseRow', row, 'cases[]');
       });
+    if (shape === 'TimelinePage') {
+      (record.events as unknown[]).forEach((row) => {
+        assertKeys('TimelineEvent', row, 'events[]');
+      });
+      (record.counts as unknown[]).forEach((row) => {
+        assertKeys('TypeCount', row, 'counts[]');
+      });
+    }
   });
 }
 
@@ -204,21 +214,34 @@ describe('IncidentConsoleController contract: the preview stand-in on the local 
         string,
         unknown
       >;
-      const recordId = String(params.recordId);
+      // "$owner" is the creator of the record the method is called on: the first parameter
+      // naming one of the case's records (recordId, or an event's or outreach's id).
+      const recordId = String(
+        Object.values(params).find(
+          (value) =>
+            typeof value === 'string' && [...ids.values()].includes(value)
+        ) ?? params.recordId
+      );
       const [creator] = await client.queryAll<{ CreatedBy: { Name: string } }>(
         `SELECT CreatedBy.Name FROM ${testCase.records.find((r) => ids.get(r.ref) === recordId)?.sObject ?? 'Incident'} WHERE Id = '${recordId}'`
       );
       const owner = creator?.CreatedBy.Name ?? '';
-      const run = CONTROLLER_METHODS[testCase.call.method];
+      const controller =
+        testCase.call.controller ?? 'IncidentConsoleController';
+      const run = APEX_CONTROLLERS[controller]?.[testCase.call.method];
+      assert.ok(
+        run,
+        `${controller} has no stand-in for ${testCase.call.method}`
+      );
       if (testCase.error !== undefined) {
-        await assert.rejects(run(client, params), (error: unknown) => {
+        await assert.rejects(run(client, params, {}), (error: unknown) => {
           assert.ok(error instanceof ApexError, String(error));
           assert.equal(error.message, substitute(testCase.error, ids, owner));
           return true;
         });
         return;
       }
-      const answer = (await run(client, params)) as unknown;
+      const answer = await run(client, params, {});
       if (testCase.shape) assertShapes(testCase.shape, answer);
       let expected = substitute(testCase.expect, ids, owner);
       let actual = answer;
