@@ -17,6 +17,7 @@ let org: TestOrg;
 let incidentId: string;
 let caseIds: string[];
 let groupId: string;
+let anaId: string;
 
 async function created(
   conn: Connection,
@@ -51,10 +52,11 @@ before(async () => {
   const [west] = await created(conn, 'Account', [
     { Name: 'Sunny Roofs', Region__c: 'West', Key_Account__c: true }
   ]);
-  const [ana, bo] = await created(conn, 'Contact', [
+  const [ana = '', bo] = await created(conn, 'Contact', [
     { LastName: 'Ana', AccountId: west, Email: 'ana@example.com' },
     { LastName: 'Bo', AccountId: west }
   ]);
+  anaId = ana;
   caseIds = await created(conn, 'Case', [
     { Subject: 'No power', AccountId: west, ContactId: ana },
     { Subject: 'Still no power', AccountId: west, ContactId: ana },
@@ -181,7 +183,7 @@ test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audi
 
   assert.equal(
     await count(
-      `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
+      `SELECT Id FROM BroadcastCommunication WHERE Send_Key__c = '${sendKey}'`
     ),
     1
   );
@@ -247,6 +249,22 @@ test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audi
   assert.equal(again.emailsSent + again.commentsPosted, 0);
   assert.equal(await count('SELECT Id FROM EmailMessage'), 1);
   assert.equal(await count('SELECT Id FROM CaseComment'), 1);
+});
+
+test('excluded contacts are not messaged (rollout: once per contact across incidents)', async () => {
+  const result = await sendCommunication(client(), {
+    incidentId,
+    stage: 'Update',
+    now: NOW,
+    sendKey: `${incidentId}:Update:exclude`,
+    excludeContactIds: [anaId]
+  });
+  assert.deepEqual(
+    result.members.map((m) => [m.channel, m.status]),
+    [['comment', 'sent']]
+  );
+  assert.equal(result.emailsSent, 0);
+  assert.ok(result.audience.every((m) => m.contactId !== anaId));
 });
 
 test('helpers: readable time, identifiers, comment length', () => {

@@ -64,6 +64,11 @@ export interface SendCommunicationInput {
    * calls are two sends.
    */
   sendKey?: string;
+  /**
+   * Contacts not to message in this send: they heard already (rollout's restored notice goes
+   * once per contact across the incidents a change request fixes).
+   */
+  excludeContactIds?: readonly string[];
   /** Public groups (subscribers) to record as BroadcastCommAudience rows. */
   subscriberGroupIds?: string[];
   /** Who sent it, for the timeline event. */
@@ -369,8 +374,12 @@ export async function sendCommunication(
     broadcast.Id,
     input.subscriberGroupIds ?? []
   );
+  const excluded = new Set(input.excludeContactIds ?? []);
+  const audience = composed.audience.filter(
+    (m) => m.contactId === null || !excluded.has(m.contactId)
+  );
   const members = await messageMembers(client, {
-    audience: composed.audience,
+    audience,
     sendKey,
     broadcast,
     subject,
@@ -414,6 +423,7 @@ export async function sendCommunication(
   ]);
   return {
     ...composed,
+    audience,
     subject,
     body,
     sendKey,
