@@ -137,3 +137,30 @@ test('two creates racing for one storm: one incident, the other refused as alrea
   }
   assert.equal((await incidents()).length, 1);
 });
+
+test('a dropped connection in a race does not take the other run for this one: the re-read checks the mark', async () => {
+  for (const table of ['CaseRelatedIssue', 'IncidentRelatedItem', 'Incident'])
+    org.org.db.prepare(`DELETE FROM "${table}"`).run();
+  const [report] = (await detectStorms(org.conn, {})).storms;
+  assert.ok(report, 'the data set has a storm');
+  const storm = stormOf(report);
+  const plan = defaultCasesPlan();
+  const first = await createStormIncident(clientOf(org), plan, storm, report);
+  // The second run's composite never reaches the org: the connection drops first. Its re-read
+  // finds the first run's incident under the same key, which is not the second run's own.
+  const next = org.org.counters.get('composite') + 1;
+  org.org.faults.configure({
+    rules: [{ endpoint: 'composite', kind: 'DROP_CONNECTION', calls: [next] }]
+  });
+  try {
+    await assert.rejects(
+      createStormIncident(clientOf(org), plan, storm, report),
+      (error: unknown) =>
+        error instanceof StormAlreadyOpenError &&
+        error.incidentId === first.incidentId
+    );
+  } finally {
+    org.org.faults.clear();
+  }
+  assert.equal((await incidents()).length, 1);
+});

@@ -6,6 +6,7 @@
  * the next run finds the storm covered and creates nothing. A run racing another is refused by
  * the org on the incident's unique Storm_Key__c and reports the storm as already open.
  */
+import { randomUUID } from 'node:crypto';
 import type { OrgClient } from '../org-client/index.ts';
 import { stormCreatedEvent } from '../timeline/case-events.ts';
 import {
@@ -366,6 +367,9 @@ export async function createStormIncident(
   const later = caseIds.slice(inComposite.length);
   const subject = stormSubject(report);
   const key = stormKey(storm);
+  // This run's mark on the incident it opens: after a dropped connection the re-read must tell
+  // the incident this composite made from one a racing run made for the same storm key.
+  const opener = `Opened by incident detect run ${randomUUID()}.`;
   const reasons = [
     ...report.proposal.urgencyReasons.map(
       (r) => `Urgency: ${r.label} (${r.evidence})`
@@ -383,7 +387,8 @@ export async function createStormIncident(
         Subject: subject,
         Description: [
           `Found by incident detect: ${report.caseCount} new cases from ${report.accountCount} accounts on ${report.level} ${report.label} between ${report.firstAt} and ${report.lastAt}.`,
-          ...reasons
+          ...reasons,
+          opener
         ].join('\n'),
         Urgency: report.proposal.urgency,
         Impact: report.proposal.impact,
@@ -408,15 +413,22 @@ export async function createStormIncident(
       )
     )
   ];
-  const incidentWithKey = async (): Promise<string | undefined> =>
+  const withKey = async (): Promise<
+    { Id: string; Description: string | null } | undefined
+  > =>
     (
-      await queryEvery<{ Id: string }>(
+      await queryEvery<{ Id: string; Description: string | null }>(
         client,
-        `SELECT Id FROM Incident WHERE Storm_Key__c = ${soqlList([key]).slice(1, -1)}`
+        `SELECT Id, Description FROM Incident WHERE Storm_Key__c = ${soqlList([key]).slice(1, -1)}`
       )
-    )[0]?.Id;
+    )[0];
+  const incidentWithKey = async (): Promise<string | undefined> =>
+    (await withKey())?.Id;
+  // Landed only if the incident with the key carries this run's mark; another run's incident
+  // means this composite did not land (the retry is then refused as DUPLICATE_VALUE, below).
   const findLanded = async (): Promise<CompositeAnswer | undefined> => {
-    const landed = await incidentWithKey();
+    const found = await withKey();
+    const landed = found?.Description?.includes(opener) ? found.Id : undefined;
     return landed
       ? {
           compositeResponse: [
