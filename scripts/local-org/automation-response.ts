@@ -33,10 +33,10 @@ import {
 import type { ObjectSchema } from '../schema/types.ts';
 import { queueForSave } from './after-save.ts';
 import { automationBypassed } from './automation.ts';
-import { API_VERSION, type OrgContext } from './context.ts';
+import type { OrgContext } from './context.ts';
 import { createRecord, updateRecord } from './dml.ts';
 import { RecordError } from './errors.ts';
-import { executeSoql } from './soql/index.ts';
+import { queryInOrg } from './soql/index.ts';
 import { quote, type Row } from './storage.ts';
 
 const STEP_OBJECT = 'Incident_Response_Step__mdt';
@@ -226,14 +226,7 @@ function perform(
 }
 
 type SoqlRecord = Record<string, unknown>;
-
-function soql(ctx: OrgContext, query: string): SoqlRecord[] {
-  return executeSoql(ctx.db, ctx.registry, query, {
-    apiVersion: API_VERSION,
-    now: ctx.now(),
-    timeZone: ctx.timeZone
-  }).records;
-}
+const soql = queryInOrg;
 
 function readIncident(ctx: OrgContext, incidentId: string): Row {
   const object = ctx.registry.object('Incident');

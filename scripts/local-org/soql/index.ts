@@ -5,6 +5,7 @@
  */
 import type { Database } from 'better-sqlite3';
 import type { SchemaRegistry } from '../../schema/types.ts';
+import { API_VERSION, type OrgContext } from '../context.ts';
 import {
   runAggregateQuery,
   isAggregateQuery,
@@ -63,6 +64,22 @@ export function executeSoql(
   if (countOnly || isAggregateQuery(query))
     return runAggregateQuery(ctx, query, countOnly);
   return runRecordQuery(ctx, query);
+}
+
+/**
+ * A query the org's own automation runs while it saves (the local org's stand-in for SOQL in
+ * an Apex trigger): the whole result's records, as the REST API returns them, with the org's
+ * clock and time zone for date literals.
+ */
+export function queryInOrg(
+  ctx: Pick<OrgContext, 'db' | 'registry' | 'now' | 'timeZone'>,
+  soql: string
+): Record<string, unknown>[] {
+  return executeSoql(ctx.db, ctx.registry, soql, {
+    apiVersion: API_VERSION,
+    now: ctx.now(),
+    timeZone: ctx.timeZone
+  }).records;
 }
 
 /**
