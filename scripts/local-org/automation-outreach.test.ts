@@ -1,26 +1,17 @@
 /** The local org's executive outreach automation, through jsforce as a client sees it. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Connection } from 'jsforce';
-import { startTestOrg, type TestOrg } from './test-org.ts';
+import {
+  createdIds as created,
+  startTestOrg,
+  type TestOrg
+} from './test-org.ts';
 
 let org: TestOrg;
 let keyAccount: string;
 let otherKey: string;
 let plainAccount: string;
 let manager: string;
-
-async function created(
-  conn: Connection,
-  type: string,
-  records: Record<string, unknown>[]
-): Promise<string[]> {
-  const saved = await conn.sobject(type).create(records);
-  return saved.map((s) => {
-    assert.ok(s.success, JSON.stringify(s));
-    return s.id;
-  });
-}
 
 interface OutreachRow {
   Account__c: string;

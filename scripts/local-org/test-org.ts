@@ -100,3 +100,16 @@ export async function rejectsWithCode(
     }
   );
 }
+
+/** Creates records of one type through jsforce, asserting each succeeded; their ids in order. */
+export async function createdIds(
+  conn: Connection,
+  type: string,
+  records: Record<string, unknown>[]
+): Promise<string[]> {
+  const saved = await conn.sobject(type).create(records);
+  return saved.map((s) => {
+    assert.ok(s.success, JSON.stringify(s));
+    return s.id;
+  });
+}

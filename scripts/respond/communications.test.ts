@@ -1,8 +1,11 @@
 /** sendCommunication on a local org through jsforce: who hears, how, and never twice. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Connection } from 'jsforce';
-import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import {
+  createdIds as created,
+  startTestOrg,
+  type TestOrg
+} from '../local-org/test-org.ts';
 import { OrgClient, RetriesExhaustedError } from '../org-client/index.ts';
 import {
   CommunicationInputError,
@@ -18,18 +21,6 @@ let incidentId: string;
 let caseIds: string[];
 let groupId: string;
 let anaId: string;
-
-async function created(
-  conn: Connection,
-  type: string,
-  records: Record<string, unknown>[]
-): Promise<string[]> {
-  const saved = await conn.sobject(type).create(records);
-  return saved.map((s) => {
-    assert.ok(s.success, JSON.stringify(s));
-    return s.id;
-  });
-}
 
 function client(options: { maxAttempts?: number } = {}): OrgClient {
   return new OrgClient(org.conn, {

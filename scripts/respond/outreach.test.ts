@@ -1,24 +1,15 @@
 /** ensureOutreach on a local org through jsforce, with the org's own automation bypassed. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Connection } from 'jsforce';
-import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import {
+  createdIds as created,
+  startTestOrg,
+  type TestOrg
+} from '../local-org/test-org.ts';
 import { OrgClient } from '../org-client/index.ts';
 import { ensureOutreach } from './outreach.ts';
 
 let org: TestOrg;
-
-async function created(
-  conn: Connection,
-  type: string,
-  records: Record<string, unknown>[]
-): Promise<string[]> {
-  const saved = await conn.sobject(type).create(records);
-  return saved.map((s) => {
-    assert.ok(s.success, JSON.stringify(s));
-    return s.id;
-  });
-}
 
 function client(): OrgClient {
   return new OrgClient(org.conn, { sleep: () => Promise.resolve() });
