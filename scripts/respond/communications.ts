@@ -169,6 +169,11 @@ interface BroadcastRow {
 const COMMENT_BYTES = 4000;
 /** Ids in one IN (...) list: 200 keeps a query URL well within limits. */
 const IDS_PER_QUERY = 200;
+/**
+ * Message identifiers in one IN (...) list: about 80 URL-encoded characters each, so 100 keep
+ * the query's URL near 8 KB, well within the platform's 16 KB.
+ */
+const IDENTIFIERS_PER_QUERY = 100;
 
 const INCIDENT_FIELDS =
   'Id, Subject, IncidentNumber, Status, Severity__c, Workaround__c, ResolutionSummary, DetectedDateTime, CreatedDate, Last_Customer_Update_At__c';
@@ -382,6 +387,7 @@ export async function sendCommunication(
     audience,
     sendKey,
     broadcast,
+    resumed,
     subject,
     body,
     now
@@ -527,6 +533,8 @@ async function messageMembers(
     audience: AudienceMember[];
     sendKey: string;
     broadcast: BroadcastRow;
+    /** The broadcast existed before this call (a retried send). */
+    resumed: boolean;
     subject: string;
     body: string;
     now: Date;
@@ -543,12 +551,12 @@ async function messageMembers(
   ): Promise<Map<string, string>> => {
     const found = new Map<string, string>();
     const ids = members.map(identifierOf);
-    for (let at = 0; at < ids.length; at += IDS_PER_QUERY) {
+    for (let at = 0; at < ids.length; at += IDENTIFIERS_PER_QUERY) {
       const rows = await client.queryAll<{
         Id: string;
         MessageIdentifier: string;
       }>(
-        `SELECT Id, MessageIdentifier FROM EmailMessage WHERE MessageIdentifier IN ${soqlList(ids.slice(at, at + IDS_PER_QUERY))}`
+        `SELECT Id, MessageIdentifier FROM EmailMessage WHERE MessageIdentifier IN ${soqlList(ids.slice(at, at + IDENTIFIERS_PER_QUERY))}`
       );
       for (const r of rows) found.set(r.MessageIdentifier, r.Id);
     }
@@ -582,7 +590,11 @@ async function messageMembers(
   });
 
   // Emails: skip those an earlier attempt under this key recorded, send the rest.
-  const emailedBefore = await emailsSentBefore(emails);
+  // A broadcast this call created has no messages yet: only a resumed send looks them up, so
+  // a first send costs no reads beyond its audience.
+  const emailedBefore = send.resumed
+    ? await emailsSentBefore(emails)
+    : new Map<string, string>();
   const toEmail = emails.filter((m) => !emailedBefore.has(identifierOf(m)));
   for (const m of emails) {
     const id = emailedBefore.get(identifierOf(m));
@@ -615,7 +627,9 @@ async function messageMembers(
   );
 
   // Comments: the same, recognised by case, text and time.
-  const commentedBefore = await commentsPostedBefore(comments);
+  const commentedBefore = send.resumed
+    ? await commentsPostedBefore(comments)
+    : new Map<string, string>();
   const toComment = comments.filter((m) => !commentedBefore.has(m.caseId));
   for (const m of comments) {
     const id = commentedBefore.get(m.caseId);
