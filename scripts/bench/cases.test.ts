@@ -56,6 +56,8 @@ test('a run at 300 cases writes every figure, and the data adds up', async () =>
     size.detect.msPer10k,
     size.detect.peakRssMb,
     size.syncVsIngest.ratioBulk,
+    size.syncVsIngest.cpuRatioCollections,
+    size.syncVsIngest.cpuRatioBulk,
     size.naive.projectedWallMs
   ])
     assert.ok(Number.isFinite(value) && value >= 0);
