@@ -165,6 +165,22 @@ function assertShapes(shape: string, answer: unknown): void {
         assertKeys('TypeCount', row, 'counts[]');
       });
     }
+    if (shape === 'CommunicationsData') {
+      (record.templates as unknown[]).forEach((row) => {
+        assertKeys('CommTemplate', row, 'templates[]');
+      });
+      (record.history as unknown[]).forEach((row) => {
+        assertKeys('SentCommunication', row, 'history[]');
+      });
+    }
+    if (shape === 'UpdateCadence')
+      (record.policy as unknown[]).forEach((row) => {
+        assertKeys('CadenceRow', row, 'policy[]');
+      });
+    if (shape === 'OutreachList')
+      (record.items as unknown[]).forEach((row) => {
+        assertKeys('OutreachRow', row, 'items[]');
+      });
   });
 }
 
