@@ -155,9 +155,7 @@ describe('incident timeline automation (local org)', () => {
       impact: 'High',
       priority: 'Critical'
     });
-    const incident = await t.conn
-      .sobject('Incident')
-      .retrieve(id, ['DetectedDateTime', 'Mitigated_At__c']);
+    const incident = await t.conn.sobject('Incident').retrieve(id);
     assert.equal(incident.DetectedDateTime, '2026-03-10T09:00:00.000+0000');
     assert.equal(incident.Mitigated_At__c, '2026-03-10T10:00:00.000+0000');
   });
@@ -281,6 +279,11 @@ describe('incident timeline automation (local org)', () => {
         .sobject('Incident_Event__c')
         .destroy(eventId);
       assert.ok(removed.success);
+      // The lookup to the incident is required, so Restrict: an incident with events is kept.
+      assert.match(
+        await rejection(t.conn.sobject('Incident').destroy(String(created.id))),
+        /could not be completed because it is associated with the following incident events/
+      );
     } finally {
       await t.conn
         .sobject('PermissionSetAssignment')

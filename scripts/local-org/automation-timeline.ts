@@ -91,11 +91,30 @@ export function timelineAfterSave(
   else if (object.name === EVENT_OBJECT) eventSaved(ctx, object, row, before);
 }
 
-/** The before-delete handler (registered in after-save.ts): events are append-only. */
+/**
+ * The before-delete handler (registered in after-save.ts): events are append-only, and an
+ * incident with a timeline is kept (Incident_Event__c.Incident__c is a required lookup, so its
+ * delete constraint is Restrict: the platform refuses the incident's delete with DELETE_FAILED).
+ */
 export function timelineBeforeDelete(
   ctx: OrgContext,
-  object: ObjectSchema
+  object: ObjectSchema,
+  row: Row
 ): void {
+  if (!deployed(ctx)) return;
+  if (object.name === 'Incident') {
+    const events = ctx.store
+      .prepared(
+        `SELECT "Name" FROM ${quote(EVENT_OBJECT)} WHERE "Incident__c" = ? ORDER BY "Name" LIMIT 3`
+      )
+      .all(row.Id) as { Name: string }[];
+    if (events.length > 0)
+      throw new RecordError(
+        'DELETE_FAILED',
+        `Your attempt to delete ${String(row.IncidentNumber ?? row.Id)} could not be completed because it is associated with the following incident events.: ${events.map((e) => e.Name).join(', ')}`
+      );
+    return;
+  }
   if (object.name !== EVENT_OBJECT || isTimelineAdmin(ctx)) return;
   throw new RecordError(
     'FIELD_CUSTOM_VALIDATION_EXCEPTION',
