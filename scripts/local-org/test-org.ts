@@ -101,13 +101,18 @@ export async function rejectsWithCode(
   );
 }
 
-/** Creates records of one type through jsforce, asserting each succeeded; their ids in order. */
+/**
+ * Creates records of one type through jsforce (200 a call, as many calls as it takes),
+ * asserting each succeeded; their ids in order.
+ */
 export async function createdIds(
   conn: Connection,
   type: string,
   records: Record<string, unknown>[]
 ): Promise<string[]> {
-  const saved = await conn.sobject(type).create(records);
+  const saved = await conn
+    .sobject(type)
+    .create(records, { allowRecursive: true });
   return saved.map((s) => {
     assert.ok(s.success, JSON.stringify(s));
     return s.id;

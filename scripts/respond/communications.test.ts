@@ -258,6 +258,51 @@ test('excluded contacts are not messaged (rollout: once per contact across incid
   assert.ok(result.audience.every((m) => m.contactId !== anaId));
 });
 
+test('450 contacts: 200 messages a call, and the calls of a first send do not grow with reads per member', async () => {
+  const conn = org.conn;
+  const [account = ''] = await created(conn, 'Account', [
+    { Name: 'Many Homes', Region__c: 'East' }
+  ]);
+  const contacts = await created(
+    conn,
+    'Contact',
+    Array.from({ length: 450 }, (_, i) => ({
+      LastName: `Customer ${i}`,
+      AccountId: account,
+      ...(i % 2 === 0 ? { Email: `c${i}@example.com` } : {})
+    }))
+  );
+  const cases = await created(
+    conn,
+    'Case',
+    contacts.map((ContactId, i) => ({
+      Subject: `Outage ${i}`,
+      AccountId: account,
+      ContactId
+    }))
+  );
+  const [bigIncident = ''] = await created(conn, 'Incident', [
+    { Subject: 'Wide outage', Urgency: 'Medium', Impact: 'High' }
+  ]);
+  await created(
+    conn,
+    'CaseRelatedIssue',
+    cases.map((CaseId) => ({ CaseId, RelatedIssueId: bigIncident }))
+  );
+  const sender = client();
+  const result = await sendCommunication(sender, {
+    incidentId: bigIncident,
+    stage: 'Update',
+    now: NOW
+  });
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.emailsSent, 225);
+  assert.equal(result.commentsPosted, 225);
+  const calls = sender.callsByEndpoint;
+  // 225 emails and 225 comments: two creates each, plus the broadcast's one.
+  assert.equal(calls['POST composite/sobjects'], 5, JSON.stringify(calls));
+});
+
 test('helpers: readable time, identifiers, comment length', () => {
   assert.equal(
     readableTime('2026-03-10T14:30:00.000Z'),
