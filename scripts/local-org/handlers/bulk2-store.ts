@@ -105,6 +105,27 @@ function removeFiles(file: string): void {
     rmSync(`${file}${suffix}`, { force: true });
 }
 
+/**
+ * Where to cut `text` near `at` without splitting a character: a JavaScript string counts
+ * UTF-16 units, and a character outside the BMP (an emoji) is two of them; each half alone
+ * would be encoded as U+FFFD.
+ */
+function cutAt(text: string, at: number): number {
+  if (at <= 0 || at >= text.length)
+    return Math.min(Math.max(at, 0), text.length);
+  const unit = text.charCodeAt(at - 1);
+  return unit >= 0xd800 && unit <= 0xdbff ? at - 1 : at;
+}
+
+/** `text` in slices of about `size` units, none splitting a character. */
+export function* slices(text: string, size: number): Generator<string> {
+  for (let at = 0; at < text.length;) {
+    const cut = Math.max(cutAt(text, at + size), at + 1);
+    yield text.slice(at, cut);
+    at = cut;
+  }
+}
+
 /** Writes text into a new spool a piece at a time, holding at most one piece. */
 class PieceWriter {
   readonly id: number;
@@ -117,8 +138,9 @@ class PieceWriter {
   write(text: string): void {
     this.pending += text;
     while (this.pending.length >= PIECE_CHARS) {
-      this.flush(this.pending.slice(0, PIECE_CHARS));
-      this.pending = this.pending.slice(PIECE_CHARS);
+      const cut = cutAt(this.pending, PIECE_CHARS);
+      this.flush(this.pending.slice(0, cut));
+      this.pending = this.pending.slice(cut);
     }
   }
   end(): void {

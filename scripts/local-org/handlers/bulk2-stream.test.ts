@@ -127,6 +127,31 @@ describe('Bulk API 2.0 uploads stored as they arrive', () => {
     assert.deepEqual(storedPieces(t), []);
   });
 
+  it('never splits a character outside the BMP between pieces or parser slices', async () => {
+    // Each row's emojis start at an odd position, so every even cut (a 1 MB piece, a 16 KB
+    // parser slice) inside them falls between the two UTF-16 halves of one emoji.
+    const emojis = '🌞'.repeat(500);
+    const rows = Array.from(
+      { length: 1_200 },
+      (_, i) => `E${String(i).padStart(5, '0')},${emojis}`
+    );
+    const csv = `Subject,Description\n${rows.join('\n')}\n`;
+    assert.ok(csv.length > PIECE_CHARS);
+    const job = t.conn.bulk2.createJob({ object: 'Case', operation: 'insert' });
+    await job.open();
+    await job.uploadData(csv);
+    await job.close();
+    await job.poll(20, 60_000);
+    const loaded = await t.conn
+      .sobject('Case')
+      .find<{ Description: string }>({ Subject: { $like: 'E%' } }, [
+        'Description'
+      ])
+      .execute({ autoFetch: true, maxFetch: 2_000 });
+    assert.equal(loaded.length, 1_200);
+    assert.equal(loaded.filter((row) => row.Description !== emojis).length, 0);
+  });
+
   it('keeps nothing of an upload the job refuses, nor of one over the size limit', async () => {
     const id = await openJob(t, 'Account');
     await raw(

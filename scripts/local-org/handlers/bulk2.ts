@@ -43,6 +43,7 @@ import {
   dropSpool,
   LineWriter,
   linePieces,
+  slices,
   spoolPieces,
   spoolText
 } from './bulk2-store.ts';
@@ -300,6 +301,9 @@ function* resultCsv(
   if (kind !== 'unprocessed') yield* linePieces(db, job.info.id, kind);
 }
 
+/** Characters handed to the CSV parser at a time. */
+const PARSE_SLICE_CHARS = 1 << 14;
+
 /**
  * The records of a CSV given in pieces, parsed as the pieces come (csv-parse's parser writes
  * and flushes synchronously, so no piece waits on the event loop).
@@ -328,10 +332,14 @@ function* csvRecords(
       yield record;
     }
   }
-  for (const piece of pieces) {
-    parser.write(piece);
-    yield* drain();
-  }
+  // A piece goes to the parser in slices: the parser queues every record of a write, and each
+  // read takes the first off that queue at a cost that grows with it, so a 1 MB write (7,000
+  // rows) parsed several times slower than the same text in 16 KB writes.
+  for (const piece of pieces)
+    for (const slice of slices(piece, PARSE_SLICE_CHARS)) {
+      parser.write(slice);
+      yield* drain();
+    }
   parser.end();
   yield* drain();
 }
