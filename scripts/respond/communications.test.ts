@@ -303,6 +303,73 @@ test('450 contacts: 200 messages a call, and the calls of a first send do not gr
   assert.equal(calls['POST composite/sobjects'], 5, JSON.stringify(calls));
 });
 
+test('a message the org refuses is reported for its contact, the others go out, and a rerun sends only it', async () => {
+  const conn = org.conn;
+  const [account = ''] = await created(conn, 'Account', [
+    { Name: 'Lock Street' }
+  ]);
+  const contacts = await created(conn, 'Contact', [
+    { LastName: 'One', AccountId: account, Email: 'one@example.com' },
+    { LastName: 'Two', AccountId: account, Email: 'two@example.com' }
+  ]);
+  const cases = await created(
+    conn,
+    'Case',
+    contacts.map((ContactId) => ({
+      Subject: 'Dark',
+      AccountId: account,
+      ContactId
+    }))
+  );
+  const [lockIncident = ''] = await created(conn, 'Incident', [
+    { Subject: 'Locked', Urgency: 'Low', Impact: 'Low' }
+  ]);
+  await created(
+    conn,
+    'CaseRelatedIssue',
+    cases.map((CaseId) => ({ CaseId, RelatedIssueId: lockIncident }))
+  );
+  const sendKey = `${lockIncident}:Update:locked`;
+  // The emails' create (after the broadcast's) loses the row lock on its second record.
+  const emailCall = org.org.counters.get('collections.create') + 2;
+  org.org.faults.configure({
+    rules: [
+      {
+        endpoint: 'collections.create',
+        kind: 'UNABLE_TO_LOCK_ROW',
+        calls: [emailCall],
+        records: [2]
+      }
+    ]
+  });
+  const first = await sendCommunication(client({ maxAttempts: 1 }), {
+    incidentId: lockIncident,
+    stage: 'Update',
+    now: NOW,
+    sendKey
+  });
+  org.org.faults.clear();
+  assert.equal(first.emailsSent, 1);
+  assert.equal(first.failed.length, 1);
+  assert.equal(first.failed[0]?.errors[0]?.statusCode, 'UNABLE_TO_LOCK_ROW');
+
+  const rerun = await sendCommunication(client(), {
+    incidentId: lockIncident,
+    stage: 'Update',
+    now: NOW,
+    sendKey
+  });
+  assert.deepEqual(rerun.failed, []);
+  assert.equal(rerun.emailsSent, 1);
+  assert.equal(rerun.alreadyMessaged, 1);
+  assert.equal(
+    await count(
+      `SELECT Id FROM EmailMessage WHERE ParentId IN ('${cases.join("','")}')`
+    ),
+    2
+  );
+});
+
 test('helpers: readable time, identifiers, comment length', () => {
   assert.equal(
     readableTime('2026-03-10T14:30:00.000Z'),
