@@ -10,7 +10,9 @@
  * Everything is upserted on the project's source keys or created once, through the shared
  * client's collections, 200 records a call.
  */
-import type { OrgClient } from '../org-client/index.ts';
+import { Connection } from 'jsforce';
+import type { TestOrg } from '../local-org/test-org.ts';
+import { OrgClient } from '../org-client/index.ts';
 
 export interface RolloutScenarioOptions {
   /** Incidents the change request fixes (IncidentNumber order is creation order). */
@@ -37,6 +39,22 @@ export interface RolloutScenario {
   contactIds: string[];
   /** Per case: the contact (or null) and the fixed issues it is linked to. */
   links: { caseId: string; contactId: string | null; issueIds: string[] }[];
+}
+
+/**
+ * A client on a connection of its own, so its counters hold its own calls only (a client counts
+ * every call made through the connection it wraps, other clients' included), retrying without
+ * waiting.
+ */
+export function ownClient(target: TestOrg): OrgClient {
+  return new OrgClient(
+    new Connection({
+      instanceUrl: target.org.instanceUrl,
+      accessToken: target.org.accessToken,
+      version: '64.0'
+    }),
+    { sleep: () => Promise.resolve() }
+  );
 }
 
 function ok(

@@ -4,11 +4,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Connection } from 'jsforce';
 import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
-import { OrgClient } from '../org-client/index.ts';
 import { seededRandom } from '../shared/seeded-random.ts';
-import { loadRolloutScenario, type RolloutScenario } from './rollout-data.ts';
+import {
+  loadRolloutScenario,
+  ownClient as clientOf,
+  type RolloutScenario
+} from './rollout-data.ts';
 import {
   assignContacts,
   defaultCaseComment,
@@ -39,21 +41,6 @@ before(async () => {
 after(async () => {
   await Promise.all(orgs.map((o) => o.dispose()));
 });
-
-/**
- * A client on a connection of its own, so its counters hold its calls only (a client counts
- * every call made through the connection it wraps), retrying without waiting.
- */
-function clientOf(target: TestOrg): OrgClient {
-  return new OrgClient(
-    new Connection({
-      instanceUrl: target.org.instanceUrl,
-      accessToken: target.org.accessToken,
-      version: '64.0'
-    }),
-    { sleep: () => Promise.resolve() }
-  );
-}
 
 /** Calls that are not reads (GET): writes, and composite requests (which here always write). */
 function writeCalls(calls: Record<string, number>): number {
