@@ -245,21 +245,24 @@ async function readRecord(
   return { record, type };
 }
 
-function text(value: unknown): string | null {
+export function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
-function integer(value: unknown): number | null {
+export function integer(value: unknown): number | null {
   return typeof value === 'number' ? Math.trunc(value) : null;
 }
 
 /** Apex's formatGmt('yyyy-MM-dd\'T\'HH:mm:ss.SSS\'Z\''). */
-function iso(value: unknown): string | null {
+export function iso(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
   return new Date(value).toISOString();
 }
 
-function relationName(record: SObjectRow, relationship: string): string | null {
+export function relationName(
+  record: SObjectRow,
+  relationship: string
+): string | null {
   const related = record[relationship];
   return related && typeof related === 'object'
     ? text((related as SObjectRow).Name)
@@ -585,7 +588,7 @@ export const SORT_FIELDS: Readonly<Record<string, string>> = Object.freeze({
 const DEFAULT_SORT = 'createdDate';
 
 /** A String parameter: Apex rejects a non-String argument before the method runs. */
-function stringParameter(value: unknown, name: string): string | null {
+export function stringParameter(value: unknown, name: string): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') {
     throw new ApexError(

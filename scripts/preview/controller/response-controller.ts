@@ -27,10 +27,15 @@ import {
 } from '../../respond/communications.ts';
 import {
   ApexError,
+  integer,
+  iso,
   literal,
   objectTypeOf,
   queryAll,
+  relationName,
   restGet,
+  stringParameter,
+  text,
   type ControllerOptions
 } from './incident-console-controller.ts';
 
@@ -140,37 +145,6 @@ export interface ResponseAction {
   error: string | null;
   createdAt: string | null;
   completedAt: string | null;
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function integer(value: unknown): number | null {
-  return typeof value === 'number' ? Math.trunc(value) : null;
-}
-
-/** Apex's formatGmt('yyyy-MM-dd\'T\'HH:mm:ss.SSS\'Z\''). */
-function iso(value: unknown): string | null {
-  if (typeof value !== 'string' || value === '') return null;
-  return new Date(value).toISOString();
-}
-
-function relationName(record: Row, relationship: string): string | null {
-  const related = record[relationship];
-  return related && typeof related === 'object'
-    ? text((related as Row).Name)
-    : null;
-}
-
-/** A String parameter: Apex rejects a non-String argument before the method runs. */
-function stringParameter(value: unknown, name: string): string | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'string')
-    throw new ApexError(
-      `Value provided is invalid for action parameter '${name}' of type 'String'`
-    );
-  return value;
 }
 
 /** Id.valueOf: Apex refuses a malformed Id before the method runs. */
