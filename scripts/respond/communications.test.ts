@@ -169,6 +169,7 @@ test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audi
   assert.equal(result.alreadyMessaged, 1);
   assert.equal(result.commentsPosted, 1);
   assert.deepEqual(result.failed, []);
+  assert.deepEqual(result.afterErrors, []);
   // The rerun says what the first attempt said (its next-update time included).
   assert.match(result.body, /by 2026-03-10 14:30 UTC/);
 

@@ -131,6 +131,14 @@ export interface SendCommunicationResult extends ComposedCommunication {
   commentsPosted: number;
   alreadyMessaged: number;
   failed: MemberOutcome[];
+  /**
+   * Writes after the messages that the org refused: the incident's Last_Customer_Update_At__c
+   * or the CommunicationSent event. The messages went out; a rerun with the key writes these.
+   */
+  afterErrors: {
+    object: 'Incident' | 'Incident_Event__c';
+    errors: RecordError[];
+  }[];
   eventKey: string;
   apiCalls: number;
 }
@@ -392,9 +400,12 @@ export async function sendCommunication(
     body,
     now
   });
-  await client.updateRecords('Incident', [
+  const afterErrors: SendCommunicationResult['afterErrors'] = [];
+  const [stamped] = await client.updateRecords('Incident', [
     { Id: composed.incidentId, Last_Customer_Update_At__c: now.toISOString() }
   ]);
+  if (stamped && !stamped.success)
+    afterErrors.push({ object: 'Incident', errors: stamped.errors });
   const emailsSent = members.filter(
     (m) => m.status === 'sent' && m.channel === 'email'
   ).length;
@@ -403,7 +414,7 @@ export async function sendCommunication(
   ).length;
   const reached = members.filter((m) => m.status !== 'failed').length;
   const key = eventKey(composed.incidentId, 'CommunicationSent', broadcast.Id);
-  await writeEvents(client, [
+  const recorded = await writeEvents(client, [
     {
       incidentId: composed.incidentId,
       type: 'CommunicationSent',
@@ -427,6 +438,8 @@ export async function sendCommunication(
       ...(input.actorName === undefined ? {} : { actorName: input.actorName })
     }
   ]);
+  for (const failure of recorded.failed)
+    afterErrors.push({ object: 'Incident_Event__c', errors: failure.errors });
   return {
     ...composed,
     audience,
@@ -441,6 +454,7 @@ export async function sendCommunication(
     commentsPosted,
     alreadyMessaged: members.filter((m) => m.status === 'already').length,
     failed: members.filter((m) => m.status === 'failed'),
+    afterErrors,
     eventKey: key,
     apiCalls: client.apiCalls - callsBefore
   };
