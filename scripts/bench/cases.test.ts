@@ -48,6 +48,9 @@ test('a run at 300 cases writes every figure, and the data adds up', async () =>
   assert.equal(size.detect.storms, 1);
   assert.equal(size.syncCollections.created, 300);
   assert.equal(size.syncCollections.checkpoints.writes, 1);
+  // 300 cases: 2 case calls (the floor), then one call of accounts and the watermark.
+  assert.equal(size.syncCollections.beyondCases.leastWrites, 2);
+  assert.equal(size.syncCollections.beyondCases.writes, 2);
   assert.equal(size.syncBulk.created, 300);
   assert.equal(size.syncBulk.objects, 3);
   assert.equal(size.ownIngest.rows, 300);
