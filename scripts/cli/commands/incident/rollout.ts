@@ -118,7 +118,6 @@ export default class Rollout extends IncidentCommand<RolloutCommandResult> {
         { key: 'notice', name: 'Service Restored (recipients)' }
       ]
     });
-    this.log(messages.getMessage('info.noticeRule'));
     if (result.notFixed.length > 0)
       this.log(messages.getMessage('info.notFixed', [result.notFixed.length]));
     if (result.failures.length > 0) {
