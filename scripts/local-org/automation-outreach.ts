@@ -47,13 +47,36 @@ export function outreachAfterSave(
       incidentId = String(row.Id);
   } else if (object.name === 'CaseRelatedIssue' && before === undefined) {
     const issue = String(row.RelatedIssueId ?? '');
-    if (issue.startsWith(INCIDENT_PREFIX)) incidentId = issue;
+    // Cheap checks first, by id: a storm links thousands of cases, and only a key account's
+    // case linked to a severity 1-2 incident can need outreach.
+    if (
+      issue.startsWith(INCIDENT_PREFIX) &&
+      keyAccountCase(ctx, String(row.CaseId ?? '')) &&
+      OUTREACH_SEVERITIES.includes(severityOf(ctx, issue))
+    )
+      incidentId = issue;
   }
   if (incidentId === undefined || !deployed(ctx) || automationBypassed(ctx))
     return;
   queueForSave(ctx, 'outreach', [incidentId], (ids: string[]) => {
     ensureOutreach(ctx, [...new Set(ids)]);
   });
+}
+
+function rowOf(ctx: OrgContext, type: string, id: string): Row | undefined {
+  const object = ctx.registry.object(type);
+  return object && id !== '' ? ctx.store.get(object, id) : undefined;
+}
+
+function keyAccountCase(ctx: OrgContext, caseId: string): boolean {
+  const accountId = rowOf(ctx, 'Case', caseId)?.AccountId;
+  if (typeof accountId !== 'string') return false;
+  const key = rowOf(ctx, 'Account', accountId)?.Key_Account__c;
+  return key === 1 || key === true;
+}
+
+function severityOf(ctx: OrgContext, incidentId: string): number {
+  return Number(rowOf(ctx, 'Incident', incidentId)?.Severity__c);
 }
 
 function deployed(ctx: OrgContext): boolean {
@@ -91,7 +114,7 @@ export function ensureOutreach(
   );
   const links = soql(
     ctx,
-    `SELECT RelatedIssueId, Case.AccountId, Case.Account.Key_Account__c FROM CaseRelatedIssue WHERE RelatedIssueId IN ${ids}`
+    `SELECT RelatedIssueId, Case.AccountId, Case.Account.Key_Account__c FROM CaseRelatedIssue WHERE RelatedIssueId IN ${ids} AND Case.Account.Key_Account__c = true`
   );
   const existing = soql(
     ctx,
