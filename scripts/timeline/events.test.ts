@@ -165,26 +165,20 @@ test(`${N} events under 5 % injected faults, then a rerun: exactly ${N} records`
   assert.equal(await noteCount(), N);
 });
 
-test(
-  'a rerun with other values for recorded keys keeps the first record and reports it as existing',
-  {
-    todo: 'needs the local org to enforce the append-only rule (T1, timeline-core)'
-  },
-  async () => {
-    const events = notes(3, 'changed').map((e) => ({
-      ...e,
-      occurredAt: '2026-04-01T00:00:00.000Z'
-    }));
-    const result = await writeEvents(client(), events);
-    assert.deepEqual(result.failed, []);
-    assert.equal(result.existing, 3);
-    const stored = await client().queryAll<{ Summary__c: string }>(
-      `SELECT Summary__c FROM Incident_Event__c WHERE Event_Key__c = '${events[0]?.key ?? ''}'`
-    );
-    assert.equal(stored[0]?.Summary__c, 'Note 0 (first)');
-    assert.equal(await noteCount(), N);
-  }
-);
+test('a rerun with other values for recorded keys keeps the first record and reports it as existing', async () => {
+  const events = notes(3, 'changed').map((e) => ({
+    ...e,
+    occurredAt: '2026-04-01T00:00:00.000Z'
+  }));
+  const result = await writeEvents(client(), events);
+  assert.deepEqual(result.failed, []);
+  assert.equal(result.existing, 3);
+  const stored = await client().queryAll<{ Summary__c: string }>(
+    `SELECT Summary__c FROM Incident_Event__c WHERE Event_Key__c = '${events[0]?.key ?? ''}'`
+  );
+  assert.equal(stored[0]?.Summary__c, 'Note 0 (first)');
+  assert.equal(await noteCount(), N);
+});
 
 test('one key twice in a call is one event; a refused event fails alone', async () => {
   const incidentId = incidents[0] ?? '';
