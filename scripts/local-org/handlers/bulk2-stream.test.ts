@@ -38,7 +38,7 @@ async function openJob(t: TestOrg, object = 'Case'): Promise<string> {
 function putInWrites(
   t: TestOrg,
   url: string,
-  parts: readonly string[]
+  parts: readonly (string | Buffer)[]
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -58,7 +58,7 @@ function putInWrites(
       }
     );
     req.on('error', reject);
-    for (const part of parts) req.write(Buffer.from(part, 'utf8'));
+    for (const part of parts) req.write(part);
     req.end();
   });
 }
@@ -86,27 +86,7 @@ describe('Bulk API 2.0 uploads stored as they arrive', () => {
     const cuts: Buffer[] = [];
     for (let at = 0; at < bytes.length; at += 1_000)
       cuts.push(bytes.subarray(at, at + 1_000));
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
-        `${t.org.instanceUrl}${V}/jobs/ingest/${id}/batches`,
-        {
-          method: 'PUT',
-          headers: {
-            authorization: `Bearer ${t.org.accessToken}`,
-            'content-type': 'text/csv'
-          }
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            resolve(res.statusCode ?? 0);
-          });
-        }
-      );
-      req.on('error', reject);
-      for (const cut of cuts) req.write(cut);
-      req.end();
-    });
+    const status = await putInWrites(t, `${V}/jobs/ingest/${id}/batches`, cuts);
     assert.equal(status, 201);
     const pieces = storedPieces(t);
     assert.equal(pieces.length, 3);
