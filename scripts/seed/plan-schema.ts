@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { casesPlanSchema } from '../cases/plan-schema.ts';
+import { responsePlanSchema } from '../respond/plan-schema.ts';
 
 /** Incident_Roster_Member__c.Role__c's values. */
 export const ROLES = [
@@ -127,6 +128,8 @@ export const planSchema = z.strictObject({
   roster: z.array(memberSchema),
   /** Customer communications: cadence and templates (optional; the deployed defaults stay). */
   communications: communicationsSchema.optional(),
+  /** The response plan's steps (scripts/respond/plan-schema.ts); omitted = the org's stay. */
+  responsePlan: responsePlanSchema.optional(),
   /** Owned by the cases tooling (scripts/cases/plan-schema.ts); every key has a default. */
   cases: casesPlanSchema.prefault({})
 });

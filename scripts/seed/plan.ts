@@ -18,6 +18,7 @@ import {
   type PlanMember,
   type Role
 } from './plan-schema.ts';
+import { responsePlanProblems } from '../respond/plan.ts';
 
 /** One problem: `path` is a JSON path into the file, e.g. `roster[4].user`, or `(top level)`. */
 export interface PlanProblem {
@@ -81,7 +82,8 @@ export function parsePlan(text: string, file: string): Plan {
     ...matrixProblems(value),
     ...policyProblems(value),
     ...rosterProblems(value),
-    ...communicationsProblems(value)
+    ...communicationsProblems(value),
+    ...responsePlanProblems(value)
   ].filter((p) => !isFlagged(p.path, flagged));
   problems.push(...ruleProblems);
   if (!result.success || problems.length > 0)
@@ -111,6 +113,7 @@ function sortByPath(problems: PlanProblem[]): PlanProblem[] {
     'keyAccounts',
     'roster',
     'communications',
+    'responsePlan',
     'cases'
   ];
   const rank = (path: string): number => {

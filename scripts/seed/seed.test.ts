@@ -94,7 +94,7 @@ function expectedRoster(plan: Plan): MemberRow[] {
 
 function assertNoChanges(result: SeedResult): void {
   assert.equal(result.noChanges, true, JSON.stringify(result.changes));
-  assert.deepEqual(Object.values(result.written), [0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(Object.values(result.written), [0, 0, 0, 0, 0, 0, 0]);
   assert.deepEqual(Object.keys(result.callsByEndpoint), ['GET query']);
 }
 
@@ -129,7 +129,8 @@ describe('seedPlan against a local org', () => {
         roster: 0,
         users: 0,
         keyAccounts: 0,
-        communications: 0
+        communications: 0,
+        responsePlan: 0
       });
 
       const real = await seedPlan(t.conn, plan, { createUsers: true });
@@ -140,21 +141,23 @@ describe('seedPlan against a local org', () => {
         roster: 17,
         users: 17,
         keyAccounts: 3,
-        communications: 0
+        communications: 0,
+        responsePlan: 0
       });
       assert.deepEqual(
         await rosterState(new OrgClient(t.conn)),
         expectedRoster(plan)
       );
       // Reads: matrix, policy, business hours, users, accounts, roster, communication
-      // templates; then the profile; writes: users, accounts, metadata, roster: one call each.
-      assert.equal(real.apiCalls, 12);
+      // templates, response steps; then the profile; writes: users, accounts, metadata, roster:
+      // one call each.
+      assert.equal(real.apiCalls, 13);
 
       const before = writesAt(t);
       const again = await seedPlan(t.conn, plan, { createUsers: true });
       assertNoChanges(again);
       assert.equal(writesAt(t), before);
-      assert.equal(again.apiCalls, 7);
+      assert.equal(again.apiCalls, 8);
     } finally {
       await t.dispose();
     }

@@ -23,6 +23,7 @@ import {
   type PlanProblem
 } from './plan.ts';
 import type { Plan, PlanMember } from './plan-schema.ts';
+import { RESPONSE_STEP_TYPE, responseStepValues } from '../respond/plan.ts';
 import {
   businessHoursNames,
   businessHoursProblems,
@@ -80,7 +81,8 @@ export type SeedSection =
   | 'roster'
   | 'users'
   | 'keyAccounts'
-  | 'communications';
+  | 'communications'
+  | 'responsePlan';
 
 export interface FieldChange {
   field: string;
@@ -125,7 +127,7 @@ export async function seedPlan(
   const client = OrgClient.of(conn);
   const startCalls = client.apiCalls;
   const dryRun = options.dryRun ?? false;
-  const [rules, policies, hours, users, accounts, roster, templates] =
+  const [rules, policies, hours, users, accounts, roster, templates, steps] =
     await Promise.all([
       client.queryAll<MetadataRow>(
         `SELECT DeveloperName, MasterLabel, Urgency__c, Impact__c, Severity__c, Priority__c FROM ${RULE_TYPE}__mdt ORDER BY DeveloperName`
@@ -143,6 +145,12 @@ export async function seedPlan(
         ? Promise.resolve([])
         : client.queryAll<MetadataRow>(
             `SELECT DeveloperName, MasterLabel, Stage__c, Subject__c, Body__c FROM ${TEMPLATE_TYPE}__mdt ORDER BY DeveloperName`
+          ),
+      // Likewise the response plan's steps, only for a plan with a responsePlan section.
+      plan.responsePlan === undefined
+        ? Promise.resolve([])
+        : client.queryAll<MetadataRow>(
+            `SELECT DeveloperName, MasterLabel, Severity__c, Trigger__c, Action__c, Order__c, Status_Value__c FROM ${RESPONSE_STEP_TYPE}__mdt ORDER BY DeveloperName`
           )
     ]);
 
@@ -182,7 +190,14 @@ export async function seedPlan(
   const accountWork = keyAccountWork(plan, accounts);
   changes.push(...accountWork.changes);
 
-  const metadata = metadataWork(plan, rules, policies, templates, warnings);
+  const metadata = metadataWork(
+    plan,
+    rules,
+    policies,
+    templates,
+    steps,
+    warnings
+  );
   changes.push(...metadata.changes);
 
   if (!dryRun) {
@@ -312,7 +327,8 @@ function emptyCounts(): Record<SeedSection, number> {
     roster: 0,
     users: 0,
     keyAccounts: 0,
-    communications: 0
+    communications: 0,
+    responsePlan: 0
   };
 }
 
@@ -354,6 +370,7 @@ function metadataWork(
   rules: MetadataRow[],
   policies: MetadataRow[],
   templates: MetadataRow[],
+  steps: MetadataRow[],
   warnings: string[]
 ): {
   changes: SeedChange[];
@@ -368,18 +385,19 @@ function metadataWork(
     section: SeedSection,
     type: string,
     existing: MetadataRow[],
-    keyOf: (values: Record<string, unknown>) => string,
+    /** A record's identity: from its values, or its DeveloperName (`name`). */
+    keyOf: (values: Record<string, unknown>, name: string) => string,
     wanted: { values: Record<string, unknown>; name: string; label: string }[],
     describeKey: (key: string) => string
   ): void => {
     const byKey = new Map<string, MetadataRow[]>();
     for (const row of existing) {
-      const key = keyOf(row);
+      const key = keyOf(row, row.DeveloperName);
       byKey.set(key, [...(byKey.get(key) ?? []), row]);
     }
     const listed = new Set<string>();
     for (const want of wanted) {
-      const key = keyOf(want.values);
+      const key = keyOf(want.values, want.name);
       listed.add(key);
       const [current, ...extra] = byKey.get(key) ?? [];
       for (const row of extra)
@@ -473,6 +491,15 @@ function metadataWork(
       label: values.Stage__c
     })),
     (key) => `stage ${key}`
+  );
+  plan1(
+    'responsePlan',
+    RESPONSE_STEP_TYPE,
+    steps,
+    // Steps are named: the name is in their actions' keys (names ignore case, as DeveloperName).
+    (_values, name) => name.toLowerCase(),
+    responseStepValues(plan.responsePlan ?? []),
+    (key) => `step ${key}`
   );
   return { changes, components, sections };
 }
