@@ -62,6 +62,11 @@ const RELATIVE_UNITS = [
   ['minute', 60]
 ];
 
+/** One formatter for every event: making one per event costs more than the formatting. */
+const RELATIVE_TIME = new Intl.RelativeTimeFormat(undefined, {
+  numeric: 'auto'
+});
+
 /**
  * "5 minutes ago", "in 2 hours", "just now": how long ago an event happened, for a glance;
  * the exact time is shown beside it.
@@ -71,10 +76,9 @@ const RELATIVE_UNITS = [
  */
 export function relativeTime(iso, now) {
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
-  const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
   for (const [unit, size] of RELATIVE_UNITS) {
     if (Math.abs(seconds) >= size) {
-      return format.format(Math.trunc(seconds / size), unit);
+      return RELATIVE_TIME.format(Math.trunc(seconds / size), unit);
     }
   }
   return 'just now';
@@ -212,6 +216,8 @@ export default class IncidentTimeline extends LightningElement {
   now = Date.now();
   /** Only the latest request may fill the list: an older answer is dropped. */
   requestSequence = 0;
+  /** Built rows by event object (see rows); entries go with their events. */
+  rowCache = new WeakMap();
 
   connectedCallback() {
     this.connected = true;
@@ -313,9 +319,10 @@ export default class IncidentTimeline extends LightningElement {
     this.canStar = !!page.canStar;
     this.mitigatedAt = page.mitigatedAt ?? null;
     this.canMarkMitigated = !!page.canMarkMitigated;
-    this.now = Date.now();
     this.loaded = true;
     if (!append) {
+      // Older pages keep the first page's "now", so their rows are built once.
+      this.now = Date.now();
       this.expanded = new Set();
     }
   }
@@ -396,34 +403,55 @@ export default class IncidentTimeline extends LightningElement {
     return this.loadingMore || this.loading;
   }
 
+  /**
+   * The events as the template shows them. A row is built again only when its event, its open
+   * state, its star's state or the "now" of relative times changed, so loading another page
+   * or starring one event does not rebuild a thousand rows.
+   */
   get rows() {
     const labels = new Map(
       this.counts.map((count) => [count.type, count.label])
     );
     return this.events.map((event) => {
       const open = this.expanded.has(event.id);
-      const typeLabel = event.typeLabel ?? labels.get(event.type) ?? event.type;
-      return {
-        ...event,
-        typeLabel,
-        icon: TYPE_ICONS[event.type] ?? DEFAULT_ICON,
-        itemClass: `slds-timeline__item_expandable timeline-event${open ? ' slds-is-open' : ''}`,
-        relative: relativeTime(event.occurredAt, this.now),
-        exact: exactTime(event.occurredAt),
-        actor: event.actorName || 'Automation',
-        isCustomerFacing: event.visibility === CUSTOMER_FACING,
-        open,
-        toggleLabel: `${open ? 'Hide' : 'Show'} details of ${typeLabel}: ${event.summary}`,
-        ariaExpanded: String(open),
-        detailsId: `details-${event.id}`,
-        // Only an open event's details are built and rendered: 1,000 closed events stay light.
-        details: open ? [...details(event), ...payloadRows(event.payload)] : [],
-        starLabel: event.starred
-          ? `Unstar: ${event.summary}`
-          : `Star for the postmortem: ${event.summary}`,
-        starDisabled: !this.canStar || this.starring.has(event.id)
-      };
+      const starDisabled = !this.canStar || this.starring.has(event.id);
+      const cached = this.rowCache.get(event);
+      if (
+        cached &&
+        cached.open === open &&
+        cached.starDisabled === starDisabled &&
+        cached.now === this.now
+      ) {
+        return cached.row;
+      }
+      const row = this.rowOf(event, labels, open, starDisabled);
+      this.rowCache.set(event, { row, open, starDisabled, now: this.now });
+      return row;
     });
+  }
+
+  rowOf(event, labels, open, starDisabled) {
+    const typeLabel = event.typeLabel ?? labels.get(event.type) ?? event.type;
+    return {
+      ...event,
+      typeLabel,
+      icon: TYPE_ICONS[event.type] ?? DEFAULT_ICON,
+      itemClass: `slds-timeline__item_expandable timeline-event${open ? ' slds-is-open' : ''}`,
+      relative: relativeTime(event.occurredAt, this.now),
+      exact: exactTime(event.occurredAt),
+      actor: event.actorName || 'Automation',
+      isCustomerFacing: event.visibility === CUSTOMER_FACING,
+      open,
+      toggleLabel: `${open ? 'Hide' : 'Show'} details of ${typeLabel}: ${event.summary}`,
+      ariaExpanded: String(open),
+      detailsId: `details-${event.id}`,
+      // Only an open event's details are built and rendered: 1,000 closed events stay light.
+      details: open ? [...details(event), ...payloadRows(event.payload)] : [],
+      starLabel: event.starred
+        ? `Unstar: ${event.summary}`
+        : `Star for the postmortem: ${event.summary}`,
+      starDisabled
+    };
   }
 
   get noteTooLong() {

@@ -27,6 +27,8 @@ jest.mock(
 );
 
 const RECORD_ID = '0ny000000000001AAA';
+/** axe over a list of events takes seconds on a loaded machine: more than jest's 5 s. */
+const AXE_TIMEOUT = 30_000;
 const APEX_ERROR = {
   status: 500,
   body: { message: 'You do not have access to the incident timeline.' }
@@ -514,21 +516,29 @@ describe('c-incident-timeline', () => {
     expect($$(element, '.star').every((star) => star.disabled)).toBe(true);
   });
 
-  it('is accessible with events, open details and the note form', async () => {
-    const element = await mount();
-    $(element, '.toggle-details').click();
-    await flushPromises();
-    await expect(element).toBeAccessible();
-  });
+  it(
+    'is accessible with events, open details and the note form',
+    async () => {
+      const element = await mount();
+      $(element, '.toggle-details').click();
+      await flushPromises();
+      await expect(element).toBeAccessible();
+    },
+    AXE_TIMEOUT
+  );
 
-  it('is accessible when empty and when failed', async () => {
-    getTimeline.mockResolvedValue(empty);
-    const emptyElement = await mount();
-    await expect(emptyElement).toBeAccessible();
-    document.body.removeChild(emptyElement);
+  it(
+    'is accessible when empty and when failed',
+    async () => {
+      getTimeline.mockResolvedValue(empty);
+      const emptyElement = await mount();
+      await expect(emptyElement).toBeAccessible();
+      document.body.removeChild(emptyElement);
 
-    getTimeline.mockRejectedValue(APEX_ERROR);
-    const failed = await mount();
-    await expect(failed).toBeAccessible();
-  });
+      getTimeline.mockRejectedValue(APEX_ERROR);
+      const failed = await mount();
+      await expect(failed).toBeAccessible();
+    },
+    AXE_TIMEOUT
+  );
 });
