@@ -168,6 +168,16 @@ function sample(): Postmortem {
   };
 }
 
+/** The draft's sections, in order. */
+const SECTIONS = [
+  'Summary',
+  'Impact',
+  'Milestones',
+  'Timeline',
+  'SLA outcome',
+  'Open questions'
+];
+
 /** The Markdown's level-2 sections by heading, each the text up to the next heading. */
 function sections(markdown: string): Map<string, string> {
   const found = new Map<string, string>();
@@ -185,17 +195,7 @@ test('the Markdown has every section, in order, with the data in place', () => {
     /^# Postmortem draft: incident 00000007, Inverters offline \| North\n/
   );
   const parts = sections(markdown);
-  assert.deepEqual(
-    [...parts.keys()],
-    [
-      'Summary',
-      'Impact',
-      'Milestones',
-      'Timeline',
-      'SLA outcome',
-      'Open questions'
-    ]
-  );
+  assert.deepEqual([...parts.keys()], SECTIONS);
   const summary = parts.get('Summary') ?? '';
   // A pipe in the subject does not break the table.
   assert.match(summary, /\| Subject \| Inverters offline \\\| North \|/);
@@ -392,17 +392,7 @@ test("an incident's life shows as events and in the postmortem (Markdown, file a
   const printed = await postmortem();
   assert.equal(printed.code, 0, printed.stderr);
   const parts = sections(printed.stdout);
-  assert.deepEqual(
-    [...parts.keys()],
-    [
-      'Summary',
-      'Impact',
-      'Milestones',
-      'Timeline',
-      'SLA outcome',
-      'Open questions'
-    ]
-  );
+  assert.deepEqual([...parts.keys()], SECTIONS);
   assert.match(
     printed.stdout,
     new RegExp(
