@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from 'jsforce';
 import { respondToSla } from './automation-response.ts';
+import { runSlaSweep } from './automation-timeline.ts';
 import { startTestOrg, type TestOrg } from './test-org.ts';
 
 type Rec = Record<string, unknown>;
@@ -190,11 +191,14 @@ describe('response plan automation', () => {
       `SELECT Sla_Response_Due__c FROM Incident WHERE Id = '${incidentId}'`
     );
     clock = new Date(Date.parse(String(stored?.Sla_Response_Due__c)) + 60_000);
+    // The org's own sweep (IncidentSlaMonitor's twin) finds the breach and calls the plan.
+    assert.ok(runSlaSweep(t.org.ctx) > 0, 'the sweep wrote the breach');
+    assert.equal(runSlaSweep(t.org.ctx), 0, 'a second sweep finds nothing new');
+    // Called again for the same incident (a later sweep, a retry), it takes no step twice.
     const incidentObject = t.org.ctx.registry.object('Incident');
     assert.ok(incidentObject);
     const row = t.org.ctx.store.get(incidentObject, incidentId);
     assert.ok(row);
-    respondToSla(t.org.ctx, row, {});
     respondToSla(t.org.ctx, row, {});
     const breach = (await actions()).filter(
       (a) => a.Trigger__c === 'SLA Breach'
