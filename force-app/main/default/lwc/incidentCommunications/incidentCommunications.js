@@ -3,7 +3,7 @@ import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getCommunications from '@salesforce/apex/IncidentResponseController.getCommunications';
 import previewMessage from '@salesforce/apex/IncidentResponseController.previewMessage';
 import sendCommunication from '@salesforce/apex/IncidentResponseController.sendCommunication';
-import { reloadApex } from 'c/ldsUtils';
+import { RespondSection } from 'c/respondSection';
 import { communicationSent } from 'c/nextUpdateTimer';
 
 /** The stage a new message starts from: the first alert until one went out, then updates. */
@@ -40,7 +40,9 @@ export function audienceText(audience) {
  * IncidentCommunicationService.send, which refuses with a clear message when the org's daily
  * email limit would be passed; that message shows here and nothing is sent.
  */
-export default class IncidentCommunications extends LightningElement {
+export default class IncidentCommunications extends RespondSection(
+  LightningElement
+) {
   @api recordId;
   /** Only incidents get customer communications; elsewhere nothing renders. */
   @api objectApiName;
@@ -51,19 +53,15 @@ export default class IncidentCommunications extends LightningElement {
     return this.consoleDataValue;
   }
   set consoleData(value) {
-    const reloaded =
-      this.consoleDataValue !== undefined && value !== this.consoleDataValue;
-    this.consoleDataValue = value;
-    if (reloaded && value) {
-      this.refresh();
-    }
+    this.followConsole(value);
   }
 
   consoleDataValue;
-  communications;
+  /** getCommunications' answer: templates, history, canSend, nextUpdateAt. */
+  sectionData;
   error;
   reloading = false;
-  wiredCommunicationsResult;
+  wiredResult;
 
   stage;
   subject = '';
@@ -77,31 +75,14 @@ export default class IncidentCommunications extends LightningElement {
   actionError;
   actionErrorText;
 
-  get incidentId() {
-    return this.isIncident ? this.recordId : undefined;
-  }
-
-  get isIncident() {
-    return (
-      this.objectApiName === undefined || this.objectApiName === 'Incident'
-    );
-  }
-
   @wire(getCommunications, { recordId: '$incidentId' })
   wiredCommunications(result) {
-    this.wiredCommunicationsResult = result;
-    const { data, error } = result;
-    if (data) {
-      this.show(data);
-    } else if (error) {
-      this.communications = undefined;
-      this.error = error;
-    }
+    this.receive(result);
   }
 
+  /** What arrived, and the template to start from the first time. */
   show(data) {
-    this.communications = data;
-    this.error = undefined;
+    super.show(data);
     if (!this.stage) {
       const stages = (data.templates ?? []).map((template) => template.stage);
       const preferred = (data.history ?? []).length > 0 ? UPDATE : FIRST_ALERT;
@@ -110,28 +91,12 @@ export default class IncidentCommunications extends LightningElement {
   }
 
   @api
-  async refresh() {
-    if (!this.incidentId) {
-      return;
-    }
-    this.reloading = !!this.error;
-    try {
-      const data = await reloadApex(
-        this.wiredCommunicationsResult,
-        getCommunications,
-        {
-          recordId: this.incidentId
-        }
-      );
-      if (data) {
-        this.show(data);
-      }
-    } catch (error) {
-      this.communications = undefined;
-      this.error = error;
-    } finally {
-      this.reloading = false;
-    }
+  refresh() {
+    return this.reload(getCommunications);
+  }
+
+  get communications() {
+    return this.sectionData;
   }
 
   selectStage(stage) {
@@ -148,14 +113,6 @@ export default class IncidentCommunications extends LightningElement {
     this.preview = undefined;
     this.confirming = false;
     this.actionError = undefined;
-  }
-
-  get isLoading() {
-    return this.reloading || (!this.communications && !this.error);
-  }
-
-  get showStatus() {
-    return this.isLoading || !!this.error;
   }
 
   get canSend() {

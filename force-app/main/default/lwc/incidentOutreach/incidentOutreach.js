@@ -1,7 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import getOutreach from '@salesforce/apex/IncidentResponseController.getOutreach';
 import updateOutreach from '@salesforce/apex/IncidentResponseController.updateOutreach';
-import { reloadApex } from 'c/ldsUtils';
+import { RespondSection } from 'c/respondSection';
 
 /** Incident_Outreach__c.Status__c, in the order an outreach moves through them. */
 export const STATUS_OPTIONS = [
@@ -22,7 +22,7 @@ const STATUS_BADGES = {
  * manager. Lists owner, status, due time and the customer's special requests; users who may
  * edit change the status inline and record special requests.
  */
-export default class IncidentOutreach extends LightningElement {
+export default class IncidentOutreach extends RespondSection(LightningElement) {
   @api recordId;
   /** Only incidents get outreach; on problems and change requests nothing renders. */
   @api objectApiName;
@@ -33,78 +33,35 @@ export default class IncidentOutreach extends LightningElement {
     return this.consoleDataValue;
   }
   set consoleData(value) {
-    const reloaded =
-      this.consoleDataValue !== undefined && value !== this.consoleDataValue;
-    this.consoleDataValue = value;
-    if (reloaded && value) {
-      this.refresh();
-    }
+    this.followConsole(value);
   }
 
   consoleDataValue;
-  outreach;
+  /** getOutreach's answer: { canEdit, items }. */
+  sectionData;
   error;
+  reloading = false;
+  wiredResult;
   /** Why the last save failed; the list stays as it was. */
   saveError;
-  reloading = false;
   /** Ids of the rows being saved. */
   savingIds = [];
   /** The row whose special requests are being edited, and the draft text. */
   editingId;
   draftRequests = '';
-  wiredOutreachResult;
-
-  get incidentId() {
-    return this.isIncident ? this.recordId : undefined;
-  }
-
-  get isIncident() {
-    return (
-      this.objectApiName === undefined || this.objectApiName === 'Incident'
-    );
-  }
 
   @wire(getOutreach, { recordId: '$incidentId' })
   wiredOutreach(result) {
-    this.wiredOutreachResult = result;
-    const { data, error } = result;
-    if (data) {
-      this.outreach = data;
-      this.error = undefined;
-    } else if (error) {
-      this.outreach = undefined;
-      this.error = error;
-    }
+    this.receive(result);
   }
 
   @api
-  async refresh() {
-    if (!this.incidentId) {
-      return;
-    }
-    this.reloading = !!this.error;
-    try {
-      const data = await reloadApex(this.wiredOutreachResult, getOutreach, {
-        recordId: this.incidentId
-      });
-      if (data) {
-        this.outreach = data;
-        this.error = undefined;
-      }
-    } catch (error) {
-      this.outreach = undefined;
-      this.error = error;
-    } finally {
-      this.reloading = false;
-    }
+  refresh() {
+    return this.reload(getOutreach);
   }
 
-  get isLoading() {
-    return this.reloading || (!this.outreach && !this.error);
-  }
-
-  get showStatus() {
-    return this.isLoading || !!this.error;
+  get outreach() {
+    return this.sectionData;
   }
 
   get items() {
@@ -165,8 +122,8 @@ export default class IncidentOutreach extends LightningElement {
             ? changes.specialRequests
             : item.specialRequests
       });
-      this.outreach = {
-        ...this.outreach,
+      this.sectionData = {
+        ...this.sectionData,
         items: this.items.map((entry) => (entry.id === id ? saved : entry))
       };
       this.editingId = undefined;

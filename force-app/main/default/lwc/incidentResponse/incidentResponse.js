@@ -1,6 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import getResponseActions from '@salesforce/apex/IncidentResponseController.getResponseActions';
-import { reloadApex } from 'c/ldsUtils';
+import { RespondSection } from 'c/respondSection';
 
 /** Incident_Response_Action__c.Status__c values, in the order the summary counts them. */
 const STATUSES = ['Done', 'Pending', 'Failed'];
@@ -29,91 +29,40 @@ const TIME_LABELS = {
  * the console's own data is reloaded (after a matrix change or the header's refresh): the new
  * severity's steps then show without a page reload.
  */
-export default class IncidentResponse extends LightningElement {
+export default class IncidentResponse extends RespondSection(LightningElement) {
   @api recordId;
   /** Only incidents have a response plan; on problems and change requests nothing renders. */
   @api objectApiName;
 
-  /**
-   * The console's data (IncidentConsoleController.getConsole). Only its identity matters: a
-   * new value after the first means the incident was saved or refreshed, so reload the steps.
-   */
+  /** The console's data: a new value after the first (a save, a refresh) reloads the steps. */
   @api
   get consoleData() {
     return this.consoleDataValue;
   }
   set consoleData(value) {
-    const reloaded =
-      this.consoleDataValue !== undefined && value !== this.consoleDataValue;
-    this.consoleDataValue = value;
-    if (reloaded && value) {
-      this.refresh();
-    }
+    this.followConsole(value);
   }
 
   consoleDataValue;
-  actions;
+  /** getResponseActions' answer. */
+  sectionData;
   error;
   reloading = false;
-  wiredActionsResult;
-
-  /** Undefined (which holds the wire back) unless the record is an incident. */
-  get incidentId() {
-    return this.isIncident ? this.recordId : undefined;
-  }
-
-  get isIncident() {
-    return (
-      this.objectApiName === undefined || this.objectApiName === 'Incident'
-    );
-  }
+  wiredResult;
 
   @wire(getResponseActions, { recordId: '$incidentId' })
   wiredActions(result) {
-    this.wiredActionsResult = result;
-    const { data, error } = result;
-    if (data) {
-      this.actions = data;
-      this.error = undefined;
-    } else if (error) {
-      this.actions = undefined;
-      this.error = error;
-    }
+    this.receive(result);
   }
 
   /** Loads the steps again (the console's refresh, "Try again", a save of the incident). */
   @api
-  async refresh() {
-    if (!this.incidentId) {
-      return;
-    }
-    this.reloading = !!this.error;
-    try {
-      const data = await reloadApex(
-        this.wiredActionsResult,
-        getResponseActions,
-        {
-          recordId: this.incidentId
-        }
-      );
-      if (data) {
-        this.actions = data;
-        this.error = undefined;
-      }
-    } catch (error) {
-      this.actions = undefined;
-      this.error = error;
-    } finally {
-      this.reloading = false;
-    }
+  refresh() {
+    return this.reload(getResponseActions);
   }
 
-  get isLoading() {
-    return this.reloading || (!this.actions && !this.error);
-  }
-
-  get showStatus() {
-    return this.isLoading || !!this.error;
+  get actions() {
+    return this.sectionData;
   }
 
   get hasSteps() {

@@ -2,7 +2,7 @@ import { LightningElement, api, wire } from 'lwc';
 import getUpdateCadence from '@salesforce/apex/IncidentResponseController.getUpdateCadence';
 import { nextUpdateDue } from 'c/incidentRules';
 import { subscribe } from 'c/slaTicker';
-import { reloadApex } from 'c/ldsUtils';
+import { RespondSection } from 'c/respondSection';
 
 const STATE_LABELS = {
   ok: 'On track',
@@ -70,7 +70,7 @@ export function formatMinutes(minutes) {
  * none was sent, in wall-clock time (c/incidentRules' nextUpdateDue, the rule the Apex and the
  * local org use too). Warning and overdue like the SLA timers, on their shared ticker.
  */
-export default class NextUpdateTimer extends LightningElement {
+export default class NextUpdateTimer extends RespondSection(LightningElement) {
   @api recordId;
 
   /** The console's data: a new value after the first (a save, a refresh) reloads the cadence. */
@@ -79,34 +79,27 @@ export default class NextUpdateTimer extends LightningElement {
     return this.consoleDataValue;
   }
   set consoleData(value) {
-    const reloaded =
-      this.consoleDataValue !== undefined && value !== this.consoleDataValue;
-    this.consoleDataValue = value;
-    if (reloaded && value) {
-      this.refresh();
-    }
+    this.followConsole(value);
   }
 
   consoleDataValue;
-  cadence;
+  /** getUpdateCadence's answer. */
+  sectionData;
   error;
+  reloading = false;
+  wiredResult;
   now = new Date();
   view = { empty: true };
-  wiredCadenceResult;
   unsubscribeTicker;
   sentListener;
 
-  @wire(getUpdateCadence, { recordId: '$recordId' })
+  @wire(getUpdateCadence, { recordId: '$incidentId' })
   wiredCadence(result) {
-    this.wiredCadenceResult = result;
-    const { data, error } = result;
-    if (data) {
-      this.show(data);
-    } else if (error) {
-      this.cadence = undefined;
-      this.error = error;
-      this.view = { empty: true };
-    }
+    this.receive(result);
+  }
+
+  get cadence() {
+    return this.sectionData;
   }
 
   connectedCallback() {
@@ -130,25 +123,18 @@ export default class NextUpdateTimer extends LightningElement {
   }
 
   show(data) {
-    this.cadence = data;
-    this.error = undefined;
+    super.show(data);
     this.recompute(new Date());
   }
 
+  fail(error) {
+    super.fail(error);
+    this.view = { empty: true };
+  }
+
   @api
-  async refresh() {
-    try {
-      const data = await reloadApex(this.wiredCadenceResult, getUpdateCadence, {
-        recordId: this.recordId
-      });
-      if (data) {
-        this.show(data);
-      }
-    } catch (error) {
-      this.cadence = undefined;
-      this.error = error;
-      this.view = { empty: true };
-    }
+  refresh() {
+    return this.reload(getUpdateCadence);
   }
 
   recompute(now) {
@@ -214,14 +200,6 @@ export default class NextUpdateTimer extends LightningElement {
           ? null
           : 'Send an update from the Communications section.'
     };
-  }
-
-  get isLoading() {
-    return !this.cadence && !this.error;
-  }
-
-  get showStatus() {
-    return this.isLoading || !!this.error;
   }
 
   get hasClock() {
