@@ -250,4 +250,55 @@ describe('response plan automation', () => {
     );
     assert.equal(tasks.length, 0);
   });
+
+  it('a bypassed save takes no step', async () => {
+    const settings = await t.conn
+      .sobject('Incident_Automation_Settings__c')
+      .create({ Bypass_Automation__c: true });
+    try {
+      const created = await t.conn.sobject('Incident').create({
+        Subject: 'Migrated from the old tool',
+        Urgency: 'High',
+        Impact: 'High',
+        Severity__c: 1
+      });
+      const taken = await rows(
+        t.conn,
+        `SELECT Id FROM Incident_Response_Action__c WHERE Incident__c = '${String(created.id)}'`
+      );
+      assert.equal(taken.length, 0);
+    } finally {
+      await t.conn
+        .sobject('Incident_Automation_Settings__c')
+        .destroy(String(settings.id));
+    }
+  });
+
+  it('an invalid plan refuses the save that needs it, naming the step and the field', async () => {
+    // A step written through the Metadata API as an admin could in Setup: no severity.
+    const saved = await t.conn.metadata.upsert('CustomMetadata', {
+      fullName: 'Incident_Response_Step.Broken_Step',
+      label: 'Broken step',
+      values: [
+        { field: 'Trigger__c', value: 'Severity Raised' },
+        { field: 'Action__c', value: 'Owner Task' },
+        { field: 'Order__c', value: 10 }
+      ]
+    });
+    assert.equal(saved.success, true);
+    await assert.rejects(
+      t.conn.sobject('Incident').create({
+        Subject: 'Refused',
+        Urgency: 'Low',
+        Impact: 'High'
+      }),
+      (error: Error) => {
+        assert.match(
+          error.message,
+          /^The incident response plan cannot be used: Response step \d+: Severity__c is required for the Severity Raised trigger$/
+        );
+        return true;
+      }
+    );
+  });
 });
