@@ -126,7 +126,14 @@ function deployed(ctx: OrgContext): boolean {
 function readPlan(ctx: OrgContext): ResponseStep[] {
   const object = ctx.registry.object(STEP_OBJECT);
   if (!object) return [];
-  return ctx.store.all(object).map((row) => ({
+  // In DeveloperName order, as IncidentResponsePlanService.plan() reads them, so a problem
+  // names the same step index on both.
+  const rows = ctx.store
+    .all(object)
+    .sort((a, b) =>
+      String(a.DeveloperName) < String(b.DeveloperName) ? -1 : 1
+    );
+  return rows.map((row) => ({
     DeveloperName: String(row.DeveloperName),
     Severity__c: numberOrNull(row.Severity__c),
     Trigger__c: String(row.Trigger__c),
