@@ -72,7 +72,8 @@ function keyAccountCase(ctx: OrgContext, caseId: string): boolean {
   const accountId = rowOf(ctx, 'Case', caseId)?.AccountId;
   if (typeof accountId !== 'string') return false;
   const key = rowOf(ctx, 'Account', accountId)?.Key_Account__c;
-  return key === 1 || key === true;
+  // Stored rows hold a checkbox as 1 or 0 (SQLite has no boolean).
+  return key === 1;
 }
 
 function severityOf(ctx: OrgContext, incidentId: string): number {
