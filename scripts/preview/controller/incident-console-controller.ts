@@ -136,7 +136,7 @@ export interface ControllerOptions {
   now?: () => Date;
 }
 
-const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
+export const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 
 /** Key prefixes per connection: one describeGlobal, as Apex knows an Id's type for free. */
 const prefixCache = new WeakMap<OrgClient, Promise<Map<string, string>>>();

@@ -16,10 +16,13 @@ import type { OrgClient } from '../../org-client/index.ts';
 import { writeEvents, type TimelineVisibility } from '../../timeline/events.ts';
 import {
   ApexError,
+  ID_PATTERN,
+  iso,
   literal,
   objectTypeOf,
   queryAll,
   restGet,
+  text,
   type ControllerOptions
 } from './incident-console-controller.ts';
 
@@ -35,7 +38,6 @@ const CURSOR_SEPARATOR = '_';
 const EVENT_OBJECT = 'Incident_Event__c';
 const EVENT_FIELDS =
   'Id, Type__c, Occurred_At__c, Recorded_At__c, Actor__c, Actor__r.Name, Actor_Name__c, Source__c, Visibility__c, Starred__c, Summary__c, Payload__c';
-const ID_PATTERN = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 /** Apex's formatGmt('yyyy-MM-dd\'T\'HH:mm:ss.SSS\'Z\''), the cursor's time. */
 const ISO_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -129,16 +131,6 @@ async function picklist(
 function shown(value: unknown): string {
   if (value === undefined || value === null) return 'null';
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function text(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
-}
-
-function iso(value: unknown): string | null {
-  return typeof value === 'string' && value !== ''
-    ? new Date(value).toISOString()
-    : null;
 }
 
 function newestFirst(order: unknown): boolean {
