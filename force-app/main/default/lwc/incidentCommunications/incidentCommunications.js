@@ -247,11 +247,20 @@ export default class IncidentCommunications extends RespondSection(
     }
     if (!this.cannotSend) {
       this.confirming = true;
+      // The confirmation is a dialog: keyboard and screen reader users land on its action.
+      await this.focusAfterRender('.confirm-send');
     }
   }
 
-  handleCancelSend() {
+  async handleCancelSend() {
     this.confirming = false;
+    await this.focusAfterRender('.send-button');
+  }
+
+  /** Focuses an element of the next render (the one the state just set up). */
+  async focusAfterRender(selector) {
+    await Promise.resolve();
+    this.template.querySelector(selector)?.focus?.();
   }
 
   async handleConfirmSend() {

@@ -266,6 +266,26 @@ describe('c-incident-communications', () => {
     expect(refreshApex).toHaveBeenCalledTimes(1);
   });
 
+  it('moves the focus into the confirmation, and back to Send when it is cancelled', async () => {
+    previewMessage.mockResolvedValue(preview);
+    const element = await mountWith(communications);
+    const sendButton = $(element, '.send-button');
+    sendButton.focus = jest.fn();
+    sendButton.click();
+    await flushPromises();
+    const confirmButton = $(element, '.confirm-send');
+    expect(confirmButton).not.toBeNull();
+    // The lightning-button stub has no focus(): watch the one the component calls.
+    confirmButton.focus = jest.fn();
+    $(element, '.send-button').click();
+    await flushPromises();
+    expect(confirmButton.focus).toHaveBeenCalled();
+
+    $(element, '.cancel-send').click();
+    await flushPromises();
+    expect(sendButton.focus).toHaveBeenCalled();
+  });
+
   it('cancelling the confirmation sends nothing', async () => {
     previewMessage.mockResolvedValue(preview);
     const element = await mountWith(communications);
