@@ -5,6 +5,7 @@ import type { Connection } from 'jsforce';
 import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
 import { OrgClient } from '../org-client/index.ts';
 import {
+  cliUsername,
   clip,
   eventRecord,
   writeEvents,
@@ -43,6 +44,15 @@ test('idSetHash ignores order and repeats, and tells sets apart', () => {
   assert.equal(idSetHash(['b', 'a', 'a']), idSetHash(['a', 'b']));
   assert.notEqual(idSetHash(['a', 'b']), idSetHash(['a', 'c']));
   assert.match(idSetHash([]), /^[0-9a-f]{32}$/);
+});
+
+test('the actor defaults to the sf username of a connection from the auth store', () => {
+  assert.equal(
+    cliUsername({ getUsername: () => 'release@example.com' }),
+    'release@example.com'
+  );
+  assert.equal(cliUsername({ getUsername: () => undefined }), undefined);
+  assert.equal(cliUsername({}), undefined);
 });
 
 test('no events, no calls', async () => {

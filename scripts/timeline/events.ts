@@ -135,13 +135,20 @@ export async function writeEvents(
   for (const event of events)
     if (!firstByKey.has(event.key)) firstByKey.set(event.key, event);
   const unique = [...firstByKey.values()];
+  const actorName = cliUsername(client.conn);
   const answers =
     unique.length === 0
       ? []
       : await client.upsertRecords(
           EVENT_OBJECT,
           EVENT_KEY_FIELD,
-          unique.map(eventRecord)
+          unique.map((event) =>
+            eventRecord(
+              event.actorName === undefined && actorName !== undefined
+                ? { ...event, actorName }
+                : event
+            )
+          )
         );
   const byKey = new Map<string, EventWriteOutcome>();
   unique.forEach((event, index) => {
@@ -177,6 +184,18 @@ export async function writeEvents(
     failed: settled.filter((o) => !o.success),
     apiCalls: client.apiCalls - callsBefore
   };
+}
+
+/**
+ * The sf username the command runs as, when the connection comes from the sf auth store
+ * (@salesforce/core's Connection knows it; a bare jsforce connection does not): the actor of
+ * the tooling's events that name none, in Actor_Name__c, as T1 asks for the CLI's user.
+ */
+export function cliUsername(conn: object): string | undefined {
+  const getUsername = (conn as { getUsername?: unknown }).getUsername;
+  if (typeof getUsername !== 'function') return undefined;
+  const username: unknown = getUsername.call(conn);
+  return typeof username === 'string' && username !== '' ? username : undefined;
 }
 
 /**

@@ -430,6 +430,9 @@ test("an incident's life shows as events and in the postmortem (Markdown, file a
     /★ CaseLinked \| 4 cases of 2 accounts linked by incident link/
   );
   assert.equal(timeline.match(/\| Milestone \|/g)?.length, 4);
+  // The link's event names the CLI's user (its sf username), the automation's the org user.
+  const linkRow = timeline.split('\n').find((l) => l.includes('★ CaseLinked'));
+  assert.equal(linkRow?.split(' | ').at(-1), `${org.started.username} |`);
   assert.match(
     parts.get('SLA outcome') ?? '',
     /^- Response: breached by 10 min of business time: .*\n- Resolution: breached by 1 h of business time: /
