@@ -288,7 +288,10 @@ export async function syncCases(
       savedAt = Date.now();
     };
     try {
-      for await (const page of queryPages<SourceCase>(source, soql)) {
+      // The source's next page is read while the hub writes this one: two orgs, two servers.
+      for await (const page of readAhead(
+        queryPages<SourceCase>(source, soql)
+      )) {
         // A failed case stops the watermark before it, so the next run tries it again.
         const ids = await upsertPageCollections(hub, keys, page, result);
         await link(ids.hubIds);
@@ -328,6 +331,35 @@ export async function syncCases(
     options.closeDeleted === true
   );
   return result;
+}
+
+/**
+ * The items of `items`, the next one asked for as soon as the current one is handed out, so
+ * the producer's wait (a read from the source org) overlaps the consumer's work (writes to the
+ * hub). A read that fails meanwhile is thrown when its turn comes; one item ahead at most.
+ */
+export async function* readAhead<T>(
+  items: AsyncIterator<T>
+): AsyncGenerator<T> {
+  // Each read is handled as it is asked for, so one failing while the consumer works is not
+  // an unhandled rejection; awaiting it at its turn still throws.
+  const ask = (): Promise<IteratorResult<T>> => {
+    const read = items.next();
+    read.catch(() => undefined);
+    return read;
+  };
+  let next = ask();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done === true) return;
+      next = ask();
+      yield current.value;
+    }
+  } finally {
+    // A consumer that stops early (a failed page) closes the source's query too.
+    await items.return?.().catch(() => undefined);
+  }
 }
 
 /** Source keys and the hub ids they were given in this run (so a page does not upsert one twice). */
