@@ -218,6 +218,8 @@ export default class IncidentTimeline extends LightningElement {
   requestSequence = 0;
   /** Built rows by event object (see rows); entries go with their events. */
   rowCache = new WeakMap();
+  /** The pages last rendered (see pages). */
+  pageCache = [];
 
   connectedCallback() {
     this.connected = true;
@@ -430,6 +432,34 @@ export default class IncidentTimeline extends LightningElement {
     });
   }
 
+  /**
+   * The rows in pages of PAGE_SIZE, one c-incident-timeline-events each. A page whose rows are
+   * all the ones it had keeps its array, so the child sees no change and does not render again.
+   */
+  get pages() {
+    const rows = this.rows;
+    const pages = [];
+    for (let start = 0; start < rows.length; start += PAGE_SIZE) {
+      const pageRows = rows.slice(start, start + PAGE_SIZE);
+      const previous = this.pageCache[pages.length];
+      const same =
+        previous &&
+        previous.rows.length === pageRows.length &&
+        previous.rows.every((row, index) => row === pageRows[index]);
+      pages.push(
+        same
+          ? previous
+          : {
+              key: `page-${start}`,
+              label: `Timeline events ${start + 1} to ${start + pageRows.length}`,
+              rows: pageRows
+            }
+      );
+    }
+    this.pageCache = pages;
+    return pages;
+  }
+
   rowOf(event, labels, open, starDisabled) {
     const typeLabel = event.typeLabel ?? labels.get(event.type) ?? event.type;
     return {
@@ -513,7 +543,7 @@ export default class IncidentTimeline extends LightningElement {
   }
 
   handleToggle(event) {
-    const id = event.currentTarget.dataset.id;
+    const { id } = event.detail;
     const expanded = new Set(this.expanded);
     if (expanded.has(id)) {
       expanded.delete(id);
@@ -593,7 +623,7 @@ export default class IncidentTimeline extends LightningElement {
   }
 
   async handleStar(event) {
-    const id = event.currentTarget.dataset.id;
+    const { id } = event.detail;
     const target = this.events.find((candidate) => candidate.id === id);
     if (!target || this.starring.has(id) || !this.canStar) {
       return;

@@ -43,8 +43,14 @@ const $ = (element, selector) => element.shadowRoot.querySelector(selector);
 const $$ = (element, selector) => [
   ...element.shadowRoot.querySelectorAll(selector)
 ];
+/** Inside the event lists: each page of events is its own c-incident-timeline-events. */
+const $$events = (element, selector) =>
+  $$(element, 'c-incident-timeline-events').flatMap((list) => [
+    ...list.shadowRoot.querySelectorAll(selector)
+  ]);
+const $event = (element, selector) => $$events(element, selector)[0] ?? null;
 const summaries = (element) =>
-  $$(element, '.event-summary').map((node) => node.textContent.trim());
+  $$events(element, '.event-summary').map((node) => node.textContent.trim());
 const lastQuery = () => getTimeline.mock.calls.at(-1)[0].query;
 
 async function mount(props = {}) {
@@ -121,7 +127,7 @@ describe('c-incident-timeline', () => {
       'First alert sent to 40 customers',
       'Incident created: inverters offline'
     ]);
-    const [severity, sent] = $$(element, 'li[data-id]');
+    const [severity, sent] = $$events(element, 'li[data-id]');
     expect(severity.querySelector('.event-type').textContent).toBe('Severity');
     expect(severity.querySelector('.event-icon').iconName).toBe(
       'utility:priority'
@@ -162,30 +168,33 @@ describe('c-incident-timeline', () => {
 
   it('opens an event to show its details and payload, and closes it again', async () => {
     const element = await mount();
-    const toggle = $(
+    const toggle = $event(
       element,
       'li[data-id="a02000000000003AAA"] .toggle-details'
     );
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    expect($(element, '.event-details')).toBeNull();
+    expect($event(element, '.event-details')).toBeNull();
 
     toggle.click();
     await flushPromises();
 
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     const detail = (key) =>
-      $(element, `.event-details [data-detail="${key}"]`).textContent.trim();
+      $event(
+        element,
+        `.event-details [data-detail="${key}"]`
+      ).textContent.trim();
     expect(detail('source')).toBe('Automation');
     expect(detail('payload-from')).toBe('3');
     expect(detail('payload-urgency')).toBe('High');
     // The toggle names the details it opens (LWC keeps the id and the reference in step).
-    expect($(element, '.event-details').getAttribute('id')).toBe(
+    expect($event(element, '.event-details').getAttribute('id')).toBe(
       toggle.getAttribute('aria-controls')
     );
 
     toggle.click();
     await flushPromises();
-    expect($(element, '.event-details')).toBeNull();
+    expect($event(element, '.event-details')).toBeNull();
   });
 
   it('loads older events after the last one, appends them, and stops at the end', async () => {
@@ -205,11 +214,42 @@ describe('c-incident-timeline', () => {
       '1 more events loaded.'
     );
     // Text that is not a JSON object shows as it is.
-    $(element, 'li[data-id="a02000000000000AAA"] .toggle-details').click();
+    $event(element, 'li[data-id="a02000000000000AAA"] .toggle-details').click();
     await flushPromises();
     expect(
-      $(element, '.event-details [data-detail="payload"]').textContent.trim()
+      $event(
+        element,
+        '.event-details [data-detail="payload"]'
+      ).textContent.trim()
     ).toBe('not json');
+  });
+
+  it('keeps a full page as it is when the next page loads', async () => {
+    const full = {
+      ...page1,
+      events: Array.from({ length: PAGE_SIZE }, (_unused, index) => ({
+        ...page1.events[0],
+        id: `a03000000000${String(index).padStart(3, '0')}AAA`,
+        summary: `Event ${index}`
+      }))
+    };
+    getTimeline.mockResolvedValue(full);
+    const element = await mount();
+    const [firstPage] = $$(element, 'c-incident-timeline-events');
+    const firstRows = firstPage.rows;
+    expect(firstPage.label).toBe(`Timeline events 1 to ${PAGE_SIZE}`);
+    getTimeline.mockResolvedValue(page2);
+
+    $(element, 'lightning-button.load-more').click();
+    await flushPromises();
+
+    const pages = $$(element, 'c-incident-timeline-events');
+    expect(pages).toHaveLength(2);
+    expect(pages[0]).toBe(firstPage);
+    expect(pages[0].rows).toBe(firstRows);
+    expect(pages[1].label).toBe(
+      `Timeline events ${PAGE_SIZE + 1} to ${PAGE_SIZE + 1}`
+    );
   });
 
   it('keeps the events shown when older ones fail to load, with a retry', async () => {
@@ -322,7 +362,7 @@ describe('c-incident-timeline', () => {
     const status = $(element, 'c-section-status');
     expect(status.errors).toEqual(APEX_ERROR);
     expect(status.errorText).toBe('The incident timeline could not be loaded.');
-    expect($(element, '.timeline-events')).toBeNull();
+    expect($(element, 'c-incident-timeline-events')).toBeNull();
 
     status.dispatchEvent(new CustomEvent('retry'));
     await flushPromises();
@@ -415,7 +455,7 @@ describe('c-incident-timeline', () => {
   it('stars an event at once and keeps it when the save succeeds', async () => {
     setStarred.mockResolvedValue({});
     const element = await mount();
-    const star = $(element, 'li[data-id="a02000000000003AAA"] .star');
+    const star = $event(element, 'li[data-id="a02000000000003AAA"] .star');
 
     star.click();
     await Promise.resolve();
@@ -444,7 +484,7 @@ describe('c-incident-timeline', () => {
     element.addEventListener('lightning__showtoast', (event) =>
       toasts.push(event.detail)
     );
-    const star = $(element, 'li[data-id="a02000000000002AAA"] .star');
+    const star = $event(element, 'li[data-id="a02000000000002AAA"] .star');
     expect(star.selected).toBe(true);
 
     star.click();
@@ -513,14 +553,16 @@ describe('c-incident-timeline', () => {
     const element = await mount();
     expect($(element, '.note-form')).toBeNull();
     expect($(element, 'lightning-button.mark-mitigated')).toBeNull();
-    expect($$(element, '.star').every((star) => star.disabled)).toBe(true);
+    expect($$events(element, '.star').every((star) => star.disabled)).toBe(
+      true
+    );
   });
 
   it(
     'is accessible with events, open details and the note form',
     async () => {
       const element = await mount();
-      $(element, '.toggle-details').click();
+      $event(element, '.toggle-details').click();
       await flushPromises();
       await expect(element).toBeAccessible();
     },
