@@ -159,12 +159,17 @@ export async function loadRolloutScenario(
     { length: options.cases },
     (_, i) => {
       const contactId =
-        i % 13 === 12 ? null : (contactIds[i % contactCount] ?? null);
+        i % 13 === 12
+          ? null
+          : // Shifted each round through the contacts, so that a contact's cases land on
+            // different incidents even when the contact count is a multiple of theirs.
+            (contactIds[(i + Math.floor(i / contactCount)) % contactCount] ??
+            null);
       const first = incidentIds[i % incidentIds.length] ?? '';
       const issueIds =
         i % 25 === 24
           ? [problemId]
-          : i % 50 === 49 && incidentIds.length > 1
+          : i % 50 === 48 && incidentIds.length > 1
             ? [first, incidentIds[(i + 1) % incidentIds.length] ?? '']
             : [first];
       return { caseId: '', contactId, issueIds };

@@ -46,9 +46,11 @@ import {
   type TimelineEventInput
 } from '../timeline/events.ts';
 import { eventKey } from '../timeline/keys.ts';
+import { chunks } from '../cases/org.ts';
 import {
+  loadTemplate,
   sendCommunication,
-  type SendCommunicationInput
+  type CommStage
 } from './communications.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -67,6 +69,7 @@ const PROBLEM_DONE: ReadonlySet<string> = new Set(['Resolved', 'Closed']);
 const RESOLVED = 'Resolved';
 const CASE_CLOSED = 'Closed';
 const FIXED_BY = 'Fixed By';
+const RESTORED_STAGE: CommStage = 'Service Restored';
 /** ResolutionSummary is a textarea of 32,000 characters on Incident and Problem. */
 export const SUMMARY_MAX = 32_000;
 /** CaseComment.CommentBody holds 4,000 characters. */
@@ -111,28 +114,37 @@ export async function sendRestoredNotice(
   client: OrgClient,
   request: RestoredRequest
 ): Promise<RestoredOutcome> {
-  // excludeContactIds is the sender option the per-contact rule needs (requested of comms,
-  // T9): typed here beside SendCommunicationInput until the sender declares it.
-  const input: SendCommunicationInput & { excludeContactIds: string[] } = {
+  const result = await sendCommunication(client, {
     incidentId: request.incidentId,
-    stage: 'Service Restored',
+    stage: RESTORED_STAGE,
     sendKey: request.sendKey,
     now: request.now,
-    excludeContactIds: [...request.excludeContactIds],
+    excludeContactIds: request.excludeContactIds,
     source: 'CLI',
     ...(request.actorName === undefined ? {} : { actorName: request.actorName })
-  };
-  const result = await sendCommunication(client, input);
+  });
   return {
     recipients: result.members.filter((m) => m.status !== 'failed').length,
     created: !result.resumed,
     emails: result.emailsSent,
     comments: result.commentsPosted,
-    failures: result.failed.map((m) => ({
-      object: m.channel === 'email' ? 'EmailMessage' : 'CaseComment',
-      id: m.caseId,
-      ...firstError(m.errors)
-    }))
+    failures: [
+      ...result.failed.map((m) => ({
+        object:
+          m.channel === 'email'
+            ? ('EmailMessage' as const)
+            : ('CaseComment' as const),
+        id: m.caseId,
+        ...firstError(m.errors)
+      })),
+      // The messages went out but the stamp or the event did not land: not done, so a rerun
+      // resumes the send (messaging nobody again) and writes them.
+      ...result.afterErrors.map((e) => ({
+        object: e.object,
+        id: request.incidentId,
+        ...firstError(e.errors)
+      }))
+    ]
   };
 }
 
@@ -238,19 +250,8 @@ interface RelatedIssueRow {
   RelationshipType: string | null;
 }
 
-interface IncidentRow {
-  Id: string;
-  IncidentNumber: string;
-  Subject: string | null;
-  Status: string;
-}
-
-interface ProblemRow {
-  Id: string;
-  ProblemNumber: string;
-  Subject: string | null;
-  Status: string;
-}
+/** An incident or a problem, as a run reads it. */
+type Issue = Omit<IssueReport, 'outcome'>;
 
 interface LinkRow {
   CaseId: string;
@@ -291,13 +292,6 @@ export function rolloutEventKey(
   return eventKey(incidentId, 'Status', `rollout:${changeRequestId}`);
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let at = 0; at < items.length; at += size)
-    out.push(items.slice(at, at + size));
-  return out;
-}
-
 /** Every record of `soql` with `{ids}` replaced by each run of at most 200 quoted ids. */
 async function queryByIds<T>(
   client: OrgClient,
@@ -334,8 +328,9 @@ function checkOptions(options: RolloutOptions): void {
 /** Everything a run decides from, read before anything is written. */
 interface RolloutState {
   changeRequest: ChangeRequestRow;
-  incidents: IncidentRow[];
-  problems: ProblemRow[];
+  /** In IncidentNumber order: the order of the notices. */
+  incidents: Issue[];
+  problems: Issue[];
   notFixed: RolloutResult['notFixed'];
   cases: LinkedCase[];
   /** Incident ids whose rollout event exists: done by an earlier run. */
@@ -385,24 +380,9 @@ async function readState(
         .map((r) => r.RelatedIssueId)
     )
   ];
-  const incidents = await queryByIds<IncidentRow>(
-    client,
-    idsOf('Incident'),
-    (ids) =>
-      `SELECT Id, IncidentNumber, Subject, Status FROM Incident WHERE Id IN ${ids}`
-  );
-  incidents.sort((a, b) => a.IncidentNumber.localeCompare(b.IncidentNumber));
-  const problems = await queryByIds<ProblemRow>(
-    client,
-    idsOf('Problem'),
-    (ids) =>
-      `SELECT Id, ProblemNumber, Subject, Status FROM Problem WHERE Id IN ${ids}`
-  );
-  problems.sort((a, b) => a.ProblemNumber.localeCompare(b.ProblemNumber));
-  const issueIds = [
-    ...incidents.map((i) => i.Id),
-    ...problems.map((p) => p.Id)
-  ];
+  const incidents = await readIssues(client, 'Incident', idsOf('Incident'));
+  const problems = await readIssues(client, 'Problem', idsOf('Problem'));
+  const issueIds = [...incidents, ...problems].map((i) => i.id);
   const byCase = new Map<string, LinkedCase>();
   for (const batch of chunks(issueIds, IDS_PER_QUERY)) {
     for await (const page of client.queryPages<LinkRow>(
@@ -428,7 +408,7 @@ async function readState(
   try {
     events = await queryByIds<{ Event_Key__c: string }>(
       client,
-      incidents.map((i) => rolloutEventKey(i.Id, changeRequest.Id)),
+      incidents.map((i) => rolloutEventKey(i.id, changeRequest.Id)),
       (keys) =>
         `SELECT ${EVENT_KEY_FIELD} FROM ${EVENT_OBJECT} WHERE ${EVENT_KEY_FIELD} IN ${keys}`
     );
@@ -441,18 +421,48 @@ async function readState(
     throw error;
   }
   const keys = new Set(events.map((e) => e.Event_Key__c));
+  const done = new Set(
+    incidents
+      .filter((i) => keys.has(rolloutEventKey(i.id, changeRequest.Id)))
+      .map((i) => i.id)
+  );
+  // A notice still to send needs the stage's template: refuse before writing anything.
+  if (
+    incidents.some((i) => !done.has(i.id)) &&
+    (await loadTemplate(client, RESTORED_STAGE)) === undefined
+  )
+    throw new RolloutInputError(messages.getMessage('error.noTemplate'));
   return {
     changeRequest,
     incidents,
     problems,
     notFixed,
     cases: [...byCase.values()],
-    done: new Set(
-      incidents
-        .filter((i) => keys.has(rolloutEventKey(i.Id, changeRequest.Id)))
-        .map((i) => i.Id)
-    )
+    done
   };
+}
+
+/** The incidents or problems with these ids, in number order. */
+async function readIssues(
+  client: OrgClient,
+  object: 'Incident' | 'Problem',
+  ids: readonly string[]
+): Promise<Issue[]> {
+  const numberField = `${object}Number`;
+  const rows = await queryByIds<Record<string, string | null>>(
+    client,
+    ids,
+    (inList) =>
+      `SELECT Id, ${numberField}, Subject, Status FROM ${object} WHERE Id IN ${inList}`
+  );
+  return rows
+    .map((r) => ({
+      id: r.Id ?? '',
+      number: r[numberField] ?? '',
+      subject: r.Subject ?? '',
+      status: r.Status ?? ''
+    }))
+    .sort((a, b) => a.number.localeCompare(b.number));
 }
 
 /**
@@ -575,12 +585,7 @@ async function resolvePhase(run: Run): Promise<{
   const problems = await resolveIssues(
     run,
     'Problem',
-    state.problems.map((p) => ({
-      id: p.Id,
-      number: p.ProblemNumber,
-      subject: p.Subject ?? '',
-      status: p.Status
-    })),
+    state.problems,
     PROBLEM_DONE,
     (id) => ({
       Id: id,
@@ -593,12 +598,7 @@ async function resolvePhase(run: Run): Promise<{
   const incidentIssues = await resolveIssues(
     run,
     'Incident',
-    state.incidents.map((i) => ({
-      id: i.Id,
-      number: i.IncidentNumber,
-      subject: i.Subject ?? '',
-      status: i.Status
-    })),
+    state.incidents,
     INCIDENT_DONE,
     (id) => ({ Id: id, Status: RESOLVED, ResolutionSummary: summary })
   );
@@ -608,7 +608,7 @@ async function resolvePhase(run: Run): Promise<{
       .map((i) => i.id)
   );
   const contacts = assignContacts(
-    state.incidents.map((i) => i.Id),
+    state.incidents.map((i) => i.id),
     state.cases
   );
   const incidents = incidentIssues.map((issue): IncidentReport => {
@@ -818,7 +818,7 @@ function firstError(errors: readonly RecordError[] | undefined): {
 async function resolveIssues(
   run: Run,
   object: 'Incident' | 'Problem',
-  issues: Omit<IssueReport, 'outcome'>[],
+  issues: readonly Issue[],
   done: ReadonlySet<string>,
   update: (id: string) => Record<string, unknown> & { Id: string }
 ): Promise<IssueReport[]> {
