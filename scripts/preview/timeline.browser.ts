@@ -204,15 +204,18 @@ describe(
           const browser = globalThis as unknown as {
             requestAnimationFrame(callback: () => void): void;
           };
-          const root = (
-            host as unknown as {
-              shadowRoot: {
-                querySelectorAll(selector: string): { length: number };
-              };
-            }
-          ).shadowRoot;
+          interface Root {
+            querySelectorAll(selector: string): ArrayLike<{ shadowRoot: Root }>;
+          }
+          // The rows are in the lists of c-incident-timeline-events, one per page.
+          const root = (host as unknown as { shadowRoot: Root }).shadowRoot;
           const start = performance.now();
-          while (root.querySelectorAll('li[data-id]').length <= shown)
+          while (
+            Array.from(
+              root.querySelectorAll('c-incident-timeline-events'),
+              (list) => list.shadowRoot.querySelectorAll('li[data-id]').length
+            ).reduce((sum, rows) => sum + rows, 0) <= shown
+          )
             await new Promise<void>((resolve) => {
               browser.requestAnimationFrame(resolve);
             });
