@@ -151,7 +151,17 @@ export default class IncidentConsole extends LightningElement {
   /** The header's refresh reloads every section: this one and the roster and cases. */
   handleRefresh() {
     const sections = [
-      ...this.template.querySelectorAll('c-incident-roster, c-incident-cases')
+      ...this.template.querySelectorAll(
+        [
+          'c-incident-roster',
+          'c-incident-cases',
+          'c-next-update-timer',
+          'c-incident-communications',
+          'c-incident-response',
+          'c-incident-outreach',
+          'c-incident-timeline'
+        ].join(', ')
+      )
     ];
     return Promise.all([
       this.reload(),
