@@ -291,6 +291,29 @@ describe('incident timeline automation (local org)', () => {
     }
   });
 
+  it('keeps a save whose event key is taken (two saves in one millisecond): the first event stays', async () => {
+    clock = new Date(clock.getTime() + 60_000);
+    const created = await t.conn
+      .sobject('Incident')
+      .create({ Subject: 'Same millisecond', Urgency: 'Low', Impact: 'Low' });
+    const id = String(created.id);
+    // Both saves happen at the org clock's one time, so their Status events share a key.
+    await t.conn.sobject('Incident').update({ Id: id, Status: 'Open' });
+    const second = await t.conn
+      .sobject('Incident')
+      .update({ Id: id, Status: 'In Progress' });
+    assert.ok(second.success);
+    const statuses = (await eventsOf(t.conn, id)).filter(
+      (e) => e.Type__c === 'Status'
+    );
+    assert.deepEqual(
+      statuses.map((e) => e.Summary__c),
+      ['Status New -> Open']
+    );
+    const stored = await t.conn.sobject('Incident').retrieve(id);
+    assert.equal((stored as { Status?: string }).Status, 'In Progress');
+  });
+
   it('sweeps SLA warnings and breaches once, on demand and on a timer', async () => {
     clock = new Date('2026-03-12T09:00:00.000Z');
     const created = await t.conn.sobject('Incident').create({

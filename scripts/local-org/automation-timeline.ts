@@ -50,7 +50,7 @@ import {
   defaultBusinessHoursId
 } from './business-hours.ts';
 import { perOrg, type OrgContext } from './context.ts';
-import { upsertRecord } from './dml.ts';
+import { objectOrThrow, upsertRecord } from './dml.ts';
 import { RecordError } from './errors.ts';
 import { quote, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
@@ -201,7 +201,11 @@ function ownerNames(
   return typeof name === 'string' ? { [ownerId]: name } : {};
 }
 
-/** Queues events for the end of the save batch: one upsert statement for all of them. */
+/**
+ * Queues events for the end of the save batch: one statement for all of them. A key already
+ * recorded (a second save of the same incident in the same millisecond makes the same key) is
+ * skipped, never updated: the event is append-only, and updating it would refuse the save.
+ */
 function queueEvents(ctx: OrgContext, events: QueuedEvent[]): void {
   queueForSave(ctx, 'timeline', events, (items: QueuedEvent[]) => {
     writeEvents(ctx, items);
@@ -211,8 +215,12 @@ function queueEvents(ctx: OrgContext, events: QueuedEvent[]): void {
 function writeEvents(ctx: OrgContext, items: QueuedEvent[]): void {
   const writes = timelineWrites(ctx);
   writes.statements += 1;
-  writes.events += items.length;
+  const object = objectOrThrow(ctx, EVENT_OBJECT);
+  const keyField = ctx.registry.field(EVENT_OBJECT, 'Event_Key__c');
   for (const { incidentId, event } of items) {
+    if (keyField && ctx.store.findBy(object, keyField, event.key, 1).length)
+      continue;
+    writes.events += 1;
     upsertRecord(ctx, EVENT_OBJECT, 'Event_Key__c', event.key, {
       Incident__c: incidentId,
       Type__c: event.type,
