@@ -122,11 +122,23 @@ describe('response plan automation', () => {
     assert.match(String(post?.Body), /Technical experts: Ezra Expert\./);
     const [draft] = await rows(
       t.conn,
-      `SELECT Subject, Body, Send_Key__c FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
+      `SELECT Subject__c, Status__c, Broadcast_Id__c, Send_Key__c FROM Incident_Communication__c WHERE Incident__c = '${incidentId}'`
     );
     assert.ok(draft, 'a draft first alert');
     assert.equal(draft.Send_Key__c, `${incidentId}:First Alert:draft`);
-    assert.match(String(draft.Subject), /Inverters offline in Fresno/);
+    assert.equal(draft.Status__c, 'Draft');
+    assert.equal(draft.Broadcast_Id__c, null, 'a draft has no broadcast');
+    assert.match(String(draft.Subject__c), /Inverters offline in Fresno/);
+    assert.equal(
+      (
+        await rows(
+          t.conn,
+          `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
+        )
+      ).length,
+      0,
+      'a draft is no broadcast'
+    );
     const audiences = await rows(
       t.conn,
       'SELECT Id FROM BroadcastCommAudience'

@@ -43,6 +43,8 @@ const STEP_OBJECT = 'Incident_Response_Step__mdt';
 const ACTION_OBJECT = 'Incident_Response_Action__c';
 const EVENT_OBJECT = 'Incident_Event__c';
 const TEMPLATE_OBJECT = 'Incident_Comm_Template__mdt';
+/** Comms' ledger of customer communications: a draft is a row of it with Status Draft. */
+const LEDGER_OBJECT = 'Incident_Communication__c';
 const USER_PREFIX = '005';
 
 const ROLE_EXPERT = 'Technical Expert';
@@ -377,11 +379,12 @@ function escalate(
 }
 
 /**
- * A draft first alert: a BroadcastCommunication on the incident from the First Alert template,
- * merged with what the incident says (unknown values keep their visible placeholders, for the
- * agent to complete), with no audience and no message sent: sending it is the Communications
- * section's job (IncidentCommunicationService.draft does this on the platform, with the same
- * Send_Key__c). The template is merged here, without comms' composeCommunication: that one
+ * A draft first alert: a Draft row of comms' ledger (Incident_Communication__c) on the incident
+ * from the First Alert template, merged with what the incident says (unknown values keep their
+ * visible placeholders, for the agent to complete), with no broadcast, audience or message:
+ * sending it is the Communications section's job (IncidentCommunicationService.draft does this
+ * on the platform, with the same Send_Key__c). BroadcastCommunication has no draft state and is
+ * create-only, so a draft is never one. The template is merged here, without comms' composeCommunication: that one
  * reads the org through the REST client, which a save inside the org cannot call.
  */
 function draftFirstAlert(
@@ -414,22 +417,24 @@ function draftFirstAlert(
   // IncidentCommunicationService.draft's key: asking twice returns the same draft, and the
   // console's history tells a draft from a send by it.
   const sendKey = `${String(incident.Id)}:First Alert:draft`;
-  const keyed = ctx.registry.field('BroadcastCommunication', 'Send_Key__c');
-  if (keyed) {
-    const existing = ctx.store
-      .prepared(
-        `SELECT "Id" FROM "BroadcastCommunication" WHERE "Send_Key__c" = ? LIMIT 1`
-      )
-      .get(sendKey) as { Id: string } | undefined;
-    if (existing) return existing.Id;
-  }
-  return createRecord(ctx, 'BroadcastCommunication', {
-    Subject: merged.subject,
-    Body: merged.body,
-    BroadcastType: 'Email',
-    RelatedRecordId: incident.Id,
-    OwnerId: ownerId,
-    ...(keyed ? { Send_Key__c: sendKey } : {})
+  if (!ctx.registry.object(LEDGER_OBJECT))
+    throw new Error(
+      `No ${LEDGER_OBJECT} object to record the draft customer alert in`
+    );
+  const existing = ctx.store
+    .prepared(
+      `SELECT "Id" FROM "${LEDGER_OBJECT}" WHERE "Send_Key__c" = ? LIMIT 1`
+    )
+    .get(sendKey) as { Id: string } | undefined;
+  if (existing) return existing.Id;
+  return createRecord(ctx, LEDGER_OBJECT, {
+    Incident__c: incident.Id,
+    Stage__c: 'First Alert',
+    Subject__c: merged.subject.slice(0, 255),
+    Body__c: merged.body,
+    Status__c: 'Draft',
+    Send_Key__c: sendKey,
+    OwnerId: ownerId
   });
 }
 

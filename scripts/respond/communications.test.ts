@@ -175,10 +175,24 @@ test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audi
 
   assert.equal(
     await count(
-      `SELECT Id FROM BroadcastCommunication WHERE Send_Key__c = '${sendKey}'`
+      `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
     ),
     1
   );
+  const ledger = await org.conn.query<{
+    Status__c: string;
+    Broadcast_Id__c: string;
+    Recipient_Count__c: number;
+    Failed_Count__c: number;
+    Sent_At__c: string;
+  }>(
+    `SELECT Status__c, Broadcast_Id__c, Recipient_Count__c, Failed_Count__c, Sent_At__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
+  );
+  assert.equal(ledger.records.length, 1);
+  assert.equal(ledger.records[0]?.Status__c, 'Sent');
+  assert.equal(ledger.records[0]?.Broadcast_Id__c, result.broadcastId);
+  assert.equal(ledger.records[0]?.Recipient_Count__c, 2);
+  assert.equal(ledger.records[0]?.Failed_Count__c, 0);
   assert.equal(
     await count(
       `SELECT Id FROM BroadcastCommAudience WHERE BroadcastCommunicationId = '${result.broadcastId}'`
@@ -353,6 +367,21 @@ test('a message the org refuses is reported for its contact, the others go out, 
   assert.equal(first.emailsSent, 1);
   assert.equal(first.failed.length, 1);
   assert.equal(first.failed[0]?.errors[0]?.statusCode, 'UNABLE_TO_LOCK_ROW');
+  const partial = await org.conn.query<{
+    Status__c: string;
+    Recipient_Count__c: number;
+    Failed_Count__c: number;
+  }>(
+    `SELECT Status__c, Recipient_Count__c, Failed_Count__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
+  );
+  assert.deepEqual(
+    partial.records.map((r) => [
+      r.Status__c,
+      r.Recipient_Count__c,
+      r.Failed_Count__c
+    ]),
+    [['Partially Sent', 1, 1]]
+  );
 
   const rerun = await sendCommunication(client(), {
     incidentId: lockIncident,
@@ -368,6 +397,66 @@ test('a message the org refuses is reported for its contact, the others go out, 
       `SELECT Id FROM EmailMessage WHERE ParentId IN ('${cases.join("','")}')`
     ),
     2
+  );
+});
+
+test('a crash between the broadcast and its ledger update: the rerun finds that broadcast (by incident, subject and time), creates no second one, and ends Sent', async () => {
+  const sendKey = `${incidentId}:Update:crash`;
+  const ledgerUpdate = org.org.counters.get('collections.update') + 1;
+  org.org.faults.configure({
+    rules: [
+      {
+        endpoint: 'collections.update',
+        kind: 'SERVER_UNAVAILABLE',
+        calls: [ledgerUpdate]
+      }
+    ]
+  });
+  const broadcastsBefore = await count(
+    `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
+  );
+  await assert.rejects(
+    sendCommunication(client({ maxAttempts: 1 }), {
+      incidentId,
+      stage: 'Update',
+      now: NOW,
+      sendKey
+    }),
+    RetriesExhaustedError
+  );
+  org.org.faults.clear();
+  const stranded = await org.conn.query<{
+    Status__c: string;
+    Broadcast_Id__c: string | null;
+  }>(
+    `SELECT Status__c, Broadcast_Id__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
+  );
+  assert.deepEqual(
+    stranded.records.map((r) => [r.Status__c, r.Broadcast_Id__c]),
+    [['Sending', null]]
+  );
+  const rerun = await sendCommunication(client(), {
+    incidentId,
+    stage: 'Update',
+    now: NOW,
+    sendKey
+  });
+  assert.equal(rerun.resumed, true);
+  assert.equal(
+    await count(
+      `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
+    ),
+    broadcastsBefore + 1
+  );
+  const ledger = await org.conn.query<{
+    Status__c: string;
+    Broadcast_Id__c: string;
+  }>(
+    `SELECT Status__c, Broadcast_Id__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
+  );
+  assert.deepEqual(
+    ledger.records.map((r) => [r.Status__c, r.Broadcast_Id__c]),
+    [['Sent', rerun.broadcastId]]
   );
 });
 

@@ -13,11 +13,16 @@
  * a published CaseComment otherwise; then Incident.Last_Customer_Update_At__c and one
  * CommunicationSent event (writeEvents, T8).
  *
- * Idempotent per send key: the broadcast carries it in Send_Key__c (unique). A rerun with the
- * same key (after a dropped connection or a killed process) finds that broadcast, sends its
- * stored subject and body, and skips every member already messaged under it: an email is found
- * by its MessageIdentifier (`<digest of the key>.<contact>@incident-console`), a comment by its
- * case, its text and a creation time not before the broadcast's. So nobody hears twice.
+ * Idempotent per send key, kept on a ledger row we own (Incident_Communication__c.Send_Key__c,
+ * unique): BroadcastCommunication is create-only (no field of it is updateable, per the object
+ * reference) and may not take custom fields, so it carries no key and is never updated. The row
+ * is upserted by the key (status Sending) before anything goes out, names its broadcast in
+ * Broadcast_Id__c, and ends Sent or Partially Sent with its counts. A rerun with the same key
+ * (after a dropped connection or a killed process) finds the row, reuses its broadcast (or the
+ * one a crash left unrecorded: the incident's, with the row's subject, created after the row),
+ * sends the stored subject and body, and skips every member already messaged under it: an email
+ * is found by its MessageIdentifier (`<digest of the key>.<contact>@incident-console`), a
+ * comment by its case, its text and a creation time not before the row's. So nobody hears twice.
  *
  * What this writes is the record of the messages. Inserting an EmailMessage through the API
  * logs an email; it does not deliver it. On a real org, delivery is the Apex service's
@@ -123,7 +128,9 @@ export interface MemberOutcome {
 export interface SendCommunicationResult extends ComposedCommunication {
   sendKey: string;
   broadcastId: string;
-  /** True when the broadcast existed (a retried send). */
+  /** The send's ledger row (Incident_Communication__c). */
+  communicationId: string;
+  /** True when the send had started before (a retried send). */
   resumed: boolean;
   audienceRows: number;
   members: MemberOutcome[];
@@ -132,11 +139,11 @@ export interface SendCommunicationResult extends ComposedCommunication {
   alreadyMessaged: number;
   failed: MemberOutcome[];
   /**
-   * Writes after the messages that the org refused: the incident's Last_Customer_Update_At__c
-   * or the CommunicationSent event. The messages went out; a rerun with the key writes these.
+   * Writes after the messages that the org refused: the ledger row's Sent status, the
+   * incident's Last_Customer_Update_At__c or the CommunicationSent event. The messages went out; a rerun with the key writes these.
    */
   afterErrors: {
-    object: 'Incident' | 'Incident_Event__c';
+    object: 'Incident' | 'Incident_Communication__c' | 'Incident_Event__c';
     errors: RecordError[];
   }[];
   eventKey: string;
@@ -166,12 +173,18 @@ interface LinkedCaseRow {
   } | null;
 }
 
-interface BroadcastRow {
+/** One send's ledger row (Incident_Communication__c). */
+interface LedgerRow {
   Id: string;
-  Subject: string | null;
-  Body: string | null;
+  Status__c: 'Draft' | 'Sending' | 'Sent' | 'Partially Sent';
+  Subject__c: string | null;
+  Body__c: string | null;
+  Broadcast_Id__c: string | null;
   CreatedDate: string;
 }
+
+const LEDGER_FIELDS =
+  'Id, Status__c, Subject__c, Body__c, Broadcast_Id__c, CreatedDate';
 
 /** CaseComment.CommentBody holds at most 4,000 bytes. */
 const COMMENT_BYTES = 4000;
@@ -374,17 +387,17 @@ export async function sendCommunication(
   const sendKey =
     input.sendKey ?? `${input.incidentId}:${input.stage}:${randomUUID()}`;
   const composed = await composeCommunication(client, { ...input, now });
-  const { broadcast, resumed } = await findOrCreateBroadcast(
+  const { ledger, broadcastId, resumed } = await openLedger(
     client,
     composed,
     sendKey
   );
   // A retried send says what the first attempt said, whatever changed since.
-  const subject = broadcast.Subject ?? composed.subject;
-  const body = broadcast.Body ?? composed.body;
+  const subject = ledger.Subject__c ?? composed.subject;
+  const body = ledger.Body__c ?? composed.body;
   const audienceRows = await ensureAudienceRows(
     client,
-    broadcast.Id,
+    broadcastId,
     input.subscriberGroupIds ?? []
   );
   const excluded = new Set(input.excludeContactIds ?? []);
@@ -394,7 +407,7 @@ export async function sendCommunication(
   const members = await messageMembers(client, {
     audience,
     sendKey,
-    broadcast,
+    since: ledger.CreatedDate,
     resumed,
     subject,
     body,
@@ -413,7 +426,22 @@ export async function sendCommunication(
     (m) => m.status === 'sent' && m.channel === 'comment'
   ).length;
   const reached = members.filter((m) => m.status !== 'failed').length;
-  const key = eventKey(composed.incidentId, 'CommunicationSent', broadcast.Id);
+  const failedCount = members.length - reached;
+  const [closed] = await client.updateRecords('Incident_Communication__c', [
+    {
+      Id: ledger.Id,
+      Status__c: failedCount > 0 ? 'Partially Sent' : 'Sent',
+      Sent_At__c: now.toISOString(),
+      Recipient_Count__c: reached,
+      Failed_Count__c: failedCount
+    }
+  ]);
+  if (closed && !closed.success)
+    afterErrors.push({
+      object: 'Incident_Communication__c',
+      errors: closed.errors
+    });
+  const key = eventKey(composed.incidentId, 'CommunicationSent', broadcastId);
   const recorded = await writeEvents(client, [
     {
       incidentId: composed.incidentId,
@@ -425,7 +453,8 @@ export async function sendCommunication(
         255
       ),
       payload: {
-        broadcastId: broadcast.Id,
+        broadcastId,
+        communicationId: ledger.Id,
         stage: composed.stage,
         subject,
         sendKey,
@@ -446,7 +475,8 @@ export async function sendCommunication(
     subject,
     body,
     sendKey,
-    broadcastId: broadcast.Id,
+    broadcastId,
+    communicationId: ledger.Id,
     resumed,
     audienceRows,
     members,
@@ -460,45 +490,117 @@ export async function sendCommunication(
   };
 }
 
-async function broadcastByKey(
+/** The ledger row of one send (Incident_Communication__c), found by its key. */
+async function ledgerByKey(
   client: OrgClient,
   sendKey: string
-): Promise<BroadcastRow | undefined> {
-  const [row] = await client.queryAll<BroadcastRow>(
-    `SELECT Id, Subject, Body, CreatedDate FROM BroadcastCommunication WHERE Send_Key__c = ${soqlString(sendKey)}`
+): Promise<LedgerRow | undefined> {
+  const [row] = await client.queryAll<LedgerRow>(
+    `SELECT ${LEDGER_FIELDS} FROM Incident_Communication__c WHERE Send_Key__c = ${soqlString(sendKey)}`
   );
   return row;
 }
 
-async function findOrCreateBroadcast(
+/** A SOQL datetime literal from a REST datetime ('...000+0000' to '...Z'). */
+function soqlDateTime(value: string): string {
+  return value.replace(/\.\d+/, '').replace(/\+0000$/, 'Z');
+}
+
+/**
+ * The broadcast a crashed attempt created before it could record its id on the ledger row:
+ * the incident's, created at or after the row, with the row's subject. Subject is a textarea,
+ * which SOQL cannot filter on (the reference gives it no Filter), so it is compared here.
+ */
+async function orphanBroadcast(
+  client: OrgClient,
+  incidentId: string,
+  ledger: LedgerRow
+): Promise<string | undefined> {
+  const rows = await client.queryAll<{ Id: string; Subject: string | null }>(
+    `SELECT Id, Subject FROM BroadcastCommunication WHERE RelatedRecordId = ${soqlString(incidentId)} AND CreatedDate >= ${soqlDateTime(ledger.CreatedDate)} ORDER BY CreatedDate, Id`
+  );
+  return rows.find((r) => (r.Subject ?? '') === (ledger.Subject__c ?? ''))?.Id;
+}
+
+/**
+ * Opens (or resumes) the send's ledger row, then makes sure it has its broadcast. The ledger
+ * row is upserted by Send_Key__c with status Sending; a row that was already past Draft is a
+ * retried send and keeps its stored subject and body. The BroadcastCommunication is created
+ * only when the row names none and no orphan of a crashed attempt exists; it is never updated
+ * or upserted (every field of it is create-only), and its id goes on the row at once.
+ */
+async function openLedger(
   client: OrgClient,
   composed: ComposedCommunication,
   sendKey: string
-): Promise<{ broadcast: BroadcastRow; resumed: boolean }> {
-  const existing = await broadcastByKey(client, sendKey);
-  if (existing) return { broadcast: existing, resumed: true };
-  // BroadcastCommunication supports create, not upsert: a failed call is re-read by its key.
-  const [outcome] = await client.createRecords(
-    'BroadcastCommunication',
+): Promise<{ ledger: LedgerRow; broadcastId: string; resumed: boolean }> {
+  const before = await ledgerByKey(client, sendKey);
+  const resumed = before !== undefined && before.Status__c !== 'Draft';
+  const [opened] = await client.upsertRecords(
+    'Incident_Communication__c',
+    'Send_Key__c',
     [
       {
-        RelatedRecordId: composed.incidentId,
-        BroadcastType: 'Email',
-        Subject: composed.subject,
-        Body: composed.body,
-        Send_Key__c: sendKey
+        Send_Key__c: sendKey,
+        Incident__c: composed.incidentId,
+        Stage__c: composed.stage,
+        // A retried send says what the first attempt said, whatever changed since; a draft
+        // being sent takes the text the sender chose now.
+        Subject__c: clip(
+          resumed ? (before.Subject__c ?? composed.subject) : composed.subject,
+          255
+        ),
+        Body__c: resumed ? (before.Body__c ?? composed.body) : composed.body,
+        Status__c: 'Sending'
       }
-    ],
-    async () => [(await broadcastByKey(client, sendKey))?.Id]
+    ]
   );
-  if (!outcome?.success)
+  if (!opened?.success)
     throw new Error(
-      `BroadcastCommunication for ${composed.incidentId} refused: ${(outcome?.errors ?? []).map((e) => `${e.statusCode} ${e.message}`).join('; ')}`
+      `Incident_Communication__c ${sendKey} refused: ${(opened?.errors ?? []).map((e) => `${e.statusCode} ${e.message}`).join('; ')}`
     );
-  const created = await broadcastByKey(client, sendKey);
-  if (!created)
-    throw new Error(`BroadcastCommunication ${sendKey} vanished after create`);
-  return { broadcast: created, resumed: false };
+  const ledger = await ledgerByKey(client, sendKey);
+  if (!ledger)
+    throw new Error(
+      `Incident_Communication__c ${sendKey} vanished after upsert`
+    );
+  if (ledger.Broadcast_Id__c)
+    return { ledger, broadcastId: ledger.Broadcast_Id__c, resumed };
+  let broadcastId = resumed
+    ? await orphanBroadcast(client, composed.incidentId, ledger)
+    : undefined;
+  if (!broadcastId) {
+    // BroadcastCommunication supports create, not upsert: a failed call is re-read as an orphan.
+    const [outcome] = await client.createRecords(
+      'BroadcastCommunication',
+      [
+        {
+          RelatedRecordId: composed.incidentId,
+          BroadcastType: 'Email',
+          Subject: ledger.Subject__c ?? composed.subject,
+          Body: ledger.Body__c ?? composed.body
+        }
+      ],
+      async () => [await orphanBroadcast(client, composed.incidentId, ledger)]
+    );
+    if (!outcome?.success || !outcome.id)
+      throw new Error(
+        `BroadcastCommunication for ${composed.incidentId} refused: ${(outcome?.errors ?? []).map((e) => `${e.statusCode} ${e.message}`).join('; ')}`
+      );
+    broadcastId = outcome.id;
+  }
+  const [linked] = await client.updateRecords('Incident_Communication__c', [
+    { Id: ledger.Id, Broadcast_Id__c: broadcastId }
+  ]);
+  if (!linked?.success)
+    throw new Error(
+      `Incident_Communication__c ${sendKey}: broadcast ${broadcastId} not recorded: ${(linked?.errors ?? []).map((e) => `${e.statusCode} ${e.message}`).join('; ')}`
+    );
+  return {
+    ledger: { ...ledger, Broadcast_Id__c: broadcastId },
+    broadcastId,
+    resumed
+  };
 }
 
 /** One Alert audience row per subscriber group not yet recorded for this broadcast. */
@@ -546,8 +648,9 @@ async function messageMembers(
   send: {
     audience: AudienceMember[];
     sendKey: string;
-    broadcast: BroadcastRow;
-    /** The broadcast existed before this call (a retried send). */
+    /** The ledger row's CreatedDate: no message of this send is older. */
+    since: string;
+    /** The send had started before this call (a retried send). */
     resumed: boolean;
     subject: string;
     body: string;
@@ -587,7 +690,7 @@ async function messageMembers(
         ParentId: string;
         CommentBody: string | null;
       }>(
-        `SELECT Id, ParentId, CommentBody FROM CaseComment WHERE ParentId IN ${soqlList(caseIds.slice(at, at + IDS_PER_QUERY))} AND IsPublished = true AND CreatedDate >= ${send.broadcast.CreatedDate.replace(/\.\d+/, '').replace(/\+0000$/, 'Z')}`
+        `SELECT Id, ParentId, CommentBody FROM CaseComment WHERE ParentId IN ${soqlList(caseIds.slice(at, at + IDS_PER_QUERY))} AND IsPublished = true AND CreatedDate >= ${soqlDateTime(send.since)}`
       );
       for (const r of rows)
         if (r.CommentBody === text) found.set(r.ParentId, r.Id);

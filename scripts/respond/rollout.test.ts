@@ -160,7 +160,7 @@ async function noticesByRecipient(
   }
   const broadcasts = await rows<{ Id: string }>(
     target,
-    "SELECT Id FROM BroadcastCommunication WHERE Send_Key__c LIKE '%:Service Restored:%'"
+    "SELECT Broadcast_Id__c FROM Incident_Communication__c WHERE Stage__c = 'Service Restored' AND Broadcast_Id__c != null"
   );
   return { perRecipient, broadcasts: broadcasts.length };
 }

@@ -170,6 +170,7 @@ export interface RolloutFailure {
     | 'Incident'
     | 'Case'
     | 'Incident_Event__c'
+    | 'Incident_Communication__c'
     | 'BroadcastCommunication'
     | 'EmailMessage'
     | 'CaseComment';

@@ -168,14 +168,15 @@ describe('IncidentResponseController stand-in on the local org', () => {
     // (IncidentCommunicationService.draft's key); drafted here when it has not.
     const draftKey = `${incidentId}:First Alert:draft`;
     const [drafted] = await client.queryAll<{ Id: string }>(
-      `SELECT Id FROM BroadcastCommunication WHERE Send_Key__c = '${draftKey}'`
+      `SELECT Id FROM Incident_Communication__c WHERE Send_Key__c = '${draftKey}'`
     );
     const draft =
       drafted?.Id ??
-      (await create('BroadcastCommunication', {
-        RelatedRecordId: incidentId,
-        BroadcastType: 'Email',
-        Subject: 'Draft first alert',
+      (await create('Incident_Communication__c', {
+        Incident__c: incidentId,
+        Stage__c: 'First Alert',
+        Subject__c: 'Draft first alert',
+        Status__c: 'Draft',
         Send_Key__c: draftKey
       }));
 

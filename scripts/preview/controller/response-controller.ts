@@ -64,8 +64,12 @@ export interface SentCommunication {
   id: string;
   stage: string | null;
   subject: string | null;
-  /** Sent: a CommunicationSent event records it. Draft: written, never sent (a plan's draft). */
-  status: 'Sent' | 'Draft';
+  /**
+   * The ledger row's (Incident_Communication__c.Status__c): Draft (written, never sent: a plan's
+   * draft), Sending (started, not finished: a retry with its key finishes it), Sent, or
+   * Partially Sent (some messages refused).
+   */
+  status: 'Draft' | 'Sending' | 'Sent' | 'Partially Sent';
   sentAt: string | null;
   sentBy: string | null;
   emailCount: number;
@@ -287,20 +291,26 @@ function parsePayload(value: unknown): SentPayload {
   }
 }
 
-/** The stage a send key names: `<incidentId>:<stage>:<discriminator>` (T9's sendKey). */
-function stageOfKey(key: unknown): string | null {
-  const stage = text(key)?.split(':')[1];
-  return stage && (STAGES as readonly string[]).includes(stage) ? stage : null;
-}
+const LEDGER_STATUSES: readonly SentCommunication['status'][] = [
+  'Draft',
+  'Sending',
+  'Sent',
+  'Partially Sent'
+];
 
+/**
+ * The incident's communications, newest first, from comms' ledger (Incident_Communication__c:
+ * one row per send or draft); who sent and how many emails and comments from the send's
+ * CommunicationSent event, found by the broadcast it names.
+ */
 async function history(
   org: OrgClient,
   id: string
 ): Promise<SentCommunication[]> {
-  const [broadcasts, events] = await Promise.all([
+  const [ledger, events] = await Promise.all([
     queryAll(
       org,
-      `SELECT Id, Subject, Send_Key__c, CreatedDate, CreatedBy.Name FROM BroadcastCommunication WHERE RelatedRecordId = ${literal(id)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${HISTORY_LIMIT}`
+      `SELECT Id, Stage__c, Subject__c, Status__c, Broadcast_Id__c, Sent_At__c, CreatedDate, CreatedBy.Name FROM Incident_Communication__c WHERE Incident__c = ${literal(id)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${HISTORY_LIMIT}`
     ),
     queryAll(
       org,
@@ -314,21 +324,23 @@ async function history(
     if (broadcastId && !sends.has(broadcastId))
       sends.set(broadcastId, { event, payload });
   }
-  return broadcasts.map((broadcast) => {
-    const sent = sends.get(String(broadcast.Id));
+  return ledger.map((row) => {
+    const broadcastId = text(row.Broadcast_Id__c);
+    const sent = broadcastId ? sends.get(broadcastId) : undefined;
     const payload = sent?.payload ?? {};
+    const status = LEDGER_STATUSES.find((s) => s === row.Status__c) ?? 'Draft';
     return {
-      id: String(broadcast.Id),
-      stage: text(payload.stage) ?? stageOfKey(broadcast.Send_Key__c),
-      subject: text(broadcast.Subject),
-      status: sent ? 'Sent' : 'Draft',
-      sentAt: sent
-        ? iso(sent.event.Occurred_At__c)
-        : iso(broadcast.CreatedDate),
+      id: String(row.Id),
+      stage: text(row.Stage__c) ?? text(payload.stage),
+      subject: text(row.Subject__c),
+      status,
+      sentAt:
+        iso(row.Sent_At__c) ??
+        (sent ? iso(sent.event.Occurred_At__c) : iso(row.CreatedDate)),
       sentBy: sent
         ? (relationName(sent.event, 'Actor__r') ??
           text(sent.event.Actor_Name__c))
-        : relationName(broadcast, 'CreatedBy'),
+        : relationName(row, 'CreatedBy'),
       emailCount: integer(payload.emails) ?? 0,
       commentCount: integer(payload.comments) ?? 0
     };
@@ -341,17 +353,20 @@ export async function getCommunications(
   options: ControllerOptions = {}
 ): Promise<CommunicationsData> {
   const id = await incidentId(org, params.recordId);
-  const [record, policy, stageTemplates, sent, describe] = await Promise.all([
-    readIncident(org, id),
-    cadenceRows(org),
-    templates(org),
-    history(org, id),
-    describeOf(org, 'BroadcastCommunication')
-  ]);
+  const [record, policy, stageTemplates, sent, describe, ledgerDescribe] =
+    await Promise.all([
+      readIncident(org, id),
+      cadenceRows(org),
+      templates(org),
+      history(org, id),
+      describeOf(org, 'BroadcastCommunication'),
+      describeOf(org, 'Incident_Communication__c')
+    ]);
   const now = (options.now ?? (() => new Date()))();
   return {
     recordId: id,
-    canSend: describe.createable,
+    // A send writes its ledger row and its broadcast.
+    canSend: describe.createable && ledgerDescribe.createable,
     nextUpdateAt: nextUpdateAt(cadenceOf(record, policy), now),
     templates: stageTemplates,
     history: sent
@@ -477,7 +492,7 @@ export async function sendCommunication(
     throw error;
   }
   return {
-    id: result.broadcastId,
+    id: result.communicationId,
     sentAt: now.toISOString(),
     emailCount: result.emailsSent,
     commentCount: result.commentsPosted,
