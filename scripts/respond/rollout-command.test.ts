@@ -117,14 +117,18 @@ test('a run whose case writes keep failing exits 1 listing each case; the rerun 
   assert.deepEqual(done.result.failures, []);
   assert.equal(done.result.changeRequest.completed, true);
   assert.equal(done.result.cases.closed, scenario.openCaseIds.length);
-  // The incidents were resolved and notified by the first run: only cases, events and the CR now.
+  // The incidents were resolved and notified by the first run, but not done (their cases
+  // failed), so the rerun resumes each send: it messages nobody again (no BroadcastCommunication,
+  // EmailMessage) but stamps Last_Customer_Update_At__c again, then closes the cases.
   assert.ok(done.result.incidents.every((i) => i.outcome === 'already'));
   assert.deepEqual(Object.keys(done.result.writes).sort(), [
     'Case',
     'CaseComment',
     'ChangeRequest',
+    'Incident',
     'Incident_Event__c'
   ]);
+  assert.equal(done.result.writes.CaseComment, scenario.openCaseIds.length);
   assert.ok(done.result.api.apiCalls > 0);
 
   const third = await rollout('--change-request', scenario.changeRequestNumber);

@@ -170,10 +170,11 @@ export interface RolloutFailure {
     | 'Incident'
     | 'Case'
     | 'Incident_Event__c'
-    | 'Incident_Communication__c'
     | 'BroadcastCommunication'
     | 'EmailMessage'
-    | 'CaseComment';
+    | 'CaseComment'
+    // The sender's ledger row (comms' Incident_Communication__c), when its final status is refused.
+    | 'Incident_Communication__c';
   id: string;
   /** The record's number (IncidentNumber, CaseNumber...) when known. */
   number: string;
