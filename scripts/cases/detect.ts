@@ -16,7 +16,11 @@ import {
   type TimelineEventInput
 } from '../timeline/events.ts';
 import { CasesInputError } from './errors.ts';
-import { createLinks } from './link.ts';
+import {
+  createLinks,
+  ensureLinkedOutreach,
+  type OutreachSummary
+} from './link.ts';
 import { chunks, queryEvery, queryPages, soqlList } from './org.ts';
 import type { CasesPlan } from './plan-schema.ts';
 import {
@@ -69,6 +73,8 @@ export interface DetectResult {
   peakGroups: number;
   /** With create: the Created timeline events of the incidents opened (one call for all). */
   timeline: EventWriteSummary | null;
+  /** With create: the executive outreach of the incidents opened with linked cases (null: none). */
+  outreach: OutreachSummary | null;
 }
 
 interface CaseScanRow {
@@ -168,6 +174,9 @@ export async function detectStorms(
       }
     }
   }
+  const timeline = options.create
+    ? eventWriteSummary(await writeEvents(client, opened))
+    : null;
   return {
     scanned,
     threshold,
@@ -177,9 +186,13 @@ export async function detectStorms(
     created,
     failed,
     peakGroups,
-    timeline: options.create
-      ? eventWriteSummary(await writeEvents(client, opened))
-      : null
+    timeline,
+    outreach: await ensureLinkedOutreach(
+      client,
+      reports.flatMap((r) =>
+        r.created && r.created.linked > 0 ? [r.created.incidentId] : []
+      )
+    )
   };
 }
 

@@ -9,6 +9,7 @@
  * concurrent runs safe: the loser of a race is counted as already linked, not as a failure.
  */
 import type { OrgClient } from '../org-client/index.ts';
+import { ensureOutreach } from '../respond/outreach.ts';
 import { CaseLinkEvents, type LinkedCase } from '../timeline/case-events.ts';
 import {
   eventWriteSummary,
@@ -69,6 +70,54 @@ export interface LinkResult {
   affectedAccounts: number;
   /** The CaseLinked events written (null: a dry run, or the caller writes them). */
   timeline: EventWriteSummary | null;
+  /**
+   * The executive outreach the incidents that got new links needed (null: nothing was linked, a
+   * dry run, or the caller ensures it).
+   */
+  outreach: OutreachSummary | null;
+}
+
+/** What a command reports of its outreach call (in --json and as text): keys created, each failure. */
+export interface OutreachSummary {
+  created: string[];
+  failed: { key: string; statusCode: string; message: string }[];
+}
+
+/**
+ * After a run's links: its CaseLinked events (one per incident), then the executive outreach
+ * (T10) of the incidents that got new links. On a real org nothing else creates that outreach
+ * when a case is linked (no trigger on CaseRelatedIssue ships), so every tooling path that links
+ * (link, sync, detect --create) ends here or in ensureLinkedOutreach. No call when nothing was
+ * linked; ensureOutreach writes only the missing records, so a rerun and the local org's own
+ * after-save leave one record per incident and account.
+ */
+export async function finishLinks(
+  client: OrgClient,
+  events: CaseLinkEvents
+): Promise<{ timeline: EventWriteSummary; outreach: OutreachSummary | null }> {
+  const incidentIds = events.events().map((e) => e.incidentId);
+  const timeline = eventWriteSummary(await events.write(client));
+  return {
+    timeline,
+    outreach: await ensureLinkedOutreach(client, incidentIds)
+  };
+}
+
+/** ensureOutreach for incidents that got new links, as a command reports it; null for none. */
+export async function ensureLinkedOutreach(
+  client: OrgClient,
+  incidentIds: readonly string[]
+): Promise<OutreachSummary | null> {
+  if (incidentIds.length === 0) return null;
+  const result = await ensureOutreach(client, incidentIds);
+  return {
+    created: result.created,
+    failed: result.failed.map((f) => ({
+      key: f.key,
+      statusCode: f.errors[0]?.statusCode ?? 'UNKNOWN',
+      message: f.errors[0]?.message ?? 'the org gave no reason'
+    }))
+  };
 }
 
 interface IncidentRow {
@@ -162,6 +211,10 @@ export async function linkCases(
     for (const id of accountIds) accounts.add(id);
     options.onProgress?.(++done, incidents.length);
   }
+  const recorded =
+    options.dryRun || options.events
+      ? { timeline: null, outreach: null }
+      : await finishLinks(client, events);
   return {
     dryRun: options.dryRun === true,
     incidents: reports,
@@ -169,10 +222,7 @@ export async function linkCases(
     alreadyLinked: sum(reports, (r) => r.alreadyLinked),
     failed: sum(reports, (r) => r.failed.length),
     affectedAccounts: accounts.size,
-    timeline:
-      options.dryRun || options.events
-        ? null
-        : eventWriteSummary(await events.write(client))
+    ...recorded
   };
 }
 

@@ -11,10 +11,14 @@
  */
 import type { OrgClient, RecordOutcome } from '../org-client/index.ts';
 import { CaseLinkEvents } from '../timeline/case-events.ts';
-import { eventWriteSummary } from '../timeline/events.ts';
 import { bulkUpsert } from './bulk.ts';
 import { CasesInputError } from './errors.ts';
-import { findIncidents, linkCases, type LinkResult } from './link.ts';
+import {
+  findIncidents,
+  finishLinks,
+  linkCases,
+  type LinkResult
+} from './link.ts';
 import { chunks, queryEvery, queryPages, soqlList } from './org.ts';
 import type { CasesPlan } from './plan-schema.ts';
 import { apiTime } from './window.ts';
@@ -61,7 +65,7 @@ export interface SyncResult {
   checkpoints: number;
   linked: Pick<
     LinkResult,
-    'linked' | 'alreadyLinked' | 'failed' | 'timeline'
+    'linked' | 'alreadyLinked' | 'failed' | 'timeline' | 'outreach'
   > | null;
   /** Bulk only: requests other than status polls, and the polls. */
   bulk?: { calls: number; polls: number };
@@ -255,11 +259,12 @@ export async function syncCases(
     result.checkpoints++;
   };
 
-  // One CaseLinked event per incident for the whole run, written once the cases are linked.
+  // One CaseLinked event per incident for the whole run, written once the cases are linked,
+  // then the outreach of the incidents that got new links.
   const linkEvents = new CaseLinkEvents('sync');
   const recordLinks = async (): Promise<void> => {
     if (result.linked)
-      result.linked.timeline = eventWriteSummary(await linkEvents.write(hub));
+      Object.assign(result.linked, await finishLinks(hub, linkEvents));
   };
   const link = async (caseIds: string[]): Promise<void> => {
     if (openIncidents === 0 || caseIds.length === 0) return;
@@ -268,7 +273,8 @@ export async function syncCases(
       linked: 0,
       alreadyLinked: 0,
       failed: 0,
-      timeline: null
+      timeline: null,
+      outreach: null
     };
     result.linked.linked += linked.linked;
     result.linked.alreadyLinked += linked.alreadyLinked;

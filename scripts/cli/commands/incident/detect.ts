@@ -8,6 +8,7 @@ import {
 } from '../../../cases/index.ts';
 import { loadCasesPlan } from '../../../cases/plan-file.ts';
 import { ExitCode, IncidentCommand } from '../../incident-command.ts';
+import { failedRecords, reportRecordWrites } from '../../record-failures.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('incident-console', 'incident.detect');
@@ -70,7 +71,9 @@ export default class Detect extends IncidentCommand<DetectCommandResult> {
       this.spinner.stop();
     }
     this.report(result, flags.create);
-    if (result.failed > 0) process.exitCode = ExitCode.failed;
+    // A storm's incident, a timeline event or an outreach record the org refused.
+    if (result.failed + failedRecords(result.timeline, result.outreach) > 0)
+      process.exitCode = ExitCode.failed;
     return result;
   }
 
@@ -123,6 +126,7 @@ export default class Detect extends IncidentCommand<DetectCommandResult> {
           this.log(messages.getMessage('info.error', [s.label, s.error]));
       }
     }
+    reportRecordWrites(this, messages, result.timeline, result.outreach);
     this.log(
       messages.getMessage(create ? 'info.created' : 'info.reportOnly', [
         result.created,

@@ -8,6 +8,7 @@ import {
 } from '../../../cases/index.ts';
 import { loadCasesPlan } from '../../../cases/plan-file.ts';
 import { ExitCode, IncidentCommand } from '../../incident-command.ts';
+import { failedRecords, reportRecordWrites } from '../../record-failures.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('incident-console', 'incident.link');
@@ -67,7 +68,9 @@ export default class Link extends IncidentCommand<LinkCommandResult> {
       this.progress.stop();
     }
     this.report(result);
-    if (result.failed > 0) process.exitCode = ExitCode.failed;
+    // A link, a timeline event or an outreach record the org refused: partial failure.
+    if (result.failed + failedRecords(result.timeline, result.outreach) > 0)
+      process.exitCode = ExitCode.failed;
     return result;
   }
 
@@ -122,6 +125,7 @@ export default class Link extends IncidentCommand<LinkCommandResult> {
         ]
       });
     }
+    reportRecordWrites(this, messages, result.timeline, result.outreach);
     this.log(
       messages.getMessage(result.dryRun ? 'info.dryRun' : 'info.summary', [
         result.linked,

@@ -8,6 +8,7 @@ import {
 } from '../../../cases/index.ts';
 import { loadCasesPlan } from '../../../cases/plan-file.ts';
 import { ExitCode, IncidentCommand } from '../../incident-command.ts';
+import { failedRecords, reportRecordWrites } from '../../record-failures.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('incident-console', 'incident.sync');
@@ -77,7 +78,12 @@ export default class Sync extends IncidentCommand<SyncCommandResult> {
       this.progress.stop();
     }
     this.report(result);
-    if (result.failed.length > 0) process.exitCode = ExitCode.failed;
+    // A record, a link, a timeline event or an outreach record the org refused.
+    const linked = result.linked;
+    const refused = linked
+      ? linked.failed + failedRecords(linked.timeline, linked.outreach)
+      : 0;
+    if (result.failed.length + refused > 0) process.exitCode = ExitCode.failed;
     return result;
   }
 
@@ -102,6 +108,13 @@ export default class Sync extends IncidentCommand<SyncCommandResult> {
           result.linked.alreadyLinked,
           result.linked.failed
         ])
+      );
+    if (result.linked)
+      reportRecordWrites(
+        this,
+        messages,
+        result.linked.timeline,
+        result.linked.outreach
       );
     if (result.deleted.keys.length > 0)
       this.log(
