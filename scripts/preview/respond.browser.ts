@@ -171,13 +171,17 @@ describe(
         await sent.first().locator('.history-counts').innerText(),
         /\d+ emails?, \d+ case comments?/
       );
-      const [broadcast] = await session.preview.client.queryAll<{
+      const [ledger] = await session.preview.client.queryAll<{
         Id: string;
+        Broadcast_Id__c: string | null;
       }>(
-        `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${id}' AND Send_Key__c LIKE '%:Update:%'`
+        `SELECT Id, Broadcast_Id__c FROM Incident_Communication__c WHERE Incident__c = '${id}' AND Stage__c = 'Update' AND Status__c = 'Sent'`
       );
-      assert.ok(broadcast, 'the local org holds the broadcast');
-      assert.equal(await sent.first().getAttribute('data-id'), broadcast.Id);
+      assert.ok(
+        ledger?.Broadcast_Id__c,
+        'the local org holds the send and its broadcast'
+      );
+      assert.equal(await sent.first().getAttribute('data-id'), ledger.Id);
 
       // Severity 1 updates every 30 minutes, now counted from this send.
       const detail = clock.locator('.update-detail');
