@@ -106,6 +106,39 @@ test('severity 1: linking cases of key accounts creates one outreach per key acc
   assert.equal((await outreachOf(incidentId)).length, 2);
 });
 
+test('a link of a key account that has its outreach does not queue the check: the links are not re-read', async () => {
+  const [incidentId = ''] = await created(org.conn, 'Incident', [
+    { Subject: 'Long storm', Urgency: 'High', Impact: 'High' }
+  ]);
+  await link(incidentId, await casesOf([keyAccount]));
+  assert.equal((await outreachOf(incidentId)).length, 1);
+  // The check's read of every key-account link of the incident is the one statement joining
+  // CaseRelatedIssue to Account; count its executions while more cases are linked.
+  const db = org.org.db;
+  const prepare = db.prepare.bind(db);
+  let linkReads = 0;
+  db.prepare = (sql: string) => {
+    if (/FROM "CaseRelatedIssue"[^]*JOIN "Account"/.test(sql)) linkReads += 1;
+    return prepare(sql);
+  };
+  try {
+    await link(
+      incidentId,
+      await casesOf([keyAccount, keyAccount, plainAccount])
+    );
+    assert.equal(linkReads, 0);
+    // A key account without its outreach still gets it, through the check.
+    await link(incidentId, await casesOf([otherKey]));
+    assert.equal(linkReads, 1);
+  } finally {
+    db.prepare = prepare;
+  }
+  assert.deepEqual(
+    (await outreachOf(incidentId)).map((r) => r.Account__c).sort(),
+    [keyAccount, otherKey].sort()
+  );
+});
+
 test('severity 3 gets none until it is raised to 2', async () => {
   const [incidentId = ''] = await created(org.conn, 'Incident', [
     { Subject: 'Degraded panels', Urgency: 'Low', Impact: 'High' }
