@@ -53,9 +53,10 @@ export function outreachAfterSave(
     // the (incident, account) outreach: once a key account has its outreach, its further links
     // need none, and queueing the check anyway re-read every key-account link of the incident
     // once per 200-record batch (link at 30,000 cases spent 4.5 s of its 15 s there).
-    const accountId = issue.startsWith(INCIDENT_PREFIX)
-      ? keyAccountOf(ctx, String(row.CaseId ?? ''))
-      : undefined;
+    const accountId =
+      issue.startsWith(INCIDENT_PREFIX) && deployed(ctx)
+        ? keyAccountOf(ctx, String(row.CaseId ?? ''))
+        : undefined;
     if (
       accountId !== undefined &&
       OUTREACH_SEVERITIES.includes(severityOf(ctx, issue)) &&
@@ -75,13 +76,19 @@ function rowOf(ctx: OrgContext, type: string, id: string): Row | undefined {
   return object && id !== '' ? ctx.store.get(object, id) : undefined;
 }
 
-/** The case's account when it is a key account, else undefined. */
+/**
+ * The case's account when it is a key account, else undefined. One keyed read of two columns
+ * rather than both whole rows: it runs for every link a storm writes, and reading the wide Case
+ * and Account rows cost more than the link's own insert. Callers check deployed() first, so the
+ * Key_Account__c column exists; it holds a checkbox as 1 or 0 (SQLite has no boolean).
+ */
 function keyAccountOf(ctx: OrgContext, caseId: string): string | undefined {
-  const accountId = rowOf(ctx, 'Case', caseId)?.AccountId;
-  if (typeof accountId !== 'string') return undefined;
-  const key = rowOf(ctx, 'Account', accountId)?.Key_Account__c;
-  // Stored rows hold a checkbox as 1 or 0 (SQLite has no boolean).
-  return key === 1 ? accountId : undefined;
+  const row = ctx.store
+    .prepared(
+      'SELECT c."AccountId" AS accountId FROM "Case" AS c JOIN "Account" AS a ON a."Id" = c."AccountId" WHERE c."Id" = ? AND a."Key_Account__c" = 1'
+    )
+    .get(caseId) as { accountId: string } | undefined;
+  return row?.accountId;
 }
 
 /** Whether the incident's outreach to the account exists (Outreach_Key__c is unique, indexed). */
