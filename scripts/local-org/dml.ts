@@ -329,7 +329,8 @@ export function updateRecord(
   record: JsonRecord
 ): void {
   const object = objectOrThrow(ctx, objectName);
-  if (object.customMetadata) {
+  // Not updateable: custom metadata, and a standard object whose fields are all create-only.
+  if (!object.updateable || object.customMetadata) {
     throw new RecordError(
       'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
       `entity type cannot be updated: ${object.label}`
@@ -521,6 +522,13 @@ export function upsertRecord(
   record: JsonRecord
 ): UpsertOutcome {
   const object = objectOrThrow(ctx, objectName);
+  // An upsert may update, so an object that cannot be updated takes none, even one that would insert.
+  if (!object.updateable && !object.customMetadata) {
+    throw new RecordError(
+      'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY',
+      `entity type cannot be upserted: ${object.label}`
+    );
+  }
   const field = ctx.registry.field(object.name, fieldName);
   if (!field || !(field.externalId || field.idLookup || field.name === 'Id')) {
     throw externalIdNotFound(fieldName);

@@ -188,11 +188,15 @@ test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audi
   }>(
     `SELECT Status__c, Broadcast_Id__c, Recipient_Count__c, Failed_Count__c, Sent_At__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
   );
-  assert.equal(ledger.records.length, 1);
-  assert.equal(ledger.records[0]?.Status__c, 'Sent');
-  assert.equal(ledger.records[0]?.Broadcast_Id__c, result.broadcastId);
-  assert.equal(ledger.records[0]?.Recipient_Count__c, 2);
-  assert.equal(ledger.records[0]?.Failed_Count__c, 0);
+  assert.deepEqual(
+    ledger.records.map((r) => [
+      r.Status__c,
+      r.Broadcast_Id__c,
+      r.Recipient_Count__c,
+      r.Failed_Count__c
+    ]),
+    [['Sent', result.broadcastId, 2, 0]]
+  );
   assert.equal(
     await count(
       `SELECT Id FROM BroadcastCommAudience WHERE BroadcastCommunicationId = '${result.broadcastId}'`

@@ -822,7 +822,9 @@ function buildObject(
     customSetting: false,
     customMetadata: false,
     createable: !NOT_CREATEABLE.has(name),
-    updateable: true,
+    // An object none of whose fields the reference marks Update (BroadcastCommunication: every
+    // field create-only) cannot be updated, so neither can a custom field added to it.
+    updateable: fields.some((f) => f.updateable),
     deletable: !NOT_CREATEABLE.has(name),
     queryable: true,
     fields,

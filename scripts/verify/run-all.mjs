@@ -114,7 +114,7 @@ const steps = [
   {
     name: 'metadata',
     title:
-      'Metadata: deploy package, XML structure, text values, formula picklist literals, custom metadata values, API versions, permission coverage (edition-dependent fields included), cross-references and record page defaults, scratch definition',
+      'Metadata: deploy package, XML structure, text values, formula picklist literals, custom metadata values, API versions, permission coverage (edition-dependent fields included), cross-references and record page defaults, scratch definition, custom fields only on standard objects known to take them',
     command: [
       process.execPath,
       '--import',

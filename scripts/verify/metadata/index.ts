@@ -9,6 +9,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkApiVersions } from './api-versions.ts';
+import { checkCustomFieldObjects } from './custom-field-objects.ts';
 import { checkCustomMetadataValues } from './custom-metadata-values.ts';
 import { checkDeployPackage } from './deploy-package.ts';
 import { loadElementData, type ElementData } from './element-data.ts';
@@ -30,7 +31,8 @@ export const CHECK_NAMES = [
   'api-versions',
   'permission-coverage',
   'metadata-references',
-  'scratch-definition'
+  'scratch-definition',
+  'custom-field-objects'
 ] as const;
 
 /** Runs every metadata check on the project at root. */
@@ -48,7 +50,8 @@ export async function runMetadataChecks(
     ...checkApiVersions(project),
     ...checkPermissionCoverage(project),
     ...checkMetadataReferences(project),
-    ...checkScratchDefinition(project, elementData)
+    ...checkScratchDefinition(project, elementData),
+    ...checkCustomFieldObjects(project)
   ];
 }
 

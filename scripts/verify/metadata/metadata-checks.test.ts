@@ -304,7 +304,7 @@ void describe('metadata CLI', () => {
   void it('exits 0 on a clean project', () => {
     const result = run('--root', fixture('clean'));
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /9 checks passed/);
+    assert.match(result.stdout, /10 checks passed/);
   });
 
   void it('exits 1 and prints each problem with its file', () => {
