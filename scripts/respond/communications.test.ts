@@ -35,6 +35,26 @@ async function count(soql: string): Promise<number> {
   return (await org.conn.query(soql)).totalSize;
 }
 
+/** The send's ledger rows as [status, broadcast id, recipients, failed]. */
+async function ledgerOf(
+  sendKey: string
+): Promise<[string, string | null, number | null, number | null][]> {
+  const rows = await org.conn.query<{
+    Status__c: string;
+    Broadcast_Id__c: string | null;
+    Recipient_Count__c: number | null;
+    Failed_Count__c: number | null;
+  }>(
+    `SELECT Status__c, Broadcast_Id__c, Recipient_Count__c, Failed_Count__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
+  );
+  return rows.records.map((r) => [
+    r.Status__c,
+    r.Broadcast_Id__c,
+    r.Recipient_Count__c,
+    r.Failed_Count__c
+  ]);
+}
+
 const NOW = new Date('2026-03-10T14:00:00.000Z');
 
 before(async () => {
@@ -179,24 +199,9 @@ test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audi
     ),
     1
   );
-  const ledger = await org.conn.query<{
-    Status__c: string;
-    Broadcast_Id__c: string;
-    Recipient_Count__c: number;
-    Failed_Count__c: number;
-    Sent_At__c: string;
-  }>(
-    `SELECT Status__c, Broadcast_Id__c, Recipient_Count__c, Failed_Count__c, Sent_At__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
-  );
-  assert.deepEqual(
-    ledger.records.map((r) => [
-      r.Status__c,
-      r.Broadcast_Id__c,
-      r.Recipient_Count__c,
-      r.Failed_Count__c
-    ]),
-    [['Sent', result.broadcastId, 2, 0]]
-  );
+  assert.deepEqual(await ledgerOf(sendKey), [
+    ['Sent', result.broadcastId, 2, 0]
+  ]);
   assert.equal(
     await count(
       `SELECT Id FROM BroadcastCommAudience WHERE BroadcastCommunicationId = '${result.broadcastId}'`
@@ -371,21 +376,9 @@ test('a message the org refuses is reported for its contact, the others go out, 
   assert.equal(first.emailsSent, 1);
   assert.equal(first.failed.length, 1);
   assert.equal(first.failed[0]?.errors[0]?.statusCode, 'UNABLE_TO_LOCK_ROW');
-  const partial = await org.conn.query<{
-    Status__c: string;
-    Recipient_Count__c: number;
-    Failed_Count__c: number;
-  }>(
-    `SELECT Status__c, Recipient_Count__c, Failed_Count__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
-  );
-  assert.deepEqual(
-    partial.records.map((r) => [
-      r.Status__c,
-      r.Recipient_Count__c,
-      r.Failed_Count__c
-    ]),
-    [['Partially Sent', 1, 1]]
-  );
+  assert.deepEqual(await ledgerOf(sendKey), [
+    ['Partially Sent', first.broadcastId, 1, 1]
+  ]);
 
   const rerun = await sendCommunication(client(), {
     incidentId: lockIncident,
@@ -429,16 +422,7 @@ test('a crash between the broadcast and its ledger update: the rerun finds that 
     RetriesExhaustedError
   );
   org.org.faults.clear();
-  const stranded = await org.conn.query<{
-    Status__c: string;
-    Broadcast_Id__c: string | null;
-  }>(
-    `SELECT Status__c, Broadcast_Id__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
-  );
-  assert.deepEqual(
-    stranded.records.map((r) => [r.Status__c, r.Broadcast_Id__c]),
-    [['Sending', null]]
-  );
+  assert.deepEqual(await ledgerOf(sendKey), [['Sending', null, null, null]]);
   const rerun = await sendCommunication(client(), {
     incidentId,
     stage: 'Update',
@@ -452,16 +436,33 @@ test('a crash between the broadcast and its ledger update: the rerun finds that 
     ),
     broadcastsBefore + 1
   );
-  const ledger = await org.conn.query<{
-    Status__c: string;
-    Broadcast_Id__c: string;
-  }>(
-    `SELECT Status__c, Broadcast_Id__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
-  );
-  assert.deepEqual(
-    ledger.records.map((r) => [r.Status__c, r.Broadcast_Id__c]),
-    [['Sent', rerun.broadcastId]]
-  );
+  assert.deepEqual(await ledgerOf(sendKey), [
+    ['Sent', rerun.broadcastId, 2, 0]
+  ]);
+});
+
+test('a draft (a ledger row in Draft, no broadcast) sent under its key becomes Sent with the text chosen now and one broadcast', async () => {
+  const sendKey = `${incidentId}:Webinar Invitation:draft`;
+  await org.conn.sobject('Incident_Communication__c').create({
+    Incident__c: incidentId,
+    Stage__c: 'Webinar Invitation',
+    Subject__c: 'Drafted subject',
+    Body__c: 'Drafted body',
+    Status__c: 'Draft',
+    Send_Key__c: sendKey
+  });
+  assert.deepEqual(await ledgerOf(sendKey), [['Draft', null, null, null]]);
+  const sent = await sendCommunication(client(), {
+    incidentId,
+    stage: 'Webinar Invitation',
+    subject: 'Join us',
+    body: 'Webinar at noon.',
+    now: NOW,
+    sendKey
+  });
+  assert.equal(sent.resumed, false, 'a draft is not a started send');
+  assert.equal(sent.subject, 'Join us');
+  assert.deepEqual(await ledgerOf(sendKey), [['Sent', sent.broadcastId, 2, 0]]);
 });
 
 test('helpers: readable time, identifiers, comment length', () => {
