@@ -49,6 +49,10 @@ export function beforeWrite(
   personName(ctx, object, row, before);
   switch (object.name) {
     case 'Incident':
+      // IsClosed is read-only and follows Status, as Case's does; Resolved and Completed are
+      // the standard statuses that end an incident (StatusCode Resolved / Completed).
+      if ('Status' in row || !before)
+        row.IsClosed = INCIDENT_CLOSED_STATUSES.has(String(row.Status)) ? 1 : 0;
       incident(ctx, row, before);
       break;
     case 'Case':
@@ -65,6 +69,8 @@ export function beforeWrite(
     default:
   }
 }
+
+const INCIDENT_CLOSED_STATUSES = new Set(['Resolved', 'Completed']);
 
 /** The parts the platform joins, in this order, into a person's Name (User, Contact). */
 const NAME_PARTS = ['FirstName', 'MiddleName', 'LastName', 'Suffix'];

@@ -50,6 +50,43 @@ describe('assets without record types', () => {
   });
 });
 
+describe('Incident.IsClosed follows Status', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg({ forceAppDir: null });
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  it('is false while open, true once Resolved or Completed, false again when reopened', async () => {
+    const created = await t.conn
+      .sobject('Incident')
+      .create({ Subject: 'Grid fault', Urgency: 'Low', Impact: 'Low' });
+    const id = String(created.id);
+    const closed = async (): Promise<boolean> =>
+      (
+        await t.conn.query<{ IsClosed: boolean }>(
+          `SELECT IsClosed FROM Incident WHERE Id = '${id}'`
+        )
+      ).records[0]?.IsClosed ?? true;
+    assert.equal(await closed(), false);
+    const open = await t.conn.query<{ Id: string }>(
+      `SELECT Id FROM Incident WHERE IsClosed = false AND Id = '${id}'`
+    );
+    assert.equal(open.totalSize, 1);
+    for (const [status, expected] of [
+      ['In Progress', false],
+      ['Resolved', true],
+      ['Open', false],
+      ['Completed', true]
+    ] as const) {
+      await t.conn.sobject('Incident').update({ Id: id, Status: status });
+      assert.equal(await closed(), expected, status);
+    }
+  });
+});
+
 describe('Set Audit Fields upon Record Creation', () => {
   const past = '2026-01-05T08:30:00.000+0000';
   let off: TestOrg;
