@@ -365,9 +365,19 @@ export async function seedDemoData(
   await create(
     client,
     'ChangeRequestRelatedIssue',
+    // The hotfix fixes them (the platform's default, Caused By, would say it broke them), so
+    // `incident rollout` on the demo change request resolves both.
     [
-      { ChangeRequestId: changeRequestId, RelatedIssueId: problemId },
-      { ChangeRequestId: changeRequestId, RelatedIssueId: severity1 }
+      {
+        ChangeRequestId: changeRequestId,
+        RelatedIssueId: problemId,
+        RelationshipType: 'Fixed By'
+      },
+      {
+        ChangeRequestId: changeRequestId,
+        RelatedIssueId: severity1,
+        RelationshipType: 'Fixed By'
+      }
     ],
     ['ChangeRequestId', 'RelatedIssueId']
   );
