@@ -69,9 +69,10 @@ function page(
 ): Record<string, unknown> {
   const records = cursor.records.read(offset, PAGE_SIZE);
   const totalSize = cursor.records.totalSize;
-  const next = offset + records.length;
-  if (records.length < PAGE_SIZE || next >= totalSize)
-    return { totalSize, done: true, records };
+  // The next page starts after this one's positions, not its records: a record deleted since
+  // the query opened leaves its page short, and the pages after it still follow.
+  const next = offset + PAGE_SIZE;
+  if (next >= totalSize) return { totalSize, done: true, records };
   const map = cursorsOf(ctx);
   cursorSequence += 1;
   const key = `01g8d0${String(cursorSequence).padStart(9, '0')}`;

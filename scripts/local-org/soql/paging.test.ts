@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { executeSoql } from './index.ts';
+import { executeSoql, openSoql } from './index.ts';
 import { createDb, idFor, testRegistry } from './test-db.ts';
 
 const ROWS = 100_000;
@@ -73,5 +73,40 @@ void describe('large results', () => {
       (n) => n % 3 === 0 && n % 10 === 3
     ).length;
     assert.equal(filtered.totalSize, expected);
+  });
+});
+
+void describe('a cursor', () => {
+  const cursorOver = (count: number) => {
+    const registry = testRegistry();
+    const db = createDb(registry);
+    const insert = db.prepare(
+      'INSERT INTO "Case" ("Id", "CaseNumber", "IsEscalated") VALUES (?, ?, 0)'
+    );
+    for (let n = 1; n <= count; n++)
+      insert.run(idFor('Case', n), String(n).padStart(4, '0'));
+    const cursor = openSoql(
+      db,
+      registry,
+      'SELECT Id, CaseNumber FROM Case WHERE IsEscalated = false ORDER BY CaseNumber',
+      { apiVersion: '64.0' }
+    );
+    const numbers = (offset: number, n: number): unknown[] =>
+      cursor.read(offset, n).map((r) => r.CaseNumber);
+    return { db, cursor, numbers };
+  };
+
+  void it('keeps the set and order of its query at open: records leaving the filter after page 1 do not shift page 2', () => {
+    const { db, cursor, numbers } = cursorOver(12);
+    assert.deepEqual(numbers(0, 4), ['0001', '0002', '0003', '0004']);
+    // The first page's records no longer match; a re-run query would start page 2 at 0009.
+    db.prepare(
+      `UPDATE "Case" SET "IsEscalated" = 1 WHERE "CaseNumber" <= '0004'`
+    ).run();
+    assert.equal(cursor.totalSize, 12);
+    assert.deepEqual(numbers(4, 4), ['0005', '0006', '0007', '0008']);
+    // A record deleted since the query opened is left out of its page; the pages keep their places.
+    db.prepare(`DELETE FROM "Case" WHERE "CaseNumber" = '0010'`).run();
+    assert.deepEqual(numbers(8, 4), ['0009', '0011', '0012']);
   });
 });
