@@ -11,6 +11,7 @@
 import path from 'node:path';
 import { PROJECT_ROOT } from './build.ts';
 import { startPreview } from './harness.ts';
+import { loginForCli, PREVIEW_ORG_ALIAS } from './cli-login.ts';
 
 const USAGE = 'usage: npm start [-- --reset] [-- --port N]';
 
@@ -70,8 +71,18 @@ async function main(): Promise<void> {
   log(
     `Severity-1 incident:       ${preview.url}#/r/Incident/${preview.demo.severity1IncidentId}`
   );
+  // The preview works without the login (a read-only or unusual HOME): then the CLI is told
+  // the org's URL and token instead of an alias.
+  const login = await loginForCli(preview.org).catch((error: unknown) => {
+    log(
+      `Could not log the local org in to the sf auth store: ${String(error)}`
+    );
+    return undefined;
+  });
   log(
-    `Local org for the CLI:     --instance-url ${preview.org.instanceUrl} --access-token '${preview.org.accessToken}'`
+    login
+      ? `Local org for the CLI:     --target-org ${PREVIEW_ORG_ALIAS} (npx incident … or sf …; user ${login.username})`
+      : `Local org:                 ${preview.org.instanceUrl} (access token '${preview.org.accessToken}')`
   );
   log('Press Ctrl+C to stop.');
   let stopping = false;
@@ -79,18 +90,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log('\nStopping the preview and the local org…');
-    preview.stop().then(
-      () => {
-        log('Stopped.');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        process.stderr.write(
-          `npm start: could not stop cleanly: ${String(error)}\n`
-        );
-        process.exit(1);
-      }
-    );
+    (login ? login.forget().catch(() => undefined) : Promise.resolve())
+      .then(() => preview.stop())
+      .then(
+        () => {
+          log('Stopped.');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          process.stderr.write(
+            `npm start: could not stop cleanly: ${String(error)}\n`
+          );
+          process.exit(1);
+        }
+      );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
