@@ -29,7 +29,11 @@ interface JobInfo {
 
 const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 
+/** The first wait before a status poll. */
+export const FIRST_POLL_MS = 25;
+
 export interface BulkOptions {
+  /** The longest wait between status polls (default 200 ms); the first waits are shorter. */
   pollMs?: number;
   /** Give up waiting for the org after this long. */
   timeoutMs?: number;
@@ -113,12 +117,18 @@ export async function bulkUpsert(
   );
   const id = job.id;
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+  // The wait doubles from FIRST_POLL_MS up to pollMs: a fixed 200 ms wait made every job, even
+  // one the org finished at once, cost at least 200 ms, and a sync runs three jobs one after
+  // another (accounts, contacts, cases). At most three polls more per job.
+  const maxWait = options.pollMs ?? 200;
+  let wait = Math.min(FIRST_POLL_MS, maxWait);
   while (!TERMINAL.has(job.state)) {
     if (Date.now() > deadline)
       throw new Error(
         `Bulk job ${id} for ${object} did not finish in time (state ${job.state}).`
       );
-    await sleep(options.pollMs ?? 200);
+    await sleep(wait);
+    wait = Math.min(wait * 2, maxWait);
     polls++;
     job = await client.read('bulk job status', () =>
       client.conn.request<JobInfo>({ method: 'GET', url: `${base}/${id}` })
