@@ -6,6 +6,12 @@ import sendCommunication from '@salesforce/apex/IncidentResponseController.sendC
 import { RespondSection } from 'c/respondSection';
 import { communicationSent } from 'c/nextUpdateTimer';
 
+/** The ledger's states that are neither a draft nor a finished send. */
+const SEND_STATE_TEXT = {
+  Sending: ' · Sending (not finished: a rerun of the send completes it)',
+  'Partially Sent': ' · Partially sent: some recipients could not be reached'
+};
+
 /** The stage a new message starts from: the first alert until one went out, then updates. */
 const FIRST_ALERT = 'First Alert';
 const UPDATE = 'Update';
@@ -146,7 +152,9 @@ export default class IncidentCommunications extends RespondSection(
       stageLabel: sent.stage || 'Message',
       sentByText: sent.sentBy ? `by ${sent.sentBy}` : '',
       // A draft (the response plan's first alert) was written, never sent: no counts.
-      isDraft: sent.status === 'Draft'
+      isDraft: sent.status === 'Draft',
+      // A send still going out, or one some recipients refused: said beside its counts.
+      stateText: SEND_STATE_TEXT[sent.status] ?? ''
     }));
   }
 

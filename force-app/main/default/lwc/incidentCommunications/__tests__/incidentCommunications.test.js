@@ -125,6 +125,10 @@ describe('c-incident-communications', () => {
     expect(items[1].querySelector('.history-counts').textContent).toBe(
       ' · 1 email, 1 case comment'
     );
+    expect(items[0].querySelector('.history-state').textContent).toBe('');
+    expect(items[1].querySelector('.history-state').textContent).toBe(
+      ' · Partially sent: some recipients could not be reached'
+    );
   });
 
   it('starts with the first alert while nothing was sent, and picking a template fills the text', async () => {
