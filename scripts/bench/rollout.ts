@@ -12,10 +12,7 @@
  * change request in the same org and projected to every record the rollout wrote. Not a test:
  * no figure here fails anything; `npm test` runs it at a small size to check every figure.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startTestOrg } from '../local-org/test-org.ts';
 import { BATCH_SIZE, type OrgClient } from '../org-client/index.ts';
 import {
@@ -26,6 +23,16 @@ import {
   rolloutChangeRequest,
   type RolloutFailure
 } from '../respond/rollout.ts';
+import {
+  benchMain,
+  isEntryPoint,
+  outFlag,
+  readFlags,
+  stdoutLine,
+  UsageError,
+  wholeNumberFlag,
+  type Print
+} from './cli.ts';
 import { measure, round } from './measure.ts';
 
 export const DEFAULT_CASES = 10_000;
@@ -34,7 +41,7 @@ export const DEFAULT_OUT = path.join('bench-results', 'rollout.json');
 /** The one-call-per-record baseline is timed on at most this many cases, then projected. */
 export const NAIVE_MAX = 500;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface BenchArgs {
   cases: number;
@@ -42,47 +49,22 @@ export interface BenchArgs {
   out: string;
 }
 
-function wholeNumber(
-  value: string | undefined,
-  flag: string,
-  min: number,
-  fallback: number
-): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
-    throw new UsageError(
-      `${flag}: expected a whole number of ${String(min)} or more, got '${value}'`
-    );
-  return n;
-}
-
 export function parseBenchArgs(argv: string[]): BenchArgs {
-  let values: { cases?: string; incidents?: string; out?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        cases: { type: 'string' },
-        incidents: { type: 'string' },
-        out: { type: 'string' }
-      },
-      strict: true,
-      allowPositionals: false
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.out === '') throw new UsageError('--out: expected a file path');
+  const values = readFlags(argv, ['cases', 'incidents', 'out']);
   return {
-    cases: wholeNumber(values.cases, '--cases', 100, DEFAULT_CASES),
-    incidents: wholeNumber(
+    cases: wholeNumberFlag(
+      values.cases,
+      '--cases',
+      { min: 100 },
+      DEFAULT_CASES
+    ),
+    incidents: wholeNumberFlag(
       values.incidents,
       '--incidents',
-      1,
+      { min: 1 },
       DEFAULT_INCIDENTS
     ),
-    out: values.out ?? DEFAULT_OUT
+    out: outFlag(values.out, DEFAULT_OUT)
   };
 }
 
@@ -285,39 +267,24 @@ export async function runBenchmark(
 const USAGE =
   'usage: node --import tsx scripts/bench/rollout.ts [--cases 10000] [--incidents 4] [--out FILE]';
 
-export async function main(
-  argv: string[],
-  log: (line: string) => void = (line) => process.stdout.write(`${line}\n`)
-): Promise<number> {
-  let args: BenchArgs;
-  try {
-    args = parseBenchArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`rollout benchmark: ${error.message}\n${USAGE}\n`);
-    return 2;
-  }
-  try {
-    const result = await runBenchmark(args, log);
-    mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-    const r = result.rollout;
-    log(
-      `${String(result.cases)} cases, ${String(result.incidents)} incidents: ${String(r.writeCalls)} write calls against a floor of ${String(r.floor)} (${String(r.writeRatio)}x, goal 1.05x) plus ${String(r.readCalls)} reads; ${String(r.wallMs)} ms against ${String(result.naive.projectedWallMs)} ms projected for ${String(result.naive.projectedCalls)} one-record calls; rerun ${String(result.rerun.writeCalls)} writes, ${String(result.rerun.readCalls)} reads`
-    );
-    log(`results written to ${args.out}`);
-    return 0;
-  } catch (error) {
-    process.stderr.write(
-      `rollout benchmark: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`
-    );
-    return 1;
-  }
+export function main(argv: string[], log?: Print): Promise<number> {
+  return benchMain(
+    {
+      name: 'rollout',
+      usage: USAGE,
+      parse: parseBenchArgs,
+      run: (args) => runBenchmark(args, log ?? stdoutLine),
+      summary: (result) => {
+        const r = result.rollout;
+        return [
+          `${String(result.cases)} cases, ${String(result.incidents)} incidents: ${String(r.writeCalls)} write calls against a floor of ${String(r.floor)} (${String(r.writeRatio)}x, goal 1.05x) plus ${String(r.readCalls)} reads; ${String(r.wallMs)} ms against ${String(result.naive.projectedWallMs)} ms projected for ${String(result.naive.projectedCalls)} one-record calls; rerun ${String(result.rerun.writeCalls)} writes, ${String(result.rerun.readCalls)} reads`
+        ];
+      }
+    },
+    argv,
+    log
+  );
 }
 
-if (
-  process.argv[1] &&
-  path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)
-) {
+if (isEntryPoint(import.meta.url))
   process.exitCode = await main(process.argv.slice(2));
-}

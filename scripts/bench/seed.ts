@@ -10,15 +10,23 @@
  * business hours, users, accounts, roster), one page each per 2,000 rows read. The goal is at
  * most 1.05 times the floor. A missed goal is a finding; wrong data is a failure (exit 1).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startLocalOrg, type LocalOrg } from '../local-org/server.ts';
 import { Connection } from 'jsforce';
 import { BATCH_SIZE, OrgClient, soqlList } from '../org-client/index.ts';
 import { loadPlan, seedPlan, type Plan } from '../seed/index.ts';
 import { expertiseText } from '../seed/plan.ts';
 import { syntheticPlan } from '../seed/synthetic.ts';
+import {
+  benchMain,
+  DataError,
+  isEntryPoint,
+  outFlag,
+  readFlags,
+  UsageError,
+  wholeNumberFlag,
+  type Print
+} from './cli.ts';
 import { measure, round } from './measure.ts';
 
 export const DEFAULT_MEMBERS = 2000;
@@ -38,32 +46,22 @@ const USAGE = `usage: node --import tsx scripts/bench/seed.ts [--members N] [--o
   --members N   roster members to seed (positive integer, default ${String(DEFAULT_MEMBERS)})
   --out FILE    JSON results file (default ${DEFAULT_OUT})`;
 
-export class UsageError extends Error {}
-/** The org ended in the wrong state: the figures would be meaningless. */
-export class DataError extends Error {}
+export { DataError, UsageError };
 
 export function parseBenchArgs(argv: string[]): {
   members: number;
   out: string;
 } {
-  let values: { members?: string; out?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { members: { type: 'string' }, out: { type: 'string' } },
-      strict: true,
-      allowPositionals: false
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const members =
-    values.members === undefined ? DEFAULT_MEMBERS : Number(values.members);
-  if (!Number.isSafeInteger(members) || members < 1)
-    throw new UsageError(
-      `--members must be a positive whole number, got ${String(values.members)}\n${USAGE}`
-    );
-  return { members, out: values.out ?? DEFAULT_OUT };
+  const values = readFlags(argv, ['members', 'out']);
+  return {
+    members: wholeNumberFlag(
+      values.members,
+      '--members',
+      { min: 1 },
+      DEFAULT_MEMBERS
+    ),
+    out: outFlag(values.out, DEFAULT_OUT)
+  };
 }
 
 interface Phase {
@@ -254,43 +252,23 @@ export async function runBench(members: number): Promise<SeedBenchResult> {
   }
 }
 
-export async function main(
-  argv: string[],
-  print: (line: string) => void = (line) => {
-    process.stdout.write(`${line}\n`);
-  }
-): Promise<number> {
-  let args: { members: number; out: string };
-  try {
-    args = parseBenchArgs(argv);
-  } catch (error) {
-    print((error as Error).message);
-    return 2;
-  }
-  try {
-    const result = await runBench(args.members);
-    mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-    print(
-      `seed: ${result.seed.apiCalls} calls (floor ${result.floor.total}, ${result.seed.ratioToFloor}x, goal <= ${GOAL_RATIO}x: ${result.seed.metGoal ? 'met' : 'missed'}), ${result.seed.wallMs} ms`
-    );
-    print(
-      `rerun: ${result.rerun.apiCalls} calls, ${result.rerun.writes} writes, ${result.rerun.wallMs} ms`
-    );
-    print(
-      `baseline (one call per member): ${result.baseline.apiCalls} calls, ${result.baseline.wallMs} ms (${result.speedup}x the seed's time)`
-    );
-    print(`written to ${args.out}`);
-    return 0;
-  } catch (error) {
-    print(
-      error instanceof DataError
-        ? `wrong data: ${error.message}`
-        : String(error)
-    );
-    return 1;
-  }
+export function main(argv: string[], print?: Print): Promise<number> {
+  return benchMain(
+    {
+      name: 'seed',
+      usage: USAGE,
+      parse: parseBenchArgs,
+      run: (args) => runBench(args.members),
+      summary: (result) => [
+        `seed: ${result.seed.apiCalls} calls (floor ${result.floor.total}, ${result.seed.ratioToFloor}x, goal <= ${GOAL_RATIO}x: ${result.seed.metGoal ? 'met' : 'missed'}), ${result.seed.wallMs} ms`,
+        `rerun: ${result.rerun.apiCalls} calls, ${result.rerun.writes} writes, ${result.rerun.wallMs} ms`,
+        `baseline (one call per member): ${result.baseline.apiCalls} calls, ${result.baseline.wallMs} ms (${result.speedup}x the seed's time)`
+      ]
+    },
+    argv,
+    print
+  );
 }
 
-if (import.meta.url === `file://${process.argv[1] ?? ''}`)
+if (isEntryPoint(import.meta.url))
   process.exitCode = await main(process.argv.slice(2));

@@ -13,13 +13,22 @@
  * on the trigger's after-save path (IncidentEventService), which IncidentEventServiceTest and
  * IncidentTriggerHandlerTest assert in an org (Limits.getDmlStatements).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { Connection } from 'jsforce';
 import { timelineWrites } from '../local-org/automation-timeline.ts';
 import { startLocalOrg, type LocalOrg } from '../local-org/server.ts';
+import {
+  benchMain,
+  DataError,
+  isEntryPoint,
+  outFlag,
+  readFlags,
+  UsageError,
+  wholeNumberFlag,
+  type Print
+} from './cli.ts';
 import { measure } from './measure.ts';
 
 export const DEFAULT_RECORDS = 200;
@@ -38,32 +47,22 @@ const USAGE = `usage: node --import tsx scripts/bench/timeline.ts [--records N] 
   --records N   incidents changed by each save (1..${String(MAX_RECORDS)}, default ${String(DEFAULT_RECORDS)})
   --out FILE    JSON results file (default ${DEFAULT_OUT})`;
 
-export class UsageError extends Error {}
-/** The org ended in the wrong state: the figures would be meaningless. */
-export class DataError extends Error {}
+export { DataError, UsageError };
 
 export function parseBenchArgs(argv: string[]): {
   records: number;
   out: string;
 } {
-  let values: { records?: string; out?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { records: { type: 'string' }, out: { type: 'string' } },
-      strict: true,
-      allowPositionals: false
-    }));
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
-  }
-  const records =
-    values.records === undefined ? DEFAULT_RECORDS : Number(values.records);
-  if (!Number.isSafeInteger(records) || records < 1 || records > MAX_RECORDS)
-    throw new UsageError(
-      `--records must be a whole number from 1 to ${String(MAX_RECORDS)}, got ${String(values.records)}\n${USAGE}`
-    );
-  return { records, out: values.out ?? DEFAULT_OUT };
+  const values = readFlags(argv, ['records', 'out']);
+  return {
+    records: wholeNumberFlag(
+      values.records,
+      '--records',
+      { min: 1, max: MAX_RECORDS },
+      DEFAULT_RECORDS
+    ),
+    out: outFlag(values.out, DEFAULT_OUT)
+  };
 }
 
 export interface SaveFigures {
@@ -305,46 +304,29 @@ export async function runBench(records: number): Promise<TimelineBenchResult> {
   }
 }
 
-export async function main(
-  argv: string[],
-  print: (line: string) => void = (line) => {
-    process.stdout.write(`${line}\n`);
-  }
-): Promise<number> {
-  let args: { records: number; out: string };
-  try {
-    args = parseBenchArgs(argv);
-  } catch (error) {
-    print((error as Error).message);
-    return 2;
-  }
-  try {
-    const result = await runBench(args.records);
-    mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
-    writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
-    for (const save of result.saves)
-      print(
-        `${save.name}: ${String(save.records)} records, ${String(save.events)} events in ${String(save.eventStatements)} statement(s) (floor 1: ${save.metGoal ? 'met' : 'missed'}), ${String(save.wallMs)} ms`
-      );
-    const base = result.perRecordBaseline;
-    print(
-      `per-record baseline: ${String(base.calls)} calls, ${String(base.events)} events in ${String(base.eventStatements)} statements, ${String(base.wallMs)} ms`
-    );
-    print(
-      `apex (static): ${String(result.apex.dmlStatementsPerSave)} DML statement(s) per save on the after-save path`
-    );
-    print(`written to ${args.out}`);
-    return 0;
-  } catch (error) {
-    print(
-      error instanceof DataError
-        ? `wrong data: ${error.message}`
-        : String(error)
-    );
-    return 1;
-  }
+export function main(argv: string[], print?: Print): Promise<number> {
+  return benchMain(
+    {
+      name: 'timeline',
+      usage: USAGE,
+      parse: parseBenchArgs,
+      run: (args) => runBench(args.records),
+      summary: (result) => {
+        const base = result.perRecordBaseline;
+        return [
+          ...result.saves.map(
+            (save) =>
+              `${save.name}: ${String(save.records)} records, ${String(save.events)} events in ${String(save.eventStatements)} statement(s) (floor 1: ${save.metGoal ? 'met' : 'missed'}), ${String(save.wallMs)} ms`
+          ),
+          `per-record baseline: ${String(base.calls)} calls, ${String(base.events)} events in ${String(base.eventStatements)} statements, ${String(base.wallMs)} ms`,
+          `apex (static): ${String(result.apex.dmlStatementsPerSave)} DML statement(s) per save on the after-save path`
+        ];
+      }
+    },
+    argv,
+    print
+  );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (isEntryPoint(import.meta.url))
   process.exitCode = await main(process.argv.slice(2));
-}
