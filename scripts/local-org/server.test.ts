@@ -386,6 +386,35 @@ describe('local org with jsforce', () => {
     assert.equal(new Set(all.records.map((r) => r.Id)).size, 4100);
   });
 
+  it('keeps a query cursor to the records it found: one deleted from page 2 leaves that page short, and page 3 still follows', async () => {
+    const records = Array.from({ length: 4100 }, (_, i) => ({
+      LastName: `Cursor ${String(i).padStart(5, '0')}`
+    }));
+    await insertViaCollections(conn, 'Contact', records);
+    const soql =
+      "SELECT Id, LastName FROM Contact WHERE LastName LIKE 'Cursor %' ORDER BY LastName";
+    const first = await conn.query<{ Id: string; LastName: string }>(soql);
+    assert.equal(first.records.length, 2000);
+    const gone = await conn.query<{ Id: string }>(
+      "SELECT Id FROM Contact WHERE LastName = 'Cursor 02500'"
+    );
+    await conn.sobject('Contact').destroy(gone.records[0]?.Id ?? '');
+    const second = await conn.queryMore<{ LastName: string }>(
+      first.nextRecordsUrl ?? ''
+    );
+    assert.equal(second.done, false);
+    assert.equal(second.records.length, 1999);
+    assert.equal(second.records[0]?.LastName, 'Cursor 02000');
+    const third = await conn.queryMore<{ LastName: string }>(
+      second.nextRecordsUrl ?? ''
+    );
+    assert.equal(third.done, true);
+    assert.deepEqual(
+      [third.records.length, third.records[0]?.LastName],
+      [100, 'Cursor 04000']
+    );
+  });
+
   it('describes objects and reports limits that decrease per call', async () => {
     const global = await conn.describeGlobal();
     assert.ok(
