@@ -118,3 +118,24 @@ export async function createdIds(
     return s.id;
   });
 }
+
+/**
+ * Test orgs started on demand and stopped together, for a test file that starts a fresh org per
+ * scenario: start() is startTestOrg, disposeAll() goes in the file's after hook.
+ */
+export function testOrgPool(): {
+  start: (options?: LocalOrgOptions) => Promise<TestOrg>;
+  disposeAll: () => Promise<void>;
+} {
+  const started: TestOrg[] = [];
+  return {
+    start: async (options = {}) => {
+      const org = await startTestOrg(options);
+      started.push(org);
+      return org;
+    },
+    disposeAll: async () => {
+      await Promise.all(started.splice(0).map((org) => org.dispose()));
+    }
+  };
+}

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import { testOrgPool, type TestOrg } from '../local-org/test-org.ts';
 import { seededRandom } from '../shared/seeded-random.ts';
 import {
   loadRolloutScenario,
@@ -25,22 +25,13 @@ const SUMMARY = 'Inverter firmware 4.2.1 deployed to every site.';
 const COMMENT = 'Fixed by the firmware update; closing this case.';
 
 let org: TestOrg;
-const orgs: TestOrg[] = [];
-
-async function newOrg(
-  options: Parameters<typeof startTestOrg>[0] = {}
-): Promise<TestOrg> {
-  const started = await startTestOrg(options);
-  orgs.push(started);
-  return started;
-}
+const orgs = testOrgPool();
+const newOrg = orgs.start;
 
 before(async () => {
   org = await newOrg();
 });
-after(async () => {
-  await Promise.all(orgs.map((o) => o.dispose()));
-});
+after(orgs.disposeAll);
 
 /** Calls that are not reads (GET): writes, and composite requests (which here always write). */
 function writeCalls(calls: Record<string, number>): number {

@@ -14,7 +14,7 @@ import {
   syncCases
 } from '../cases/index.ts';
 import { clientOf } from '../cases/test-orgs.ts';
-import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import { testOrgPool, type TestOrg } from '../local-org/test-org.ts';
 import { CaseLinkEvents, PAYLOAD_IDS } from './case-events.ts';
 import { idSetHash } from './keys.ts';
 
@@ -81,17 +81,9 @@ async function eventsOf(
   return rows.records;
 }
 
-const orgs: TestOrg[] = [];
-async function org(
-  options: Parameters<typeof startTestOrg>[0] = {}
-): Promise<TestOrg> {
-  const started = await startTestOrg(options);
-  orgs.push(started);
-  return started;
-}
-after(async () => {
-  await Promise.all(orgs.map((o) => o.dispose()));
-});
+const orgs = testOrgPool();
+const org = orgs.start;
+after(orgs.disposeAll);
 
 let hub: TestOrg;
 before(async () => {
