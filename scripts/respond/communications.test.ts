@@ -31,6 +31,41 @@ function client(options: { maxAttempts?: number } = {}): OrgClient {
   });
 }
 
+/**
+ * An incident whose linked cases are one per contact, all of one account: a send's audience.
+ * Each contact gets the account; each case the account and its contact.
+ */
+async function incidentForContacts(fixture: {
+  account: Record<string, unknown>;
+  contacts: Record<string, unknown>[];
+  caseSubject: (index: number) => string;
+  incident: Record<string, unknown>;
+}): Promise<{ incidentId: string; caseIds: string[] }> {
+  const conn = org.conn;
+  const [account = ''] = await created(conn, 'Account', [fixture.account]);
+  const contacts = await created(
+    conn,
+    'Contact',
+    fixture.contacts.map((contact) => ({ ...contact, AccountId: account }))
+  );
+  const caseIds = await created(
+    conn,
+    'Case',
+    contacts.map((ContactId, i) => ({
+      Subject: fixture.caseSubject(i),
+      AccountId: account,
+      ContactId
+    }))
+  );
+  const [incidentId = ''] = await created(conn, 'Incident', [fixture.incident]);
+  await created(
+    conn,
+    'CaseRelatedIssue',
+    caseIds.map((CaseId) => ({ CaseId, RelatedIssueId: incidentId }))
+  );
+  return { incidentId, caseIds };
+}
+
 async function count(soql: string): Promise<number> {
   return (await org.conn.query(soql)).totalSize;
 }
@@ -283,36 +318,15 @@ test('excluded contacts are not messaged (rollout: once per contact across incid
 });
 
 test('450 contacts: 200 messages a call, and the calls of a first send do not grow with reads per member', async () => {
-  const conn = org.conn;
-  const [account = ''] = await created(conn, 'Account', [
-    { Name: 'Many Homes', Region__c: 'East' }
-  ]);
-  const contacts = await created(
-    conn,
-    'Contact',
-    Array.from({ length: 450 }, (_, i) => ({
+  const { incidentId: bigIncident } = await incidentForContacts({
+    account: { Name: 'Many Homes', Region__c: 'East' },
+    contacts: Array.from({ length: 450 }, (_, i) => ({
       LastName: `Customer ${i}`,
-      AccountId: account,
       ...(i % 2 === 0 ? { Email: `c${i}@example.com` } : {})
-    }))
-  );
-  const cases = await created(
-    conn,
-    'Case',
-    contacts.map((ContactId, i) => ({
-      Subject: `Outage ${i}`,
-      AccountId: account,
-      ContactId
-    }))
-  );
-  const [bigIncident = ''] = await created(conn, 'Incident', [
-    { Subject: 'Wide outage', Urgency: 'Medium', Impact: 'High' }
-  ]);
-  await created(
-    conn,
-    'CaseRelatedIssue',
-    cases.map((CaseId) => ({ CaseId, RelatedIssueId: bigIncident }))
-  );
+    })),
+    caseSubject: (i) => `Outage ${i}`,
+    incident: { Subject: 'Wide outage', Urgency: 'Medium', Impact: 'High' }
+  });
   const sender = client();
   const result = await sendCommunication(sender, {
     incidentId: bigIncident,
@@ -328,31 +342,16 @@ test('450 contacts: 200 messages a call, and the calls of a first send do not gr
 });
 
 test('a message the org refuses is reported for its contact, the others go out, and a rerun sends only it', async () => {
-  const conn = org.conn;
-  const [account = ''] = await created(conn, 'Account', [
-    { Name: 'Lock Street' }
-  ]);
-  const contacts = await created(conn, 'Contact', [
-    { LastName: 'One', AccountId: account, Email: 'one@example.com' },
-    { LastName: 'Two', AccountId: account, Email: 'two@example.com' }
-  ]);
-  const cases = await created(
-    conn,
-    'Case',
-    contacts.map((ContactId) => ({
-      Subject: 'Dark',
-      AccountId: account,
-      ContactId
-    }))
-  );
-  const [lockIncident = ''] = await created(conn, 'Incident', [
-    { Subject: 'Locked', Urgency: 'Low', Impact: 'Low' }
-  ]);
-  await created(
-    conn,
-    'CaseRelatedIssue',
-    cases.map((CaseId) => ({ CaseId, RelatedIssueId: lockIncident }))
-  );
+  const { incidentId: lockIncident, caseIds: cases } =
+    await incidentForContacts({
+      account: { Name: 'Lock Street' },
+      contacts: [
+        { LastName: 'One', Email: 'one@example.com' },
+        { LastName: 'Two', Email: 'two@example.com' }
+      ],
+      caseSubject: () => 'Dark',
+      incident: { Subject: 'Locked', Urgency: 'Low', Impact: 'Low' }
+    });
   const sendKey = `${lockIncident}:Update:locked`;
   // The emails' create (after the broadcast's) loses the row lock on its second record.
   const emailCall = org.org.counters.get('collections.create') + 2;
