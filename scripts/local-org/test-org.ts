@@ -1,5 +1,6 @@
 /** Test helper: a local org on a free port with a throwaway database, and a jsforce connection to it. */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -138,4 +139,36 @@ export function testOrgPool(): {
       await Promise.all(started.splice(0).map((org) => org.dispose()));
     }
   };
+}
+
+/** How a child process ended: its exit code, or the signal that ended it. */
+export interface ChildEnd {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Runs a TypeScript script in a child node (through tsx) with these variables beside the
+ * parent's environment, its output ignored, and kills it with SIGKILL after killAfterMs (null:
+ * never), for the crash-then-rerun tests of writers against a local org.
+ */
+export function runScript(
+  script: string,
+  env: Record<string, string>,
+  killAfterMs: number | null
+): Promise<ChildEnd> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore'
+    });
+    const timer =
+      killAfterMs === null
+        ? undefined
+        : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
 }

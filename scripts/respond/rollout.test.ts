@@ -1,10 +1,14 @@
 /** incident rollout end to end: local orgs started by the test, real jsforce, the shared client. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { testOrgPool, type TestOrg } from '../local-org/test-org.ts';
+import {
+  runScript,
+  testOrgPool,
+  type ChildEnd,
+  type TestOrg
+} from '../local-org/test-org.ts';
 import { seededRandom } from '../shared/seeded-random.ts';
 import {
   loadRolloutScenario,
@@ -502,30 +506,16 @@ function runChild(
   target: TestOrg,
   changeRequest: string,
   killAfterMs: number | null
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(here, 'rollout-child.ts')],
-      {
-        env: {
-          ...process.env,
-          ORG_URL: target.org.instanceUrl,
-          ORG_TOKEN: target.org.accessToken,
-          CHANGE_REQUEST: changeRequest
-        },
-        stdio: 'ignore'
-      }
-    );
-    const timer =
-      killAfterMs === null
-        ? undefined
-        : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
+): Promise<ChildEnd> {
+  return runScript(
+    path.join(here, 'rollout-child.ts'),
+    {
+      ORG_URL: target.org.instanceUrl,
+      ORG_TOKEN: target.org.accessToken,
+      CHANGE_REQUEST: changeRequest
+    },
+    killAfterMs
+  );
 }
 
 test('SIGKILL at random points, then a rerun: every case closed exactly once, each contact messaged once', async () => {
