@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
+  afterSaveDmlStatements,
   apexDmlStatements,
   DEFAULT_OUT,
   DEFAULT_RECORDS,
@@ -52,6 +53,30 @@ describe('timeline benchmark', () => {
     assert.equal(result.apex.dmlStatementsPerSave, 1);
     for (const save of result.saves)
       assert.ok(Number.isFinite(save.wallMs) && save.wallMs >= 0);
+  });
+
+  it('follows the after-save path only: a DML of another entry point is not counted', () => {
+    const source = [
+      'public with sharing class Events {',
+      '  public static void recordChanges(List<Incident> rows) {',
+      '    List<Incident_Event__c> events = build(rows);',
+      '    write(events);',
+      '  }',
+      '  private static void write(List<Incident_Event__c> events) {',
+      '    if (events.isEmpty()) {',
+      '      return;',
+      '    }',
+      '    Database.insert(events, false);',
+      '  }',
+      '  public static void record(List<Incident_Event__c> events) {',
+      '    Database.upsert(events, Incident_Event__c.Event_Key__c, true);',
+      '  }',
+      '}'
+    ].join('\n');
+    assert.deepEqual(afterSaveDmlStatements(source), ['Database.insert(']);
+    assert.deepEqual(afterSaveDmlStatements(source, 'record'), [
+      'Database.upsert('
+    ]);
   });
 
   it('reads the DML statements of Apex source', () => {
