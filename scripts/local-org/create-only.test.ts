@@ -27,7 +27,7 @@ describe('create-only standard objects', () => {
       Body: 'Body'
     });
     assert.ok(broadcast.success, 'a broadcast can be created');
-    broadcastId = String(broadcast.id);
+    broadcastId = broadcast.id;
   });
   after(async () => t.dispose());
 
