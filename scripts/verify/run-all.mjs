@@ -93,6 +93,9 @@ const steps = [
       '--import',
       'tsx',
       '--test',
+      // Node's default is one file less than the cores: one at a time on the 2-core machines
+      // this runs on, leaving a core idle while a file waits on its local org or child CLI.
+      '--test-concurrency=2',
       '--test-reporter=spec',
       ...scriptTestFiles()
     ],
