@@ -7,7 +7,6 @@
  * writeEvents: one call per 200 incidents touched, whatever the number of cases, so the cases
  * commands keep their call floors.
  */
-import type { StormReport } from '../cases/detect.ts';
 import type { OrgClient } from '../org-client/index.ts';
 import {
   writeEvents,
@@ -112,9 +111,25 @@ function caseLinkedEvent(
   };
 }
 
+/**
+ * What the Created event reads of detect's storm report, stated here rather than imported, so
+ * the timeline does not depend on the cases module that writes through it.
+ */
+export interface OpenedStorm {
+  level: string;
+  label: string;
+  caseCount: number;
+  accountCount: number;
+  firstAt: string;
+  lastAt: string;
+  peak: number;
+  proposal: { urgency: string; impact: string };
+  created: { incidentId: string; linked: number };
+}
+
 /** The Created event of an incident `incident detect --create` opened for a storm. */
 export function stormCreatedEvent(
-  storm: StormReport & { created: { incidentId: string; linked: number } },
+  storm: OpenedStorm,
   stormKey: string,
   at: Date
 ): TimelineEventInput {
