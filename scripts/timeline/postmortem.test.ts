@@ -503,8 +503,10 @@ test('bad input exits 2 and writes nothing: an unknown incident, a missing folde
   assert.equal(unknown.code, 2, unknown.stderr);
   assert.match(
     (jsonOf(unknown) as SfFailure).message,
-    /^--incident: no incident 42424242/
+    /^--incident: no incident 42424242 in the org; give an incident number/
   );
+  // The postmortem's own error, not the cases module's CasesInputError it used to pass on.
+  assert.equal((jsonOf(unknown) as SfFailure).name, 'PostmortemInputError');
   assert.equal(existsSync(path.join(sandbox.cwd, 'never.md')), false);
 
   const missing = await postmortem([

@@ -8,7 +8,7 @@
  * from BusinessHours and Holiday (consoleCalendar), so the draft counts as the SLA timers count.
  * The document's words are in messages/incident.postmortem.md (md.* and question.*).
  */
-import { Messages } from '@salesforce/core';
+import { Messages, SfError } from '@salesforce/core';
 import {
   businessMinutesBetween,
   slaState
@@ -18,6 +18,7 @@ import {
   milestones as milestonesOf
 } from '../../force-app/main/default/lwc/incidentRules/timeline.js';
 import { findIncidents } from '../cases/link.ts';
+import { isInputError } from '../cases/errors.ts';
 import { chunks } from '../cases/org.ts';
 import { soqlList, soqlString, type OrgClient } from '../org-client/index.ts';
 import {
@@ -181,17 +182,43 @@ const INCIDENT_FIELDS = [
 ].join(', ');
 
 /**
+ * Bad input to the postmortem, found before anything is read or written: an unknown incident,
+ * an --output that cannot be written. sf-plugins-core prints the message and exits 2.
+ */
+export class PostmortemInputError extends SfError {
+  constructor(message: string) {
+    super(message, 'PostmortemInputError', undefined, 2);
+  }
+}
+
+/** The incident a reference (number or Id) names; unknown is a PostmortemInputError. */
+async function findIncident(
+  client: OrgClient,
+  ref: string
+): Promise<{ Id: string }> {
+  try {
+    // The one lookup of an incident by number or Id (link, detect, rollout use it too); its
+    // input error is the cases module's, so it is said again here as the postmortem's.
+    const [found] = await findIncidents(client, ref);
+    if (found) return found;
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+  }
+  throw new PostmortemInputError(
+    messages.getMessage('error.noIncident', [ref])
+  );
+}
+
+/**
  * Reads what the draft needs and decides its content. An unknown incident is bad input
- * (CasesInputError, exit 2), found before anything else is read.
+ * (PostmortemInputError, exit 2), found before anything else is read.
  */
 export async function buildPostmortem(
   client: OrgClient,
   options: PostmortemOptions
 ): Promise<Postmortem> {
   const now = options.now ?? new Date();
-  const [found] = await findIncidents(client, options.incident);
-  // findIncidents throws for an unknown reference; an Id or a number names one incident.
-  if (!found) throw new Error(`no incident ${options.incident}`);
+  const found = await findIncident(client, options.incident);
   const id = soqlString(found.Id);
   const [record] = await client.queryAll<IncidentRow>(
     `SELECT ${INCIDENT_FIELDS} FROM Incident WHERE Id = ${id}`

@@ -1,16 +1,17 @@
 /** `incident postmortem`: an incident's postmortem draft in Markdown (a thin command over scripts/timeline's buildPostmortem). */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Messages, SfError } from '@salesforce/core';
+import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import type { ApiUsage } from '../../../cases/index.ts';
 import { OrgClient } from '../../../org-client/index.ts';
 import {
   buildPostmortem,
+  PostmortemInputError,
   renderPostmortem,
   type Postmortem
 } from '../../../timeline/postmortem.ts';
-import { ExitCode, IncidentCommand } from '../../incident-command.ts';
+import { IncidentCommand } from '../../incident-command.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages(
@@ -25,24 +26,18 @@ export type PostmortemCommandResult = Postmortem & {
   api: ApiUsage;
 };
 
-/** Bad input, found before anything is read or written: exit 2. */
-function usageError(message: string): SfError {
-  return new SfError(
-    message,
-    'PostmortemInputError',
-    undefined,
-    ExitCode.usage
-  );
-}
-
 /** The absolute path to write, after checking its folder exists and it is not a folder. */
 export function outputPath(file: string, cwd = process.cwd()): string {
   const target = path.resolve(cwd, file);
   const folder = path.dirname(target);
   if (!existsSync(folder) || !statSync(folder).isDirectory())
-    throw usageError(messages.getMessage('error.outputFolder', [folder]));
+    throw new PostmortemInputError(
+      messages.getMessage('error.outputFolder', [folder])
+    );
   if (existsSync(target) && statSync(target).isDirectory())
-    throw usageError(messages.getMessage('error.outputIsFolder', [target]));
+    throw new PostmortemInputError(
+      messages.getMessage('error.outputIsFolder', [target])
+    );
   return target;
 }
 
