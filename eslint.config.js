@@ -37,10 +37,11 @@ export default defineConfig([
     languageOptions: { globals: { ...globals.node, ...globals.jest } }
   },
   {
-    files: ['jest-mocks/**/*.js'],
+    files: ['jest-mocks/**/*.js', 'jest-utils/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { ...globals.node, ...globals.jest }
+      // jest runs these in jsdom, beside the components.
+      globals: { ...globals.node, ...globals.jest, ...globals.browser }
     },
     extends: [eslintJs.configs.recommended]
   },

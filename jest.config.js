@@ -11,7 +11,9 @@ export default {
       '<rootDir>/jest-mocks/lightning/platformShowToastEvent.js',
     '^lightning/navigation$': '<rootDir>/jest-mocks/lightning/navigation.js',
     '^lightning/uiRecordApi$': '<rootDir>/jest-mocks/lightning/uiRecordApi.js',
-    '^@salesforce/apex$': '<rootDir>/jest-mocks/salesforce/apex.js'
+    '^@salesforce/apex$': '<rootDir>/jest-mocks/salesforce/apex.js',
+    // The component tests' shared helpers (mount, flushPromises, $, ...), by a short name.
+    '^test-utils$': '<rootDir>/jest-utils/lwc.js'
   },
   setupFilesAfterEnv: [
     ...(jestConfig.setupFilesAfterEnv ?? []),

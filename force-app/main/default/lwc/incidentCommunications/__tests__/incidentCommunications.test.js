@@ -1,10 +1,20 @@
-import { createElement } from '@lwc/engine-dom';
 import IncidentCommunications, { audienceText } from 'c/incidentCommunications';
 import getCommunications from '@salesforce/apex/IncidentResponseController.getCommunications';
 import previewMessage from '@salesforce/apex/IncidentResponseController.previewMessage';
 import sendCommunication from '@salesforce/apex/IncidentResponseController.sendCommunication';
 import { communicationSent } from 'c/nextUpdateTimer';
 import { refreshApex } from '@salesforce/apex';
+import {
+  $,
+  $$,
+  RECORD_ID,
+  changeValue,
+  cleanUp,
+  flushPromises,
+  mountOnIncident,
+  provide,
+  statusPart
+} from 'test-utils';
 
 const communications = require('./data/getCommunications.json');
 const empty = require('./data/getCommunicationsEmpty.json');
@@ -14,10 +24,7 @@ const emailLimit = require('./data/sendCommunicationEmailLimit.json');
 
 jest.mock(
   '@salesforce/apex/IncidentResponseController.getCommunications',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 jest.mock(
@@ -32,56 +39,13 @@ jest.mock(
 );
 jest.mock('c/nextUpdateTimer', () => ({ communicationSent: jest.fn() }));
 
-const RECORD_ID = '0ny000000000001AAA';
-
-function mount(props = {}) {
-  const element = createElement('c-incident-communications', {
-    is: IncidentCommunications
-  });
-  Object.assign(element, {
-    recordId: RECORD_ID,
-    objectApiName: 'Incident',
-    ...props
-  });
-  document.body.appendChild(element);
-  return element;
-}
-
-function flushPromises() {
-  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
-const $$ = (element, selector) => [
-  ...element.shadowRoot.querySelectorAll(selector)
-];
-function statusPart(element, selector) {
-  return (
-    $(element, 'c-section-status')?.shadowRoot.querySelector(selector) ?? null
-  );
-}
-
-async function mountWith(data, props) {
-  const element = mount(props);
-  getCommunications.emit(data);
-  await flushPromises();
-  return element;
-}
-
-function change(element, selector, value) {
-  $(element, selector).dispatchEvent(
-    new CustomEvent('change', { detail: { value } })
-  );
-}
+const mount = (props) =>
+  mountOnIncident('c-incident-communications', IncidentCommunications, props);
+const mountWith = (data, props) =>
+  provide(getCommunications, data, mount(props));
 
 describe('c-incident-communications', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
-  });
+  afterEach(cleanUp);
 
   it('starts composing an update from its template once a first alert went out, and lists the history', async () => {
     const element = await mountWith(communications);
@@ -138,7 +102,7 @@ describe('c-incident-communications', () => {
     expect($(element, '.no-history').textContent).toContain(
       'No communication has been sent'
     );
-    change(element, '.stage-select', 'Update');
+    changeValue($(element, '.stage-select'), 'Update');
     await flushPromises();
     expect($(element, '.subject-input').value).toBe(
       'Update: {!Incident.Subject}'
@@ -180,8 +144,8 @@ describe('c-incident-communications', () => {
     $(element, '.preview-button').click();
     await flushPromises();
 
-    change(element, '.subject-input', 'Still down');
-    change(element, '.body-input', 'Hang on, {!Incident.Subject}.');
+    changeValue($(element, '.subject-input'), 'Still down');
+    changeValue($(element, '.body-input'), 'Hang on, {!Incident.Subject}.');
     await flushPromises();
     expect($(element, '.preview')).toBeNull();
 
@@ -341,7 +305,7 @@ describe('c-incident-communications', () => {
     getCommunications.error({ message: 'No access to BroadcastCommunication' });
     await flushPromises();
 
-    const panel = statusPart(element, 'c-error-panel');
+    const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.friendlyMessage).toBe(
       'The customer communications could not be loaded.'
     );

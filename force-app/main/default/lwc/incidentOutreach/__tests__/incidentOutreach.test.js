@@ -1,17 +1,24 @@
-import { createElement } from '@lwc/engine-dom';
 import IncidentOutreach, { STATUS_OPTIONS } from 'c/incidentOutreach';
 import getOutreach from '@salesforce/apex/IncidentResponseController.getOutreach';
 import updateOutreach from '@salesforce/apex/IncidentResponseController.updateOutreach';
+import {
+  $,
+  $$,
+  RECORD_ID,
+  changeValue,
+  cleanUp,
+  flushPromises,
+  mountOnIncident,
+  provide,
+  statusPart
+} from 'test-utils';
 
 const outreach = require('./data/getOutreach.json');
 const empty = require('./data/getOutreachEmpty.json');
 
 jest.mock(
   '@salesforce/apex/IncidentResponseController.getOutreach',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 jest.mock(
@@ -20,54 +27,16 @@ jest.mock(
   { virtual: true }
 );
 
-const RECORD_ID = '0ny000000000001AAA';
-
-function mount(props = {}) {
-  const element = createElement('c-incident-outreach', {
-    is: IncidentOutreach
-  });
-  Object.assign(element, {
-    recordId: RECORD_ID,
-    objectApiName: 'Incident',
-    ...props
-  });
-  document.body.appendChild(element);
-  return element;
-}
-
-function flushPromises() {
-  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
-const $$ = (element, selector) => [
-  ...element.shadowRoot.querySelectorAll(selector)
-];
+const mount = (props) =>
+  mountOnIncident('c-incident-outreach', IncidentOutreach, props);
+const mountWith = (data, props) => provide(getOutreach, data, mount(props));
 const item = (element, id) => $(element, `li[data-id="${id}"]`);
-function statusPart(element, selector) {
-  return (
-    $(element, 'c-section-status')?.shadowRoot.querySelector(selector) ?? null
-  );
-}
-
-async function mountWith(data, props) {
-  const element = mount(props);
-  getOutreach.emit(data);
-  await flushPromises();
-  return element;
-}
 
 const FIRST = 'a0O000000000001AAA';
 const SECOND = 'a0O000000000002AAA';
 
 describe('c-incident-outreach', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
-  });
+  afterEach(cleanUp);
 
   it('lists each key account with owner, status, due time and special requests', async () => {
     const element = await mountWith(outreach);
@@ -107,9 +76,7 @@ describe('c-incident-outreach', () => {
     const element = await mountWith(outreach);
 
     const select = item(element, FIRST).querySelector('lightning-combobox');
-    select.dispatchEvent(
-      new CustomEvent('change', { detail: { value: 'Contacted' } })
-    );
+    changeValue(select, 'Contacted');
     await flushPromises();
 
     expect(updateOutreach).toHaveBeenCalledWith({
@@ -132,9 +99,7 @@ describe('c-incident-outreach', () => {
     await flushPromises();
     const input = item(element, FIRST).querySelector('lightning-textarea');
     expect(input.label).toBe('Special requests of Sunrise Utilities');
-    input.dispatchEvent(
-      new CustomEvent('change', { detail: { value: 'Daily call at 8:00' } })
-    );
+    changeValue(input, 'Daily call at 8:00');
     item(element, FIRST).querySelector('.save-requests').click();
     await flushPromises();
 
@@ -157,9 +122,7 @@ describe('c-incident-outreach', () => {
 
     const select = item(element, FIRST).querySelector('lightning-combobox');
     select.value = 'Done';
-    select.dispatchEvent(
-      new CustomEvent('change', { detail: { value: 'Done' } })
-    );
+    changeValue(select, 'Done');
     await flushPromises();
 
     expect($(element, '.save-error').errors).toEqual({
@@ -190,7 +153,7 @@ describe('c-incident-outreach', () => {
     getOutreach.error({ message: 'No access to Incident_Outreach__c' });
     await flushPromises();
 
-    const panel = statusPart(element, 'c-error-panel');
+    const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.friendlyMessage).toBe(
       'The executive outreach could not be loaded.'
     );

@@ -1,73 +1,42 @@
-import { createElement } from '@lwc/engine-dom';
 import IncidentResponse from 'c/incidentResponse';
 import getResponseActions from '@salesforce/apex/IncidentResponseController.getResponseActions';
 import { refreshApex } from '@salesforce/apex';
+import {
+  $,
+  $$,
+  RECORD_ID,
+  cleanUp,
+  flushPromises,
+  mountOnIncident,
+  provide,
+  statusPart
+} from 'test-utils';
 
 const actions = require('./data/getResponseActions.json');
 const empty = require('./data/getResponseActionsEmpty.json');
 
 jest.mock(
   '@salesforce/apex/IncidentResponseController.getResponseActions',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 
-const RECORD_ID = '0ny000000000001AAA';
-
-function mount(props = {}) {
-  const element = createElement('c-incident-response', {
-    is: IncidentResponse
-  });
-  Object.assign(element, {
-    recordId: RECORD_ID,
-    objectApiName: 'Incident',
-    ...props
-  });
-  document.body.appendChild(element);
-  return element;
-}
-
-function flushPromises() {
-  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
-const $$ = (element, selector) => [
-  ...element.shadowRoot.querySelectorAll(selector)
-];
-function statusPart(element, selector) {
-  return (
-    $(element, 'c-section-status')?.shadowRoot.querySelector(selector) ?? null
-  );
-}
-
-async function mountWith(data, props) {
-  const element = mount(props);
-  getResponseActions.emit(data);
-  await flushPromises();
-  return element;
-}
+const mount = (props) =>
+  mountOnIncident('c-incident-response', IncidentResponse, props);
+const mountWith = (data, props) =>
+  provide(getResponseActions, data, mount(props));
 
 describe('c-incident-response', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
-  });
+  afterEach(cleanUp);
 
   it('asks for the incident steps and shows a spinner meanwhile', async () => {
     const element = mount();
     await flushPromises();
 
     expect(getResponseActions.getLastConfig()).toEqual({ recordId: RECORD_ID });
-    expect(statusPart(element, 'lightning-spinner').alternativeText).toBe(
-      'Loading the response steps'
-    );
+    expect(
+      statusPart(element.shadowRoot, 'lightning-spinner').alternativeText
+    ).toBe('Loading the response steps');
   });
 
   it('lists every step with its status in words, trigger and time, and counts them', async () => {
@@ -133,7 +102,7 @@ describe('c-incident-response', () => {
     });
     await flushPromises();
 
-    const panel = statusPart(element, 'c-error-panel');
+    const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.friendlyMessage).toBe(
       'The response steps could not be loaded.'
     );
