@@ -53,7 +53,19 @@ test('a run at 300 cases writes every figure, and the data adds up', async () =>
   assert.equal(size.syncCollections.beyondCases.writes, 2);
   assert.equal(size.syncBulk.created, 300);
   assert.equal(size.syncBulk.objects, 3);
-  assert.equal(size.ownIngest.rows, 300);
+  // The baseline ingests what the bulk sync wrote: every case and the accounts they need.
+  assert.deepEqual(size.ownIngest.byObject, {
+    accounts: size.syncCollections.beyondCases.accounts,
+    contacts: size.syncCollections.beyondCases.contacts,
+    cases: 300
+  });
+  assert.ok(size.ownIngest.byObject.accounts > 0);
+  assert.equal(
+    size.ownIngest.rows,
+    300 + size.ownIngest.byObject.accounts + size.ownIngest.byObject.contacts
+  );
+  assert.equal(size.narrowIngest.rows, 300);
+  assert.equal(size.syncVsIngest.goal.defaultPath, 'collections');
   assert.equal(size.naive.measuredRecords, 300);
   for (const value of [
     size.detect.msPer10k,
@@ -61,6 +73,7 @@ test('a run at 300 cases writes every figure, and the data adds up', async () =>
     size.syncVsIngest.ratioBulk,
     size.syncVsIngest.cpuRatioCollections,
     size.syncVsIngest.cpuRatioBulk,
+    size.syncVsIngest.ratioBulkVsNarrow,
     size.naive.projectedWallMs
   ])
     assert.ok(Number.isFinite(value) && value >= 0);

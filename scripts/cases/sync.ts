@@ -574,43 +574,48 @@ function settle(
   return { hubIds, lastContiguous, count, stopped };
 }
 
-const ACCOUNT_COLUMNS = ['Source_Account_Key__c', 'Name'];
-const CONTACT_COLUMNS = [
-  'Source_Contact_Key__c',
-  'FirstName',
-  'LastName',
-  'Email',
-  'AccountId'
-];
+/**
+ * The columns sync writes to the hub per object, keyed first: the Bulk jobs' CSV headers, and
+ * the benchmark's baseline ingests rows of exactly these columns.
+ */
+export const SYNC_COLUMNS = {
+  Account: ['Source_Account_Key__c', 'Name'],
+  Contact: [
+    'Source_Contact_Key__c',
+    'FirstName',
+    'LastName',
+    'Email',
+    'AccountId'
+  ],
+  Case: [
+    'Source_Case_Key__c',
+    'Subject',
+    'Description',
+    'Status',
+    'Priority',
+    'Origin',
+    'AccountId',
+    'ContactId',
+    'AssetId'
+  ]
+} as const;
 /** The parents a case needs in the hub, in the order they are written (accounts first). */
 const PARENTS = [
   {
     object: 'Account',
     field: 'Source_Account_Key__c',
-    columns: ACCOUNT_COLUMNS,
+    columns: SYNC_COLUMNS.Account,
     row: accountRow,
     known: (keys: Keys) => keys.accounts
   },
   {
     object: 'Contact',
     field: 'Source_Contact_Key__c',
-    columns: CONTACT_COLUMNS,
+    columns: SYNC_COLUMNS.Contact,
     row: contactRow,
     known: (keys: Keys) => keys.contacts
   }
 ] as const;
-
-const CASE_COLUMNS = [
-  'Source_Case_Key__c',
-  'Subject',
-  'Description',
-  'Status',
-  'Priority',
-  'Origin',
-  'AccountId',
-  'ContactId',
-  'AssetId'
-];
 
 function csvRow(
   row: Record<string, unknown> | null,
@@ -683,7 +688,12 @@ async function upsertBulk(
   }
   await resolveAssets(hub, keys, cases);
   const rows = cases.map((c) => caseRow(keys, c));
-  const answers = await run('Case', 'Source_Case_Key__c', CASE_COLUMNS, rows);
+  const answers = await run(
+    'Case',
+    'Source_Case_Key__c',
+    SYNC_COLUMNS.Case,
+    rows
+  );
   result.bulk = calls;
   return settle(
     cases,
