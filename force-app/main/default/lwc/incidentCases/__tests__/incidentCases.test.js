@@ -1,8 +1,16 @@
-import { createElement } from '@lwc/engine-dom';
 import IncidentCases, { COLUMNS } from 'c/incidentCases';
 import getLinkedCases from '@salesforce/apex/IncidentConsoleController.getLinkedCases';
 import { refreshApex } from '@salesforce/apex';
 import { navigateMock } from 'lightning/navigation';
+import {
+  $,
+  RECORD_ID,
+  cleanUp,
+  flushPromises,
+  mountOnIncident,
+  provide,
+  statusPart
+} from 'test-utils';
 
 const page1 = require('./data/getLinkedCasesPage1.json');
 const page2 = require('./data/getLinkedCasesPage2.json');
@@ -11,58 +19,17 @@ const empty = require('./data/getLinkedCasesEmpty.json');
 
 jest.mock(
   '@salesforce/apex/IncidentConsoleController.getLinkedCases',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 
-const RECORD_ID = '0ny000000000001AAA';
-
-function mount(props = {}) {
-  const element = createElement('c-incident-cases', { is: IncidentCases });
-  Object.assign(element, {
-    recordId: RECORD_ID,
-    objectApiName: 'Incident',
-    ...props
-  });
-  document.body.appendChild(element);
-  return element;
-}
-
-/** Settles pending promise chains and the render after them. */
-function flushPromises() {
-  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
-/** The spinner and the error panel a section shows through its c-section-status. */
-function statusPart(root, selector) {
-  return (
-    root
-      .querySelector('c-section-status')
-      ?.shadowRoot.querySelector(selector) ?? null
-  );
-}
-
+const mount = (props) =>
+  mountOnIncident('c-incident-cases', IncidentCases, props);
+const mountWith = (page, props) => provide(getLinkedCases, page, mount(props));
 const table = (element) => $(element, 'c-linked-cases-datatable');
 
-async function mountWith(page, props) {
-  const element = mount(props);
-  getLinkedCases.emit(page);
-  await flushPromises();
-  return element;
-}
-
 describe('c-incident-cases', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
-  });
+  afterEach(cleanUp);
 
   it('asks for the first page of 25 and shows a spinner meanwhile', async () => {
     const element = mount();

@@ -1,55 +1,32 @@
-import { createElement } from '@lwc/engine-dom';
 import IncidentRoster from 'c/incidentRoster';
 import getRoster from '@salesforce/apex/IncidentConsoleController.getRoster';
 import { refreshApex } from '@salesforce/apex';
 import { navigateMock } from 'lightning/navigation';
+import {
+  $,
+  $$,
+  RECORD_ID,
+  mount as mountElement,
+  cleanUp,
+  flushPromises,
+  statusPart
+} from 'test-utils';
 
 const roster = require('./data/getRoster.json');
 
 jest.mock(
   '@salesforce/apex/IncidentConsoleController.getRoster',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 
-const RECORD_ID = '0ny000000000001AAA';
-
-function mount() {
-  const element = createElement('c-incident-roster', { is: IncidentRoster });
-  element.recordId = RECORD_ID;
-  document.body.appendChild(element);
-  return element;
-}
-
-/** Settles the retry's promise chain and the render after it. */
-function flushPromises() {
-  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** The spinner and the error panel a section shows through its c-section-status. */
-function statusPart(root, selector) {
-  return (
-    root
-      .querySelector('c-section-status')
-      ?.shadowRoot.querySelector(selector) ?? null
-  );
-}
-
-function group(element, role) {
-  return element.shadowRoot.querySelector(`.roster-group[data-role="${role}"]`);
-}
+const mount = () =>
+  mountElement('c-incident-roster', IncidentRoster, { recordId: RECORD_ID });
+const group = (element, role) =>
+  $(element, `.roster-group[data-role="${role}"]`);
 
 describe('c-incident-roster', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
-  });
+  afterEach(cleanUp);
 
   it('shows a spinner until the roster arrives and asks for this record', async () => {
     const element = mount();
@@ -63,9 +40,7 @@ describe('c-incident-roster', () => {
     getRoster.emit(roster);
     await Promise.resolve();
 
-    const headings = [
-      ...element.shadowRoot.querySelectorAll('.roster-group h3')
-    ].map((h) => h.textContent);
+    const headings = $$(element, '.roster-group h3').map((h) => h.textContent);
     // The call order of roles is incidentRules' ROSTER_ROLES, as IncidentRosterService's.
     expect(headings).toEqual([
       'Incident Owner',
@@ -140,11 +115,10 @@ describe('c-incident-roster', () => {
     ]);
     await Promise.resolve();
 
-    expect(element.shadowRoot.querySelector('.call-first').textContent).toBe(
+    expect($(element, '.call-first').textContent).toBe(
       'Call first: Maria Gonzalez · Incident Owner'
     );
-    const firstBadges =
-      element.shadowRoot.querySelectorAll('.call-first-badge');
+    const firstBadges = $$(element, '.call-first-badge');
     expect(firstBadges).toHaveLength(1);
     expect(
       firstBadges[0].closest('.roster-contact').querySelector('.contact-name')
@@ -197,10 +171,10 @@ describe('c-incident-roster', () => {
       maria.querySelector('.duty-detail lightning-formatted-date-time')
     ).toBeNull();
 
-    expect(
-      element.shadowRoot.querySelector('.on-duty-summary').textContent
-    ).toBe('3 of 4 on duty now');
-    const next = element.shadowRoot.querySelector('.next-on-duty');
+    expect($(element, '.on-duty-summary').textContent).toBe(
+      '3 of 4 on duty now'
+    );
+    const next = $(element, '.next-on-duty');
     expect(next.textContent).toContain('Next on duty: Aiko Sato');
     expect(next.querySelector('lightning-formatted-date-time').value).toBe(
       '2025-03-05T16:00:00.000Z'
@@ -212,10 +186,10 @@ describe('c-incident-roster', () => {
     getRoster.emit([{ ...roster[2], nextOnDutyAt: null }]);
     await Promise.resolve();
 
-    expect(
-      element.shadowRoot.querySelector('.duty-detail').textContent.trim()
-    ).toBe('No shift in the next 14 days');
-    expect(element.shadowRoot.querySelector('.next-on-duty')).toBeNull();
+    expect($(element, '.duty-detail').textContent.trim()).toBe(
+      'No shift in the next 14 days'
+    );
+    expect($(element, '.next-on-duty')).toBeNull();
   });
 
   it('shows no duty or call order when the controller sends none', async () => {
@@ -232,9 +206,9 @@ describe('c-incident-roster', () => {
     ]);
     await Promise.resolve();
 
-    expect(element.shadowRoot.querySelector('.duty-badge')).toBeNull();
-    expect(element.shadowRoot.querySelector('.call-order')).toBeNull();
-    expect(element.shadowRoot.querySelector('.roster-summary')).toBeNull();
+    expect($(element, '.duty-badge')).toBeNull();
+    expect($(element, '.call-order')).toBeNull();
+    expect($(element, '.roster-summary')).toBeNull();
   });
 
   it('offers the roster from an empty group and from the card header', async () => {
@@ -244,7 +218,7 @@ describe('c-incident-roster', () => {
 
     const empty = group(element, 'On-Duty Customer Service Manager');
     empty.querySelector('lightning-button.find-in-roster').click();
-    element.shadowRoot.querySelector('lightning-button.open-roster').click();
+    $(element, 'lightning-button.open-roster').click();
 
     const listView = {
       type: 'standard__objectPage',
@@ -282,10 +256,10 @@ describe('c-incident-roster', () => {
     getRoster.emit([]);
     await Promise.resolve();
 
-    expect(
-      element.shadowRoot.querySelector('.empty-roster').textContent
-    ).toContain('No one on the roster matches this incident yet.');
-    expect(element.shadowRoot.querySelector('.roster-group')).toBeNull();
+    expect($(element, '.empty-roster').textContent).toContain(
+      'No one on the roster matches this incident yet.'
+    );
+    expect($(element, '.roster-group')).toBeNull();
   });
 
   it('shows the error panel when the roster cannot be loaded', async () => {
@@ -320,9 +294,7 @@ describe('c-incident-roster', () => {
 
     expect(getRoster).toHaveBeenCalledWith({ recordId: RECORD_ID });
     expect(statusPart(element.shadowRoot, 'c-error-panel')).toBeNull();
-    expect(element.shadowRoot.querySelectorAll('.roster-contact')).toHaveLength(
-      4
-    );
+    expect($$(element, '.roster-contact')).toHaveLength(4);
   });
 
   it('shows the new error when the retry fails too', async () => {
@@ -368,8 +340,8 @@ describe('c-incident-roster', () => {
       getRoster.emit(roster);
       await Promise.resolve();
 
-      expect(element.shadowRoot.querySelector('.contact-email')).not.toBeNull();
-      expect(element.shadowRoot.querySelector('.group-empty')).not.toBeNull();
+      expect($(element, '.contact-email')).not.toBeNull();
+      expect($(element, '.group-empty')).not.toBeNull();
       await expect(element).toBeAccessible();
     });
 
@@ -381,14 +353,10 @@ describe('c-incident-roster', () => {
       ]);
       await Promise.resolve();
 
-      expect(
-        element.shadowRoot.querySelector('.roster-summary')
-      ).not.toBeNull();
-      expect(
-        element.shadowRoot.querySelector('.call-first-badge')
-      ).not.toBeNull();
-      expect(element.shadowRoot.querySelector('.no-email')).not.toBeNull();
-      expect(element.shadowRoot.querySelector('.find-in-roster').label).toBe(
+      expect($(element, '.roster-summary')).not.toBeNull();
+      expect($(element, '.call-first-badge')).not.toBeNull();
+      expect($(element, '.no-email')).not.toBeNull();
+      expect($(element, '.find-in-roster').label).toBe(
         'Find someone in the roster'
       );
       await expect(element).toBeAccessible();
@@ -399,7 +367,7 @@ describe('c-incident-roster', () => {
       getRoster.emit([]);
       await Promise.resolve();
 
-      expect(element.shadowRoot.querySelector('.empty-roster')).not.toBeNull();
+      expect($(element, '.empty-roster')).not.toBeNull();
       await expect(element).toBeAccessible();
     });
 

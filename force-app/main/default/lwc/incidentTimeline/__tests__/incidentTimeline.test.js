@@ -1,9 +1,17 @@
-import { createElement } from '@lwc/engine-dom';
 import IncidentTimeline, { PAGE_SIZE, relativeTime } from 'c/incidentTimeline';
 import getTimeline from '@salesforce/apex/IncidentTimelineController.getTimeline';
 import addNote from '@salesforce/apex/IncidentTimelineController.addNote';
 import setStarred from '@salesforce/apex/IncidentTimelineController.setStarred';
 import { updateRecord } from 'lightning/uiRecordApi';
+import {
+  $,
+  $$,
+  RECORD_ID,
+  changeValue,
+  cleanUp,
+  flushPromises,
+  mountOnIncident
+} from 'test-utils';
 
 const page1 = require('./data/getTimeline.json');
 const page2 = require('./data/getTimelinePage2.json');
@@ -26,7 +34,6 @@ jest.mock(
   { virtual: true }
 );
 
-const RECORD_ID = '0ny000000000001AAA';
 /** axe over a list of events takes seconds on a loaded machine: more than jest's 5 s. */
 const AXE_TIMEOUT = 30_000;
 const APEX_ERROR = {
@@ -34,73 +41,40 @@ const APEX_ERROR = {
   body: { message: 'You do not have access to the incident timeline.' }
 };
 
-function flushPromises() {
-  // eslint-disable-next-line @lwc/lwc/no-async-operation -- a macrotask runs after every pending microtask
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
-const $$ = (element, selector) => [
-  ...element.shadowRoot.querySelectorAll(selector)
-];
 /** Inside the event lists: each page of events is its own c-incident-timeline-events. */
 const $$events = (element, selector) =>
-  $$(element, 'c-incident-timeline-events').flatMap((list) => [
-    ...list.shadowRoot.querySelectorAll(selector)
-  ]);
+  $$(element, 'c-incident-timeline-events').flatMap((list) =>
+    $$(list, selector)
+  );
 const $event = (element, selector) => $$events(element, selector)[0] ?? null;
 const summaries = (element) =>
   $$events(element, '.event-summary').map((node) => node.textContent.trim());
 const lastQuery = () => getTimeline.mock.calls.at(-1)[0].query;
 
-async function mount(props = {}) {
-  const element = createElement('c-incident-timeline', {
-    is: IncidentTimeline
-  });
-  Object.assign(element, {
-    recordId: RECORD_ID,
-    objectApiName: 'Incident',
-    ...props
-  });
-  document.body.appendChild(element);
+/** Mounts on the test incident and waits for the first page to render. */
+async function mount(props) {
+  const element = mountOnIncident(
+    'c-incident-timeline',
+    IncidentTimeline,
+    props
+  );
   await flushPromises();
   return element;
 }
 
-/** lightning-combobox's change, as the base component fires it. */
-function choose(element, selector, value) {
-  $(element, selector).dispatchEvent(
-    new CustomEvent('change', { detail: { value } })
-  );
-}
-
-function typeNote(element, value) {
-  $(element, 'lightning-textarea.note-text').dispatchEvent(
-    new CustomEvent('change', { detail: { value } })
-  );
-}
+const typeNote = (element, value) =>
+  changeValue($(element, 'lightning-textarea.note-text'), value);
 
 describe('c-incident-timeline', () => {
   beforeEach(() => {
     getTimeline.mockResolvedValue(page1);
   });
 
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
-  });
+  afterEach(cleanUp);
 
   it('asks for the first page newest first, unfiltered, and shows a spinner meanwhile', async () => {
     getTimeline.mockReturnValue(new Promise(() => {}));
-    const element = createElement('c-incident-timeline', {
-      is: IncidentTimeline
-    });
-    element.recordId = RECORD_ID;
-    element.objectApiName = 'Incident';
-    document.body.appendChild(element);
-    await flushPromises();
+    const element = await mount();
 
     expect(getTimeline).toHaveBeenCalledWith({
       recordId: RECORD_ID,
@@ -273,14 +247,17 @@ describe('c-incident-timeline', () => {
   it('asks again from the first page when the order or a filter changes', async () => {
     const element = await mount();
 
-    choose(element, 'lightning-combobox.order', 'oldest');
+    changeValue($(element, 'lightning-combobox.order'), 'oldest');
     await flushPromises();
     expect(lastQuery()).toMatchObject({ order: 'oldest', cursor: null });
     expect($(element, 'lightning-button.load-more').label).toBe(
       'Load newer events'
     );
 
-    choose(element, 'lightning-combobox.visibility-filter', 'Customer-Facing');
+    changeValue(
+      $(element, 'lightning-combobox.visibility-filter'),
+      'Customer-Facing'
+    );
     await flushPromises();
     expect(lastQuery().visibility).toBe('Customer-Facing');
 
@@ -324,9 +301,9 @@ describe('c-incident-timeline', () => {
     );
     getTimeline.mockResolvedValueOnce(page2);
 
-    choose(element, 'lightning-combobox.visibility-filter', 'Internal');
+    changeValue($(element, 'lightning-combobox.visibility-filter'), 'Internal');
     await flushPromises();
-    choose(element, 'lightning-combobox.order', 'oldest');
+    changeValue($(element, 'lightning-combobox.order'), 'oldest');
     await flushPromises();
     answerSlowly(page1);
     await flushPromises();
@@ -345,7 +322,7 @@ describe('c-incident-timeline', () => {
     );
     expect($(element, 'lightning-button.clear-filters')).toBeNull();
 
-    choose(element, 'lightning-combobox.visibility-filter', 'Internal');
+    changeValue($(element, 'lightning-combobox.visibility-filter'), 'Internal');
     await flushPromises();
     expect($(element, '.no-events').textContent).toContain(
       'No events match these filters.'
@@ -373,7 +350,10 @@ describe('c-incident-timeline', () => {
     addNote.mockResolvedValue(savedNote);
     const element = await mount();
     typeNote(element, '  Vendor confirmed the firmware fault.  ');
-    choose(element, 'lightning-combobox.note-visibility', 'Customer-Facing');
+    changeValue(
+      $(element, 'lightning-combobox.note-visibility'),
+      'Customer-Facing'
+    );
     await flushPromises();
 
     $(element, 'lightning-button.add-note').click();
