@@ -63,6 +63,11 @@ export interface TimelineEventInput {
   source: TimelineEventSource;
   /** For actors that are not users of this org: the CLI's user name, another org. */
   actorName?: string;
+  /**
+   * The org user who acted, in Actor__c (as Apex records a console user: UserInfo.getUserId()).
+   * An event with a user gets no Actor_Name__c from the CLI's username.
+   */
+  actorId?: string;
 }
 
 /** One event's outcome, in input order. */
@@ -114,6 +119,7 @@ export function eventRecord(
     ...(event.payload === undefined
       ? {}
       : { Payload__c: JSON.stringify(event.payload) }),
+    ...(event.actorId === undefined ? {} : { Actor__c: event.actorId }),
     ...(event.actorName === undefined
       ? {}
       : { Actor_Name__c: clip(event.actorName, ACTOR_NAME_LENGTH) })
@@ -144,7 +150,9 @@ export async function writeEvents(
           EVENT_KEY_FIELD,
           unique.map((event) =>
             eventRecord(
-              event.actorName === undefined && actorName !== undefined
+              event.actorName === undefined &&
+                event.actorId === undefined &&
+                actorName !== undefined
                 ? { ...event, actorName }
                 : event
             )

@@ -204,8 +204,9 @@ describe('IncidentTimelineController stand-in on the local org', () => {
     });
     assert.equal(again.id, first.id, 'a retry gets the same note back');
     const rows = await client.queryAll<Record<string, unknown>>(
-      `SELECT Summary__c, Source__c, Visibility__c, Event_Key__c FROM Incident_Event__c WHERE Incident__c = '${incidentId}' AND Type__c = 'Note'`
+      `SELECT Summary__c, Source__c, Visibility__c, Event_Key__c, Actor__c, Actor_Name__c FROM Incident_Event__c WHERE Incident__c = '${incidentId}' AND Type__c = 'Note'`
     );
+    const sessionUser = (await testOrg.conn.identity()).user_id;
     assert.deepEqual(
       rows.map(({ attributes: _a, ...row }) => row),
       [
@@ -213,10 +214,14 @@ describe('IncidentTimelineController stand-in on the local org', () => {
           Summary__c: 'Vendor confirmed the firmware fault.',
           Source__c: 'Console',
           Visibility__c: 'Customer-Facing',
-          Event_Key__c: `${incidentId}:Note:b7e4c1d2-0001`
+          Event_Key__c: `${incidentId}:Note:b7e4c1d2-0001`,
+          // As Apex's addNote: the user in Actor__c, no name for an actor outside the org.
+          Actor__c: sessionUser,
+          Actor_Name__c: null
         }
       ]
     );
+    // The name shown is the user's, read through Actor__r.
     assert.equal(first.actorName, 'Local Admin');
     assert.equal(first.starred, false);
 

@@ -9,8 +9,8 @@
  * Differences that are the local org's, not the controller's: there is one user, who may read
  * and edit everything, so the user-mode and sharing checks pass (the permission flags come from
  * the describe, as Apex's Schema checks do). A note is written through the tooling's event
- * writer (scripts/timeline/events.ts), which names its actor in Actor_Name__c where Apex sets
- * Actor__c to the user: both show the user's name.
+ * writer (scripts/timeline/events.ts) with the session user in Actor__c, as Apex sets
+ * UserInfo.getUserId(), and no Actor_Name__c (that is for actors outside the org).
  */
 import type { OrgClient } from '../../org-client/index.ts';
 import { writeEvents, type TimelineVisibility } from '../../timeline/events.ts';
@@ -346,15 +346,19 @@ async function eventByKey(
   return row;
 }
 
-/** The session user's name (OpenID Connect userinfo), the note's actor. */
-async function userName(org: OrgClient): Promise<string> {
+/** The session user's Id (OpenID Connect userinfo), the note's actor as Apex's UserInfo.getUserId(). */
+async function sessionUserId(org: OrgClient): Promise<string> {
   const info = await org.read('userinfo', () =>
-    org.conn.request<{ name?: string }>({
+    org.conn.request<{ user_id?: unknown }>({
       method: 'GET',
       url: '/services/oauth2/userinfo'
     })
   );
-  return info.name ?? 'Console user';
+  if (typeof info.user_id !== 'string' || !ID_PATTERN.test(info.user_id))
+    throw new ApexError(
+      'The note could not be saved: the org did not say who the session user is.'
+    );
+  return info.user_id;
 }
 
 export async function addNote(
@@ -401,7 +405,7 @@ export async function addNote(
       // Checked against Visibility__c's values above.
       visibility: visibility as TimelineVisibility,
       source: 'Console',
-      actorName: await userName(org)
+      actorId: await sessionUserId(org)
     }
   ]);
   const failure = written.failed[0];
