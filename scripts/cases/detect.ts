@@ -30,7 +30,12 @@ import {
   type Storm,
   type StormCase
 } from './storms.ts';
-import { apiTime, parseDuration, soqlDateTime } from './window.ts';
+import {
+  apiTime,
+  parseDuration,
+  soqlDateTime,
+  soqlTimeRange
+} from './window.ts';
 
 export interface DetectOptions {
   threshold?: number;
@@ -121,7 +126,7 @@ export async function detectStorms(
   let peakGroups = 0;
   for await (const page of queryPages<CaseScanRow>(
     client,
-    `SELECT Id, CreatedDate, Subject, AccountId, Account.Region__c, Account.Key_Account__c, AssetId, Asset.Product2Id FROM Case WHERE IsClosed = false AND CreatedDate >= ${since} AND CreatedDate <= ${soqlDateTime(now)} ORDER BY CreatedDate, Id`
+    `SELECT Id, CreatedDate, Subject, AccountId, Account.Region__c, Account.Key_Account__c, AssetId, Asset.Product2Id FROM Case WHERE IsClosed = false AND ${soqlTimeRange('CreatedDate', now - lookbackMs, now)} ORDER BY CreatedDate, Id`
   )) {
     for (const row of page) finder.add(toStormCase(row));
     scanned += page.length;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CasesInputError } from './errors.ts';
 import { casesPlanSchema, defaultCasesPlan } from './plan-schema.ts';
 import {
   dedupeStorms,
@@ -10,7 +9,6 @@ import {
   type Storm,
   type StormCase
 } from './storms.ts';
-import { parseDuration, soqlDateTime } from './window.ts';
 
 const MIN = 60_000;
 
@@ -31,25 +29,6 @@ function kase(
     ...over
   };
 }
-
-test('parseDuration reads m, h and d and names the flag when it cannot', () => {
-  assert.equal(parseDuration('90m', '--window'), 90 * MIN);
-  assert.equal(parseDuration('24h', '--window'), 24 * 60 * MIN);
-  assert.equal(parseDuration('1.5d', '--window'), 36 * 60 * MIN);
-  for (const bad of ['', '10', '-1h', '0h', 'h', '2w', '1 hour']) {
-    assert.throws(
-      () => parseDuration(bad, '--window'),
-      (error: Error) =>
-        error instanceof CasesInputError &&
-        error.message.startsWith('--window: ') &&
-        error.exitCode === 2
-    );
-  }
-  assert.equal(
-    soqlDateTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678)),
-    '2026-01-02T03:04:05Z'
-  );
-});
 
 test('a group becomes a storm when the sliding window holds the threshold', () => {
   const finder = new StormFinder({

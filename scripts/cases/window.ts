@@ -19,9 +19,32 @@ export function parseDuration(text: string, what: string): number {
   return Math.round(amount * UNIT_MS[unit]);
 }
 
-/** The API's datetime literal for SOQL (UTC, no milliseconds). */
+/**
+ * The API's datetime literal for SOQL (UTC, no milliseconds): the form the SOQL reference
+ * documents (YYYY-MM-DDThh:mm:ssZ); it names no fraction of a second, so none is written.
+ */
 export function soqlDateTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+const SECOND_MS = 1000;
+
+/**
+ * A SOQL filter for the records whose `field` lies between `fromMs` and `untilMs`, both
+ * included, for a scan that ends now. The end is written as "before the next whole second":
+ * a literal holds whole seconds only, so `<= untilMs` would have to round `untilMs` down and
+ * leave out whatever was saved after that whole second (a case from the current second would
+ * wait for the next run). The platform stores datetimes to the second (it drops the
+ * milliseconds), where both forms select the same records; a store that keeps milliseconds
+ * (the local org) gets the whole current second too.
+ */
+export function soqlTimeRange(
+  field: string,
+  fromMs: number,
+  untilMs: number
+): string {
+  const nextSecond = (Math.floor(untilMs / SECOND_MS) + 1) * SECOND_MS;
+  return `${field} >= ${soqlDateTime(fromMs)} AND ${field} < ${soqlDateTime(nextSecond)}`;
 }
 
 /** Milliseconds of an API datetime value; NaN when it is not one. */
