@@ -1,24 +1,15 @@
-import { createElement } from '@lwc/engine-dom';
 import ErrorPanel from 'c/errorPanel';
+import { $, $$, mount as mountElement, cleanUp } from 'test-utils';
 
 const APEX_ERROR = {
   status: 500,
   body: { message: 'Unable to load the incident' }
 };
 
-function mount(props) {
-  const element = createElement('c-error-panel', { is: ErrorPanel });
-  Object.assign(element, props);
-  document.body.appendChild(element);
-  return element;
-}
+const mount = (props) => mountElement('c-error-panel', ErrorPanel, props);
 
 describe('c-error-panel', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-  });
+  afterEach(cleanUp);
 
   it('shows the friendly message as an alert, with details on request', async () => {
     const element = mount({
@@ -26,12 +17,11 @@ describe('c-error-panel', () => {
       friendlyMessage: 'The console could not be loaded.'
     });
 
-    expect(
-      element.shadowRoot.querySelector('[role="alert"] .friendly-message')
-        .textContent
-    ).toBe('The console could not be loaded.');
-    expect(element.shadowRoot.querySelector('.error-details')).toBeNull();
-    const toggle = element.shadowRoot.querySelector('.details-toggle');
+    expect($(element, '[role="alert"] .friendly-message').textContent).toBe(
+      'The console could not be loaded.'
+    );
+    expect($(element, '.error-details')).toBeNull();
+    const toggle = $(element, '.details-toggle');
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
 
     toggle.click();
@@ -40,35 +30,33 @@ describe('c-error-panel', () => {
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(toggle.textContent.trim()).toBe('Hide details');
     expect(
-      [...element.shadowRoot.querySelectorAll('.error-details li')].map(
-        (li) => li.textContent
-      )
+      $$(element, '.error-details li').map((li) => li.textContent)
     ).toEqual(['Unable to load the incident']);
   });
 
   it('offers no details toggle when the errors carry no message', () => {
     const element = mount({ errors: [null] });
-    expect(element.shadowRoot.querySelector('.details-toggle')).toBeNull();
-    expect(
-      element.shadowRoot.querySelector('.friendly-message').textContent
-    ).toBe('Something went wrong while loading this data.');
+    expect($(element, '.details-toggle')).toBeNull();
+    expect($(element, '.friendly-message').textContent).toBe(
+      'Something went wrong while loading this data.'
+    );
   });
 
   it('marks the error with an icon, not colour alone', () => {
     const element = mount({ errors: APEX_ERROR });
-    const icon = element.shadowRoot.querySelector('lightning-icon');
+    const icon = $(element, 'lightning-icon');
     expect(icon.iconName).toBe('utility:error');
     expect(icon.alternativeText).toBe('Error');
   });
 
   it('offers "Try again" only when its owner can retry, and fires retry when chosen', async () => {
     const plain = mount({ errors: APEX_ERROR });
-    expect(plain.shadowRoot.querySelector('.retry')).toBeNull();
+    expect($(plain, '.retry')).toBeNull();
 
     const element = mount({ errors: APEX_ERROR, retryable: true });
     const retry = jest.fn();
     element.addEventListener('retry', retry);
-    const button = element.shadowRoot.querySelector('lightning-button.retry');
+    const button = $(element, 'lightning-button.retry');
     expect(button.label).toBe('Try again');
 
     button.click();
@@ -77,11 +65,9 @@ describe('c-error-panel', () => {
 
   it('keeps the message, the details and the retry in one left-aligned column', () => {
     const element = mount({ errors: APEX_ERROR, retryable: true });
-    const body = element.shadowRoot.querySelector(
-      '[role="alert"] .slds-media__body'
-    );
+    const body = $(element, '[role="alert"] .slds-media__body');
     // A centred alert (slds-notify_alert) pushed the bullets out of line with the text.
-    expect(element.shadowRoot.querySelector('.slds-notify_alert')).toBeNull();
+    expect($(element, '.slds-notify_alert')).toBeNull();
     expect(body.querySelector('.friendly-message')).not.toBeNull();
     expect(body.querySelector('.details-toggle')).not.toBeNull();
     expect(body.querySelector('.retry')).not.toBeNull();
@@ -89,7 +75,7 @@ describe('c-error-panel', () => {
 
   it('is accessible with the retry action', async () => {
     const element = mount({ errors: APEX_ERROR, retryable: true });
-    element.shadowRoot.querySelector('.details-toggle').click();
+    $(element, '.details-toggle').click();
     await Promise.resolve();
     await expect(element).toBeAccessible();
   });
@@ -98,9 +84,9 @@ describe('c-error-panel', () => {
     const element = mount({ errors: APEX_ERROR });
     await expect(element).toBeAccessible();
 
-    element.shadowRoot.querySelector('.details-toggle').click();
+    $(element, '.details-toggle').click();
     await Promise.resolve();
-    expect(element.shadowRoot.querySelector('.error-details')).not.toBeNull();
+    expect($(element, '.error-details')).not.toBeNull();
     await expect(element).toBeAccessible();
 
     await expect(mount({ errors: [null] })).toBeAccessible();

@@ -1,9 +1,17 @@
-import { createElement } from '@lwc/engine-dom';
 import IncidentConsole from 'c/incidentConsole';
 import getConsole from '@salesforce/apex/IncidentConsoleController.getConsole';
 import getRoster from '@salesforce/apex/IncidentConsoleController.getRoster';
 import getLinkedCases from '@salesforce/apex/IncidentConsoleController.getLinkedCases';
 import { refreshApex } from '@salesforce/apex';
+import {
+  $,
+  $$,
+  RECORD_ID,
+  cleanUp,
+  flushPromises,
+  mountOnIncident,
+  statusPart
+} from 'test-utils';
 
 const consoleData = require('./data/getConsole.json');
 const roster = require('../../incidentRoster/__tests__/data/getRoster.json');
@@ -11,29 +19,20 @@ const casesPage = require('../../incidentCases/__tests__/data/getLinkedCasesPage
 
 jest.mock(
   '@salesforce/apex/IncidentConsoleController.getConsole',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 jest.mock(
   '@salesforce/apex/IncidentConsoleController.getRoster',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 jest.mock(
   '@salesforce/apex/IncidentConsoleController.getLinkedCases',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
-const RECORD_ID = consoleData.recordId;
+
 /** getConsole when the business hours could not be read (calendarError set, no calendar). */
 const withoutCalendar = {
   ...consoleData,
@@ -42,35 +41,8 @@ const withoutCalendar = {
     'The business hours calendar could not be read, so the SLA timers cannot tell open from closed hours: No access to entity Holiday'
 };
 
-function mount(props = {}) {
-  const element = createElement('c-incident-console', { is: IncidentConsole });
-  Object.assign(element, {
-    recordId: RECORD_ID,
-    objectApiName: 'Incident',
-    ...props
-  });
-  document.body.appendChild(element);
-  return element;
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
-
-/** The spinner and the error panel a section shows through its c-section-status. */
-function statusPart(root, selector) {
-  return (
-    root
-      .querySelector('c-section-status')
-      ?.shadowRoot.querySelector(selector) ?? null
-  );
-}
-
-/** Settles pending promise chains (fake timers are on: flush microtasks only). */
-async function flushMicrotasks() {
-  for (let i = 0; i < 5; i++) {
-    // eslint-disable-next-line no-await-in-loop
-    await Promise.resolve();
-  }
-}
+const mount = (props) =>
+  mountOnIncident('c-incident-console', IncidentConsole, props);
 
 describe('c-incident-console', () => {
   beforeEach(() => {
@@ -79,10 +51,7 @@ describe('c-incident-console', () => {
   });
 
   afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
+    cleanUp();
     jest.useRealTimers();
   });
 
@@ -128,9 +97,11 @@ describe('c-incident-console', () => {
     expect($(element, 'lightning-card').title).toBe(
       'Incident console: Regional power outage in Fremont'
     );
-    const badges = [
-      ...element.shadowRoot.querySelectorAll('.console-summary [data-badge]')
-    ].map((li) => [li.dataset.badge, li.textContent, li.firstChild.className]);
+    const badges = $$(element, '.console-summary [data-badge]').map((li) => [
+      li.dataset.badge,
+      li.textContent,
+      li.firstChild.className
+    ]);
     expect(badges).toEqual([
       ['severity', 'Severity 2', 'slds-badge slds-theme_warning'],
       ['priority', 'Priority High', 'slds-badge slds-badge_lightest'],
@@ -256,7 +227,7 @@ describe('c-incident-console', () => {
     });
     getRoster.emit(roster);
     getLinkedCases.emit(casesPage);
-    await flushMicrotasks();
+    await flushPromises();
 
     const panel = statusPart($(element, '.console-header'), 'c-error-panel');
     expect(panel.friendlyMessage).toBe(
@@ -294,7 +265,7 @@ describe('c-incident-console', () => {
       statusPart($(element, '.console-header'), 'lightning-spinner')
         .alternativeText
     ).toBe('Loading the incident');
-    await flushMicrotasks();
+    await flushPromises();
 
     expect(getConsole).toHaveBeenCalledWith({ recordId: RECORD_ID });
     expect(
@@ -307,7 +278,7 @@ describe('c-incident-console', () => {
     const element = mount();
     getConsole.emit(withoutCalendar);
     getRoster.emit(roster);
-    await flushMicrotasks();
+    await flushPromises();
 
     expect(
       statusPart($(element, '.console-header'), 'c-error-panel')
@@ -333,7 +304,7 @@ describe('c-incident-console', () => {
     getRoster.error({
       message: 'Insufficient access to Incident_Roster_Member__c'
     });
-    await flushMicrotasks();
+    await flushPromises();
 
     expect($(element, 'c-severity-matrix')).not.toBeNull();
     expect($(element, 'c-sla-timer')).not.toBeNull();
@@ -351,10 +322,10 @@ describe('c-incident-console', () => {
     getConsole.emit(consoleData);
     getRoster.emit(roster);
     getLinkedCases.emit(casesPage);
-    await flushMicrotasks();
+    await flushPromises();
 
     $(element, 'lightning-button-icon.refresh-console').click();
-    await flushMicrotasks();
+    await flushPromises();
 
     const refreshed = refreshApex.mock.calls.map(([wired]) => wired.data);
     expect(refreshed).toHaveLength(3);
@@ -428,7 +399,7 @@ describe('c-incident-console', () => {
       getConsole.emit(consoleData);
       getRoster.error({ message: 'No access' });
       getLinkedCases.emit(casesPage);
-      await flushMicrotasks();
+      await flushPromises();
 
       expect(
         statusPart($(element, 'c-incident-roster').shadowRoot, 'c-error-panel')

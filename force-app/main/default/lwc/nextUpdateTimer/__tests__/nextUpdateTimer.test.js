@@ -1,4 +1,3 @@
-import { createElement } from '@lwc/engine-dom';
 import NextUpdateTimer, {
   CLOSED_TEXT,
   NO_CADENCE_TEXT,
@@ -8,47 +7,33 @@ import NextUpdateTimer, {
 import getUpdateCadence from '@salesforce/apex/IncidentResponseController.getUpdateCadence';
 import { listenerCount } from 'c/slaTicker';
 import { refreshApex } from '@salesforce/apex';
+import {
+  $,
+  RECORD_ID,
+  mount as mountElement,
+  cleanUp,
+  flushPromises,
+  provide,
+  statusPart
+} from 'test-utils';
 
 const severity1 = require('./data/getUpdateCadenceSeverity1.json');
 const noCadence = require('./data/getUpdateCadenceNoCadence.json');
 
 jest.mock(
   '@salesforce/apex/IncidentResponseController.getUpdateCadence',
-  () => {
-    const { createApexTestWireAdapter } = require('@salesforce/sfdx-lwc-jest');
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
+  () => require('test-utils').apexWireMock(),
   { virtual: true }
 );
 
-const RECORD_ID = '0ny000000000001AAA';
 const MINUTE = 60 * 1000;
 
-function mount(props = {}) {
-  const element = createElement('c-next-update-timer', { is: NextUpdateTimer });
-  Object.assign(element, { recordId: RECORD_ID, ...props });
-  document.body.appendChild(element);
-  return element;
-}
-
-async function rendered() {
-  await Promise.resolve();
-  await Promise.resolve();
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
-function statusPart(element, selector) {
-  return (
-    $(element, 'c-section-status')?.shadowRoot.querySelector(selector) ?? null
-  );
-}
-
-async function mountWith(data) {
-  const element = mount();
-  getUpdateCadence.emit(data);
-  await rendered();
-  return element;
-}
+const mount = (props) =>
+  mountElement('c-next-update-timer', NextUpdateTimer, {
+    recordId: RECORD_ID,
+    ...props
+  });
+const mountWith = (data) => provide(getUpdateCadence, data, mount());
 
 describe('c-next-update-timer', () => {
   beforeEach(() => {
@@ -56,11 +41,8 @@ describe('c-next-update-timer', () => {
   });
 
   afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
+    cleanUp();
     jest.useRealTimers();
-    jest.clearAllMocks();
   });
 
   it('counts down to the next update from the last one sent, then warns, then is overdue', async () => {
@@ -81,7 +63,7 @@ describe('c-next-update-timer', () => {
 
     // 09:33: 23 of 30 minutes gone, past the 75 % warning; the shared ticker moves it.
     jest.advanceTimersByTime(13 * MINUTE);
-    await rendered();
+    await flushPromises();
     clock = $(element, '.update-clock');
     expect(clock.dataset.state).toBe('warning');
     expect($(element, '.update-state').classList).toContain(
@@ -92,7 +74,7 @@ describe('c-next-update-timer', () => {
     );
 
     jest.advanceTimersByTime(12 * MINUTE); // 09:45
-    await rendered();
+    await flushPromises();
     expect($(element, '.update-clock').dataset.state).toBe('overdue');
     expect($(element, '.update-state').textContent).toBe('Overdue');
     expect($(element, '.update-detail').textContent).toBe('5 min overdue');
@@ -105,11 +87,11 @@ describe('c-next-update-timer', () => {
     expect($(element, '.update-clock').dataset.state).toBe('overdue');
 
     communicationSent('0ny000000000999AAA', '2026-01-05T09:45:00.000Z');
-    await rendered();
+    await flushPromises();
     expect($(element, '.update-clock').dataset.state).toBe('overdue');
 
     communicationSent(RECORD_ID, '2026-01-05T09:45:00.000Z');
-    await rendered();
+    await flushPromises();
     expect($(element, '.update-clock').dataset.state).toBe('ok');
     expect($(element, '.update-detail').textContent).toBe('30 min left');
     expect(refreshApex).toHaveBeenCalledTimes(1);
@@ -147,11 +129,11 @@ describe('c-next-update-timer', () => {
   it('reloads when the console data is reloaded after a save, not on the first load', async () => {
     const element = mount({ consoleData: { severity: 2 } });
     getUpdateCadence.emit(severity1);
-    await rendered();
+    await flushPromises();
     expect(refreshApex).not.toHaveBeenCalled();
 
     element.consoleData = { severity: 1 };
-    await rendered();
+    await flushPromises();
     expect(refreshApex).toHaveBeenCalledTimes(1);
   });
 
@@ -160,9 +142,9 @@ describe('c-next-update-timer', () => {
     getUpdateCadence.error({
       message: 'No access to Incident_Sla_Policy__mdt'
     });
-    await rendered();
+    await flushPromises();
 
-    const panel = statusPart(element, 'c-error-panel');
+    const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.friendlyMessage).toBe(
       'When the next customer update is due could not be worked out.'
     );
@@ -194,7 +176,7 @@ describe('c-next-update-timer', () => {
       await expect(element).toBeAccessible();
       const failing = mount();
       getUpdateCadence.error({ message: 'No access' });
-      await rendered();
+      await flushPromises();
       await expect(failing).toBeAccessible();
     });
   });

@@ -1,21 +1,10 @@
-import { createElement } from '@lwc/engine-dom';
 import SectionStatus from 'c/sectionStatus';
+import { $, mount as mountElement, cleanUp } from 'test-utils';
 
-function mount(props) {
-  const element = createElement('c-section-status', { is: SectionStatus });
-  Object.assign(element, props);
-  document.body.appendChild(element);
-  return element;
-}
-
-const $ = (element, selector) => element.shadowRoot.querySelector(selector);
+const mount = (props) => mountElement('c-section-status', SectionStatus, props);
 
 describe('c-section-status', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-  });
+  afterEach(cleanUp);
 
   it('shows a named spinner inside a positioned box of its own while loading', () => {
     const element = mount({ loading: true, loadingText: 'Loading the roster' });

@@ -1,15 +1,19 @@
-import { createElement } from '@lwc/engine-dom';
 import SeverityMatrix from 'c/severityMatrix';
 import { updateRecord } from 'lightning/uiRecordApi';
+import {
+  $,
+  $$,
+  RECORD_ID,
+  mount as mountElement,
+  cleanUp,
+  flushPromises
+} from 'test-utils';
 
 const severityRules = require('./data/severityRules.json');
 const updateFailure = require('./data/updateRecordFailure.json');
 
-const RECORD_ID = '0ny000000000001AAA';
-
-function mount(props = {}) {
-  const element = createElement('c-severity-matrix', { is: SeverityMatrix });
-  Object.assign(element, {
+const mount = (props) =>
+  mountElement('c-severity-matrix', SeverityMatrix, {
     recordId: RECORD_ID,
     urgency: 'High',
     impact: 'Medium',
@@ -17,65 +21,47 @@ function mount(props = {}) {
     canEdit: true,
     ...props
   });
-  document.body.appendChild(element);
-  return element;
-}
 
-function cell(element, urgency, impact) {
-  return element.shadowRoot.querySelector(
-    `td[data-urgency="${urgency}"][data-impact="${impact}"]`
-  );
-}
+const cell = (element, urgency, impact) =>
+  $(element, `td[data-urgency="${urgency}"][data-impact="${impact}"]`);
 
 function tick(element, group, id, checked = true) {
-  const input = element.shadowRoot.querySelector(
+  const input = $(
+    element,
     `lightning-input[data-group="${group}"][data-id="${id}"]`
   );
   input.checked = checked;
   input.dispatchEvent(new CustomEvent('change'));
 }
 
-async function flushPromises() {
-  for (let i = 0; i < 3; i++) {
-    // eslint-disable-next-line no-await-in-loop
-    await Promise.resolve();
-  }
-}
-
 describe('c-severity-matrix', () => {
-  afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
-    jest.clearAllMocks();
-  });
+  afterEach(cleanUp);
 
   it('renders urgency rows by impact columns with the severity of every cell', () => {
     const element = mount();
 
-    const columnHeaders = [
-      ...element.shadowRoot.querySelectorAll('thead th[scope="col"]')
-    ].map((th) => th.textContent.trim());
+    const columnHeaders = $$(element, 'thead th[scope="col"]').map((th) =>
+      th.textContent.trim()
+    );
     expect(columnHeaders).toEqual([
       'Urgency / Impact',
       'High impact',
       'Medium impact',
       'Low impact'
     ]);
-    const rowHeaders = [
-      ...element.shadowRoot.querySelectorAll('tbody th[scope="row"]')
-    ].map((th) => th.textContent.trim());
+    const rowHeaders = $$(element, 'tbody th[scope="row"]').map((th) =>
+      th.textContent.trim()
+    );
     expect(rowHeaders).toEqual([
       'High urgency',
       'Medium urgency',
       'Low urgency'
     ]);
 
-    const severities = [...element.shadowRoot.querySelectorAll('tbody tr')].map(
-      (row) =>
-        [...row.querySelectorAll('.cell-severity')].map(
-          (span) => span.textContent
-        )
+    const severities = $$(element, 'tbody tr').map((row) =>
+      [...row.querySelectorAll('.cell-severity')].map(
+        (span) => span.textContent
+      )
     );
     expect(severities).toEqual([
       ['Severity 1', 'Severity 2', 'Severity 3'],
@@ -112,23 +98,19 @@ describe('c-severity-matrix', () => {
   it('marks the current cell with aria-current and a visible text marker', () => {
     const element = mount();
 
-    const current = element.shadowRoot.querySelectorAll('td[aria-current]');
+    const current = $$(element, 'td[aria-current]');
     expect(current).toHaveLength(1);
     expect(current[0]).toBe(cell(element, 'High', 'Medium'));
     expect(current[0].getAttribute('aria-current')).toBe('true');
     expect(current[0].querySelector('.current-marker').textContent.trim()).toBe(
       'Current'
     );
-    expect(element.shadowRoot.querySelectorAll('.current-marker')).toHaveLength(
-      1
-    );
+    expect($$(element, '.current-marker')).toHaveLength(1);
   });
 
   it('marks no cell when urgency or impact is not set', () => {
     const element = mount({ urgency: null, impact: 'Low' });
-    expect(
-      element.shadowRoot.querySelectorAll('td[aria-current]')
-    ).toHaveLength(0);
+    expect($$(element, 'td[aria-current]')).toHaveLength(0);
   });
 
   it('saves urgency and impact when an editor chooses a cell, then toasts and notifies the container', async () => {
@@ -191,29 +173,23 @@ describe('c-severity-matrix', () => {
   it('shows read-only users the matrix without any buttons', () => {
     const element = mount({ canEdit: false });
 
-    expect(element.shadowRoot.querySelectorAll('td button')).toHaveLength(0);
-    expect(element.shadowRoot.querySelector('.apply-proposal')).toBeNull();
-    expect(element.shadowRoot.querySelectorAll('.cell-severity')).toHaveLength(
-      9
-    );
+    expect($$(element, 'td button')).toHaveLength(0);
+    expect($(element, '.apply-proposal')).toBeNull();
+    expect($$(element, '.cell-severity')).toHaveLength(9);
   });
 
   it('shows read-only users the criteria as reference, not as a checklist', () => {
     const element = mount({ canEdit: false });
 
-    expect(element.shadowRoot.querySelectorAll('lightning-input')).toHaveLength(
-      0
+    expect($$(element, 'lightning-input')).toHaveLength(0);
+    expect($(element, '.proposal')).toBeNull();
+    expect($(element, '.read-only-note').textContent).toContain(
+      "You can't change urgency and impact on this record."
     );
-    expect(element.shadowRoot.querySelector('.proposal')).toBeNull();
-    expect(
-      element.shadowRoot.querySelector('.read-only-note').textContent
-    ).toContain("You can't change urgency and impact on this record.");
     const items = (group) =>
-      [
-        ...element.shadowRoot.querySelectorAll(
-          `.criteria-reference [data-group="${group}"] li`
-        )
-      ].map((li) => li.textContent);
+      $$(element, `.criteria-reference [data-group="${group}"] li`).map(
+        (li) => li.textContent
+      );
     expect(items('urgency')).toHaveLength(3);
     expect(items('impact')).toContain('Many customers are affected');
   });
@@ -229,7 +205,7 @@ describe('c-severity-matrix', () => {
     cell(element, 'Medium', 'Medium').querySelector('button').click();
     await flushPromises();
 
-    const panel = element.shadowRoot.querySelector('c-error-panel');
+    const panel = $(element, 'c-error-panel');
     expect(panel).not.toBeNull();
     expect(panel.errors).toEqual(updateFailure);
     expect(toastHandler.mock.calls[0][0].detail).toMatchObject({
@@ -253,7 +229,7 @@ describe('c-severity-matrix', () => {
     await flushPromises();
 
     // While saving, every cell refuses clicks through aria-disabled, none is disabled.
-    const buttons = [...element.shadowRoot.querySelectorAll('td button')];
+    const buttons = $$(element, 'td button');
     expect(buttons.every((b) => !b.disabled)).toBe(true);
     expect(
       buttons.every((b) => b.getAttribute('aria-disabled') === 'true')
@@ -276,7 +252,7 @@ describe('c-severity-matrix', () => {
     tick(element, 'urgency', 'damage-grows');
     await flushPromises();
 
-    element.shadowRoot.querySelector('.apply-proposal').click();
+    $(element, '.apply-proposal').click();
     await flushPromises();
 
     expect(element.shadowRoot.activeElement).toBe(
@@ -291,7 +267,7 @@ describe('c-severity-matrix', () => {
     cell(element, 'Low', 'Low').querySelector('button').click();
     await flushPromises();
 
-    const spinner = element.shadowRoot.querySelector('lightning-spinner');
+    const spinner = $(element, 'lightning-spinner');
     expect(spinner.parentElement.classList).toContain('matrix-area');
     expect(spinner.parentElement.classList).toContain('slds-is-relative');
     expect(spinner.parentElement.querySelector('table')).not.toBeNull();
@@ -301,9 +277,7 @@ describe('c-severity-matrix', () => {
     const wide = mount();
     const narrow = mount({ narrow: true });
     const classes = (element) =>
-      [...element.shadowRoot.querySelectorAll('fieldset')].map(
-        (fieldset) => fieldset.className
-      );
+      $$(element, 'fieldset').map((fieldset) => fieldset.className);
 
     expect(
       classes(wide).every((c) => c.includes('slds-medium-size_1-of-2'))
@@ -314,12 +288,12 @@ describe('c-severity-matrix', () => {
   it('lists the problems instead of a matrix when the rules are incomplete', () => {
     const element = mount({ rules: severityRules.slice(1) });
 
-    expect(element.shadowRoot.querySelector('table')).toBeNull();
-    const problems = element.shadowRoot.querySelector('.rule-problems');
+    expect($(element, 'table')).toBeNull();
+    const problems = $(element, '.rule-problems');
     expect(problems.textContent).toContain(
       'no rule for urgency 1 (High) × impact 1 (High)'
     );
-    expect(element.shadowRoot.querySelector('.proposal').textContent).toContain(
+    expect($(element, '.proposal').textContent).toContain(
       'severity cannot be determined'
     );
   });
@@ -328,11 +302,7 @@ describe('c-severity-matrix', () => {
     it('shows the three urgency and four impact criteria as checkboxes', () => {
       const element = mount();
       const labels = (group) =>
-        [
-          ...element.shadowRoot.querySelectorAll(
-            `lightning-input[data-group="${group}"]`
-          )
-        ].map((input) => {
+        $$(element, `lightning-input[data-group="${group}"]`).map((input) => {
           expect(input.type).toBe('checkbox');
           return input.label;
         });
@@ -352,7 +322,7 @@ describe('c-severity-matrix', () => {
 
     it('groups each set of criteria in a fieldset under its own legend', () => {
       const element = mount();
-      const fieldsets = [...element.shadowRoot.querySelectorAll('fieldset')];
+      const fieldsets = $$(element, 'fieldset');
 
       expect(
         fieldsets.map((fieldset) => ({
@@ -373,17 +343,14 @@ describe('c-severity-matrix', () => {
 
     it('keeps the current values until a criterion is ticked, then proposes High', async () => {
       const element = mount({ urgency: 'Medium', impact: 'Low' });
-      const proposal = () =>
-        element.shadowRoot.querySelector('.proposal').textContent;
-      const apply = () => element.shadowRoot.querySelector('.apply-proposal');
+      const proposal = () => $(element, '.proposal').textContent;
+      const apply = () => $(element, '.apply-proposal');
 
       expect(proposal()).toBe(
         'Proposed: urgency Medium, impact Low: severity 4 (Low).'
       );
       expect(apply().disabled).toBe(true);
-      expect(
-        element.shadowRoot.querySelector('.apply-reason').textContent.trim()
-      ).toBe(
+      expect($(element, '.apply-reason').textContent.trim()).toBe(
         'Nothing to apply: the proposal is the current urgency and impact. Tick a criterion to propose High.'
       );
 
@@ -393,7 +360,7 @@ describe('c-severity-matrix', () => {
         'Proposed: urgency Medium, impact High: severity 2 (High).'
       );
       expect(apply().disabled).toBe(false);
-      expect(element.shadowRoot.querySelector('.apply-reason')).toBeNull();
+      expect($(element, '.apply-reason')).toBeNull();
 
       tick(element, 'urgency', 'key-customers');
       await flushPromises();
@@ -410,12 +377,9 @@ describe('c-severity-matrix', () => {
 
     it('says why "Apply proposal" is unavailable when urgency or impact is not set', async () => {
       const element = mount({ urgency: null, impact: null });
-      const reason = () =>
-        element.shadowRoot.querySelector('.apply-reason').textContent.trim();
+      const reason = () => $(element, '.apply-reason').textContent.trim();
 
-      expect(element.shadowRoot.querySelector('.apply-proposal').disabled).toBe(
-        true
-      );
+      expect($(element, '.apply-proposal').disabled).toBe(true);
       expect(reason()).toBe(
         'No urgency or impact yet: tick a criterion of that group or choose a cell.'
       );
@@ -428,9 +392,7 @@ describe('c-severity-matrix', () => {
 
     it('says why "Apply proposal" is unavailable when the rules are incomplete', () => {
       const element = mount({ rules: severityRules.slice(1) });
-      expect(
-        element.shadowRoot.querySelector('.apply-reason').textContent.trim()
-      ).toBe(
+      expect($(element, '.apply-reason').textContent.trim()).toBe(
         'The severity rules are incomplete, so no severity can be proposed.'
       );
     });
@@ -441,7 +403,7 @@ describe('c-severity-matrix', () => {
       tick(element, 'urgency', 'damage-grows');
       tick(element, 'impact', 'injury');
       await flushPromises();
-      element.shadowRoot.querySelector('.apply-proposal').click();
+      $(element, '.apply-proposal').click();
       await flushPromises();
 
       expect(updateRecord).toHaveBeenCalledWith({
@@ -458,35 +420,29 @@ describe('c-severity-matrix', () => {
       const element = mount();
 
       await expect(element).toBeAccessible();
-      expect(element.shadowRoot.querySelectorAll('td button')).toHaveLength(9);
+      expect($$(element, 'td button')).toHaveLength(9);
       // Screen-reader users hear which cell a button sets, not just "Severity 2".
       expect(
         cell(element, 'Low', 'High').querySelector(
           'button .slds-assistive-text'
         ).textContent
       ).toBe('Set urgency Low and impact High:');
-      expect(
-        element.shadowRoot.querySelector('table caption').textContent
-      ).toContain('Current');
-      expect(element.shadowRoot.querySelector('.apply-proposal').label).toBe(
-        'Apply proposal'
-      );
+      expect($(element, 'table caption').textContent).toContain('Current');
+      expect($(element, '.apply-proposal').label).toBe('Apply proposal');
     });
 
     it('is accessible for read-only users', async () => {
       const element = mount({ canEdit: false });
 
       await expect(element).toBeAccessible();
-      expect(element.shadowRoot.querySelectorAll('td button')).toHaveLength(0);
-      expect(
-        element.shadowRoot.querySelector('.criteria-reference')
-      ).not.toBeNull();
+      expect($$(element, 'td button')).toHaveLength(0);
+      expect($(element, '.criteria-reference')).not.toBeNull();
     });
 
     it('is accessible with the reason "Apply proposal" is unavailable, narrow', async () => {
       const element = mount({ urgency: null, impact: null, narrow: true });
 
-      expect(element.shadowRoot.querySelector('.apply-reason')).not.toBeNull();
+      expect($(element, '.apply-reason')).not.toBeNull();
       await expect(element).toBeAccessible();
     });
 
@@ -496,9 +452,7 @@ describe('c-severity-matrix', () => {
       tick(element, 'impact', 'injury');
       await flushPromises();
 
-      expect(element.shadowRoot.querySelector('.apply-proposal').disabled).toBe(
-        false
-      );
+      expect($(element, '.apply-proposal').disabled).toBe(false);
       await expect(element).toBeAccessible();
     });
 
@@ -513,21 +467,21 @@ describe('c-severity-matrix', () => {
 
       cell(element, 'Low', 'Low').querySelector('button').click();
       await flushPromises();
-      expect(
-        element.shadowRoot.querySelector('lightning-spinner').alternativeText
-      ).toBe('Saving urgency and impact');
+      expect($(element, 'lightning-spinner').alternativeText).toBe(
+        'Saving urgency and impact'
+      );
       await expect(element).toBeAccessible();
 
       fail(updateFailure);
       await flushPromises();
-      expect(element.shadowRoot.querySelector('c-error-panel')).not.toBeNull();
+      expect($(element, 'c-error-panel')).not.toBeNull();
       await expect(element).toBeAccessible();
     });
 
     it('is accessible when the rules are incomplete', async () => {
       const element = mount({ rules: severityRules.slice(1) });
 
-      expect(element.shadowRoot.querySelector('.rule-problems')).not.toBeNull();
+      expect($(element, '.rule-problems')).not.toBeNull();
       await expect(element).toBeAccessible();
     });
 
@@ -569,11 +523,9 @@ describe('c-severity-matrix', () => {
 
     cell(element, 'Low', 'Low').querySelector('button').click();
     await flushPromises();
+    expect($(element, 'lightning-spinner')).not.toBeNull();
     expect(
-      element.shadowRoot.querySelector('lightning-spinner')
-    ).not.toBeNull();
-    expect(
-      [...element.shadowRoot.querySelectorAll('td button')].every(
+      $$(element, 'td button').every(
         (button) => button.getAttribute('aria-disabled') === 'true'
       )
     ).toBe(true);
@@ -583,7 +535,7 @@ describe('c-severity-matrix', () => {
 
     finish({});
     await flushPromises();
-    expect(element.shadowRoot.querySelector('lightning-spinner')).toBeNull();
+    expect($(element, 'lightning-spinner')).toBeNull();
     expect(
       cell(element, 'Low', 'Low')
         .querySelector('button')

@@ -1,6 +1,12 @@
-import { createElement } from '@lwc/engine-dom';
 import SlaTimer, { CALENDAR_ERROR_TEXT } from 'c/slaTimer';
 import { TICK_INTERVAL_MS } from 'c/slaTicker';
+import {
+  $,
+  $$,
+  mount as mountElement,
+  cleanUp,
+  flushPromises
+} from 'test-utils';
 
 const severity1Open = require('./data/severity1Open24x7.json');
 const severity1Completed = require('./data/severity1Completed.json');
@@ -10,15 +16,11 @@ const severity4NoSla = require('./data/severity4NoSla.json');
 
 const MINUTE = 60 * 1000;
 
-function mount(consoleData) {
-  const element = createElement('c-sla-timer', { is: SlaTimer });
-  element.consoleData = consoleData;
-  document.body.appendChild(element);
-  return element;
-}
+const mount = (consoleData) =>
+  mountElement('c-sla-timer', SlaTimer, { consoleData });
 
 function clock(element, key) {
-  const item = element.shadowRoot.querySelector(`li[data-clock="${key}"]`);
+  const item = $(element, `li[data-clock="${key}"]`);
   return {
     item,
     state: item.dataset.state,
@@ -28,14 +30,9 @@ function clock(element, key) {
   };
 }
 
-/** Let LWC re-render after a tick changed the component's state. */
-async function rendered() {
-  await Promise.resolve();
-}
-
 async function advance(ms) {
   jest.advanceTimersByTime(ms);
-  await rendered();
+  await flushPromises();
 }
 
 describe('c-sla-timer', () => {
@@ -59,16 +56,14 @@ describe('c-sla-timer', () => {
   });
 
   afterEach(() => {
-    while (document.body.firstChild) {
-      document.body.removeChild(document.body.firstChild);
-    }
+    cleanUp();
     jest.useRealTimers();
   });
 
   it('moves the response clock from on track to warning to breached as business time passes', async () => {
     jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const element = mount(severity1Open);
-    await rendered();
+    await flushPromises();
 
     let response = clock(element, 'response');
     expect(response.state).toBe('on-track');
@@ -109,7 +104,7 @@ describe('c-sla-timer', () => {
 
     const running = mount(severity1Open);
     const completed = mount(severity1Completed);
-    await rendered();
+    await flushPromises();
 
     expect(times(running, 'response')).toEqual([
       ['Target: ', '2025-03-04T16:30:00.000Z']
@@ -123,7 +118,7 @@ describe('c-sla-timer', () => {
   it('shows met and missed with the completion time once the clocks have stopped', async () => {
     jest.setSystemTime(new Date('2025-03-05T10:00:00.000Z'));
     const element = mount(severity1Completed);
-    await rendered();
+    await flushPromises();
 
     const response = clock(element, 'response');
     expect(response.state).toBe('met');
@@ -144,7 +139,7 @@ describe('c-sla-timer', () => {
   it('says the clock is paused outside business hours (weekend, across the DST change)', async () => {
     jest.setSystemTime(new Date('2025-03-08T18:00:00.000Z')); // Saturday 10:00 in Los Angeles
     const element = mount(severity2BusinessHours);
-    await rendered();
+    await flushPromises();
 
     const response = clock(element, 'response');
     expect(response.state).toBe('breached');
@@ -169,7 +164,7 @@ describe('c-sla-timer', () => {
   it('shows the time used as a ring and in words, and what happens next, per state', async () => {
     jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const element = mount(severity1Open);
-    await rendered();
+    await flushPromises();
     const view = (key) => {
       const item = clock(element, key).item;
       return {
@@ -213,7 +208,7 @@ describe('c-sla-timer', () => {
   it('fills the ring of a completed clock and says no next step', async () => {
     jest.setSystemTime(new Date('2025-03-05T10:00:00.000Z'));
     const element = mount(severity1Completed);
-    await rendered();
+    await flushPromises();
 
     const met = clock(element, 'response').item;
     expect(met.querySelector('lightning-progress-ring').value).toBe(100);
@@ -231,24 +226,22 @@ describe('c-sla-timer', () => {
   it('derives due times from the policy when the record has none stored', async () => {
     jest.setSystemTime(new Date('2025-03-04T16:05:00.000Z'));
     const element = mount(severity1WithoutStoredDue);
-    await rendered();
+    await flushPromises();
 
     expect(clock(element, 'response').detail).toBe('25 min left');
-    expect(
-      element.shadowRoot.querySelector('li[data-clock="resolution"] .due').value
-    ).toBe('2025-03-04T20:00:00.000Z');
+    expect($(element, 'li[data-clock="resolution"] .due').value).toBe(
+      '2025-03-04T20:00:00.000Z'
+    );
   });
 
   it('explains that severities without an SLA follow the standard case process', async () => {
     const element = mount(severity4NoSla);
-    await rendered();
+    await flushPromises();
 
-    expect(element.shadowRoot.querySelector('.no-sla').textContent).toBe(
+    expect($(element, '.no-sla').textContent).toBe(
       'No incident SLA (standard case process)'
     );
-    expect(element.shadowRoot.querySelectorAll('li[data-clock]')).toHaveLength(
-      0
-    );
+    expect($$(element, 'li[data-clock]')).toHaveLength(0);
   });
 
   it('says there is no clock for a record without a detection time (a problem, say)', async () => {
@@ -259,21 +252,19 @@ describe('c-sla-timer', () => {
       responseDue: null,
       resolutionDue: null
     });
-    await rendered();
+    await flushPromises();
 
-    expect(
-      element.shadowRoot.querySelector('.not-started').textContent.trim()
-    ).toBe('No SLA clock: the record has no detection time.');
-    expect(element.shadowRoot.querySelectorAll('li[data-clock]')).toHaveLength(
-      0
+    expect($(element, '.not-started').textContent.trim()).toBe(
+      'No SLA clock: the record has no detection time.'
     );
+    expect($$(element, 'li[data-clock]')).toHaveLength(0);
   });
 
   it('shows an error panel when the record data cannot be computed', async () => {
     const element = mount({ ...severity1Open, detectedAt: 'yesterday-ish' });
-    await rendered();
+    await flushPromises();
 
-    const panel = element.shadowRoot.querySelector('c-error-panel');
+    const panel = $(element, 'c-error-panel');
     expect(panel).not.toBeNull();
     expect(panel.errors).toBeInstanceOf(Error);
   });
@@ -287,21 +278,15 @@ describe('c-sla-timer', () => {
       calendar: null,
       calendarError: reason
     });
-    await rendered();
+    await flushPromises();
 
     // A clock without the calendar would count the closed weekend as open time.
-    expect(element.shadowRoot.querySelectorAll('li[data-clock]')).toHaveLength(
-      0
-    );
-    const panel = element.shadowRoot.querySelector(
-      'c-error-panel.calendar-error'
-    );
+    expect($$(element, 'li[data-clock]')).toHaveLength(0);
+    const panel = $(element, 'c-error-panel.calendar-error');
     expect(panel.friendlyMessage).toBe(CALENDAR_ERROR_TEXT);
     expect(panel.friendlyMessage).toMatch(/^The SLA clock cannot be shown/);
     expect(panel.errors).toBe(reason);
-    const dueTimes = [
-      ...element.shadowRoot.querySelectorAll('.due-times li')
-    ].map((item) => [
+    const dueTimes = $$(element, '.due-times li').map((item) => [
       item.dataset.due,
       item.querySelector('lightning-formatted-date-time').value
     ]);
@@ -317,10 +302,10 @@ describe('c-sla-timer', () => {
       calendar: null,
       calendarError: 'The business hours calendar could not be read'
     });
-    await rendered();
+    await flushPromises();
 
-    expect(element.shadowRoot.querySelector('.no-sla')).not.toBeNull();
-    expect(element.shadowRoot.querySelector('.calendar-error')).toBeNull();
+    expect($(element, '.no-sla')).not.toBeNull();
+    expect($(element, '.calendar-error')).toBeNull();
   });
 
   it('shares one interval between several timers and clears it after the last disconnects', async () => {
@@ -328,7 +313,7 @@ describe('c-sla-timer', () => {
     const first = mount(severity1Open);
     const second = mount(severity2BusinessHours);
     const third = mount(severity1Completed);
-    await rendered();
+    await flushPromises();
 
     expect(jest.getTimerCount()).toBe(1);
 
@@ -342,7 +327,7 @@ describe('c-sla-timer', () => {
   it('stops updating while the tab is hidden and catches up when it is shown', async () => {
     jest.setSystemTime(new Date('2025-03-04T16:10:00.000Z'));
     const element = mount(severity1Open);
-    await rendered();
+    await flushPromises();
 
     setVisibility('hidden');
     expect(jest.getTimerCount()).toBe(0);
@@ -350,7 +335,7 @@ describe('c-sla-timer', () => {
     expect(clock(element, 'response').detail).toBe('20 min left');
 
     setVisibility('visible');
-    await rendered();
+    await flushPromises();
     expect(clock(element, 'response').state).toBe('warning');
     expect(clock(element, 'response').detail).toBe('5 min left');
     expect(jest.getTimerCount()).toBe(1);
@@ -405,11 +390,9 @@ describe('c-sla-timer', () => {
       async ({ data, now, announced, paused }) => {
         jest.setSystemTime(new Date(now));
         const element = mount(data);
-        await rendered();
+        await flushPromises();
 
-        const statuses = [
-          ...element.shadowRoot.querySelectorAll('li[data-clock] .clock-status')
-        ];
+        const statuses = $$(element, 'li[data-clock] .clock-status');
         // State is never colour alone: the live region says which clock and which state,
         // with a separator so the two words are not read as one.
         expect(statuses.map((status) => status.textContent)).toEqual(announced);
@@ -417,9 +400,7 @@ describe('c-sla-timer', () => {
           expect(status.getAttribute('aria-live')).toBe('polite');
           expect(status.getAttribute('aria-atomic')).toBe('true');
         });
-        expect(element.shadowRoot.querySelectorAll('.paused')).toHaveLength(
-          paused
-        );
+        expect($$(element, '.paused')).toHaveLength(paused);
         await expectAccessible(element);
       }
     );
@@ -447,9 +428,9 @@ describe('c-sla-timer', () => {
       }
     ])('is accessible $name', async ({ data, selector }) => {
       const element = mount(data);
-      await rendered();
+      await flushPromises();
 
-      expect(element.shadowRoot.querySelector(selector)).not.toBeNull();
+      expect($(element, selector)).not.toBeNull();
       await expectAccessible(element);
     });
   });
