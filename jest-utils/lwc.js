@@ -84,6 +84,33 @@ export function apexWireMock() {
   return { default: createApexTestWireAdapter(jest.fn()) };
 }
 
+/** What fakeVisibility makes document.visibilityState answer. */
+let visibility = 'visible';
+
+/**
+ * jsdom's document is always visible; the SLA ticker pauses in a hidden tab. Makes
+ * document.visibilityState answer what setVisibility last set. Call in beforeEach: each test
+ * starts with the tab visible.
+ */
+export function fakeVisibility() {
+  visibility = 'visible';
+  Object.defineProperty(document, 'visibilityState', {
+    configurable: true,
+    get: () => visibility
+  });
+}
+
+/**
+ * The tab is hidden or shown, and says so as the browser does (visibilitychange); with
+ * `{ announce: false }` the state is set without the event, as a tab that loads hidden.
+ */
+export function setVisibility(state, { announce = true } = {}) {
+  visibility = state;
+  if (announce) {
+    document.dispatchEvent(new CustomEvent('visibilitychange'));
+  }
+}
+
 /** afterEach of every component test: an empty document and mocks with no calls recorded. */
 export function cleanUp() {
   while (document.body.firstChild) {

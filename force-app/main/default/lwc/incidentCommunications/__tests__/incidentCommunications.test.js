@@ -39,6 +39,14 @@ jest.mock(
 );
 jest.mock('c/nextUpdateTimer', () => ({ communicationSent: jest.fn() }));
 
+/** What preview and send carry for the Update stage as its template composed it. */
+const UPDATE_FROM_TEMPLATE = {
+  recordId: RECORD_ID,
+  stage: 'Update',
+  subject: 'Update: {!Incident.Subject}',
+  body: communications.templates[1].body
+};
+
 const mount = (props) =>
   mountOnIncident('c-incident-communications', IncidentCommunications, props);
 const mountWith = (data, props) =>
@@ -117,12 +125,7 @@ describe('c-incident-communications', () => {
     $(element, '.preview-button').click();
     await flushPromises();
 
-    expect(previewMessage).toHaveBeenCalledWith({
-      recordId: RECORD_ID,
-      stage: 'Update',
-      subject: 'Update: {!Incident.Subject}',
-      body: communications.templates[1].body
-    });
+    expect(previewMessage).toHaveBeenCalledWith(UPDATE_FROM_TEMPLATE);
     expect($(element, '.preview-subject').textContent.trim()).toBe(
       'Update: Inverters offline'
     );
@@ -183,12 +186,7 @@ describe('c-incident-communications', () => {
     $(element, '.confirm-send').click();
     await flushPromises();
 
-    expect(sendCommunication).toHaveBeenCalledWith({
-      recordId: RECORD_ID,
-      stage: 'Update',
-      subject: 'Update: {!Incident.Subject}',
-      body: communications.templates[1].body
-    });
+    expect(sendCommunication).toHaveBeenCalledWith(UPDATE_FROM_TEMPLATE);
     expect(communicationSent).toHaveBeenCalledWith(
       RECORD_ID,
       '2026-01-05T09:30:00.000Z'

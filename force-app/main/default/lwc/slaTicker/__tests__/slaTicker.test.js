@@ -4,13 +4,7 @@ import {
   subscribe,
   unsubscribe
 } from 'c/slaTicker';
-
-let visibility = 'visible';
-
-function setVisibility(state) {
-  visibility = state;
-  document.dispatchEvent(new CustomEvent('visibilitychange'));
-}
+import { fakeVisibility, setVisibility } from 'test-utils';
 
 describe('c/slaTicker', () => {
   const unsubscribers = [];
@@ -20,16 +14,9 @@ describe('c/slaTicker', () => {
     return listener;
   }
 
-  beforeAll(() => {
-    Object.defineProperty(document, 'visibilityState', {
-      configurable: true,
-      get: () => visibility
-    });
-  });
-
   beforeEach(() => {
     jest.useFakeTimers();
-    visibility = 'visible';
+    fakeVisibility();
   });
 
   afterEach(() => {
@@ -94,7 +81,7 @@ describe('c/slaTicker', () => {
   });
 
   it('does not start an interval for a subscriber that arrives while the tab is hidden', () => {
-    visibility = 'hidden';
+    setVisibility('hidden', { announce: false });
     const listener = track(jest.fn());
     expect(jest.getTimerCount()).toBe(0);
 

@@ -5,7 +5,9 @@ import {
   $$,
   mount as mountElement,
   cleanUp,
-  flushPromises
+  fakeVisibility,
+  flushPromises,
+  setVisibility
 } from 'test-utils';
 
 const severity1Open = require('./data/severity1Open24x7.json');
@@ -36,23 +38,9 @@ async function advance(ms) {
 }
 
 describe('c-sla-timer', () => {
-  let visibility = 'visible';
-
-  function setVisibility(state) {
-    visibility = state;
-    document.dispatchEvent(new CustomEvent('visibilitychange'));
-  }
-
-  beforeAll(() => {
-    Object.defineProperty(document, 'visibilityState', {
-      configurable: true,
-      get: () => visibility
-    });
-  });
-
   beforeEach(() => {
     jest.useFakeTimers();
-    visibility = 'visible';
+    fakeVisibility();
   });
 
   afterEach(() => {
