@@ -440,6 +440,112 @@ test('a crash between the broadcast and its ledger update: the rerun finds that 
   ]);
 });
 
+/** The incident's Last_Customer_Update_At__c, ISO. */
+async function lastUpdateOf(id: string): Promise<string | null> {
+  const row = await org.conn
+    .sobject('Incident')
+    .retrieve(id, { fields: ['Last_Customer_Update_At__c'] });
+  const at: unknown = row.Last_Customer_Update_At__c;
+  return typeof at === 'string' ? new Date(at).toISOString() : null;
+}
+
+test('a rerun of a finished send that reaches nobody new leaves the last update time, the event and the ledger row as the send wrote them', async () => {
+  const { incidentId: quiet } = await incidentForContacts({
+    account: { Name: 'Quiet Lane' },
+    contacts: [{ LastName: 'Quinn', Email: 'quinn@example.com' }],
+    caseSubject: () => 'Flicker',
+    incident: { Subject: 'Flicker', Urgency: 'Low', Impact: 'Low' }
+  });
+  const sendKey = `${quiet}:Update:finished`;
+  const first = await sendCommunication(client(), {
+    incidentId: quiet,
+    stage: 'Update',
+    now: NOW,
+    sendKey
+  });
+  assert.equal(first.recorded, true);
+  assert.equal(await lastUpdateOf(quiet), NOW.toISOString());
+  const sentAt = async () =>
+    (
+      await org.conn.query<{ Sent_At__c: string }>(
+        `SELECT Sent_At__c FROM Incident_Communication__c WHERE Send_Key__c = '${sendKey}'`
+      )
+    ).records.map((r) => new Date(r.Sent_At__c).toISOString());
+  const updatesBefore = org.org.counters.get('collections.update');
+  const eventsBefore = org.org.counters.get('collections.upsert');
+
+  // An hour later (rollout's rerun after its cases failed): nobody new to message.
+  const rerun = await sendCommunication(client(), {
+    incidentId: quiet,
+    stage: 'Update',
+    now: new Date(NOW.getTime() + 60 * 60 * 1000),
+    sendKey
+  });
+  assert.equal(rerun.resumed, true);
+  assert.equal(rerun.alreadyMessaged, 1);
+  assert.equal(rerun.recorded, false);
+  assert.equal(await lastUpdateOf(quiet), NOW.toISOString());
+  assert.deepEqual(await sentAt(), [NOW.toISOString()]);
+  assert.deepEqual(await ledgerOf(sendKey), [
+    ['Sent', first.broadcastId, 1, 0]
+  ]);
+  assert.equal(org.org.counters.get('collections.update'), updatesBefore);
+  assert.equal(org.org.counters.get('collections.upsert'), eventsBefore);
+});
+
+test('a send whose stamp the org refuses stays Sending; the rerun messages nobody again, stamps and ends Sent', async () => {
+  const { incidentId: refused } = await incidentForContacts({
+    account: { Name: 'Stamp Road' },
+    contacts: [{ LastName: 'Sam', Email: 'sam@example.com' }],
+    caseSubject: () => 'Dim',
+    incident: { Subject: 'Dim', Urgency: 'Low', Impact: 'Low' }
+  });
+  const sendKey = `${refused}:Update:stamp`;
+  // The send's updates: the ledger's broadcast link, then the incident's stamp.
+  const stampCall = org.org.counters.get('collections.update') + 2;
+  org.org.faults.configure({
+    rules: [
+      {
+        endpoint: 'collections.update',
+        kind: 'UNABLE_TO_LOCK_ROW',
+        calls: [stampCall],
+        records: [1]
+      }
+    ]
+  });
+  const first = await sendCommunication(client({ maxAttempts: 1 }), {
+    incidentId: refused,
+    stage: 'Update',
+    now: NOW,
+    sendKey
+  });
+  org.org.faults.clear();
+  assert.equal(first.emailsSent, 1);
+  assert.deepEqual(
+    first.afterErrors.map((e) => e.object),
+    ['Incident']
+  );
+  assert.equal(await lastUpdateOf(refused), null);
+  assert.deepEqual(await ledgerOf(sendKey), [
+    ['Sending', first.broadcastId, 1, 0]
+  ]);
+
+  const later = new Date(NOW.getTime() + 10 * 60 * 1000);
+  const rerun = await sendCommunication(client(), {
+    incidentId: refused,
+    stage: 'Update',
+    now: later,
+    sendKey
+  });
+  assert.equal(rerun.emailsSent, 0);
+  assert.equal(rerun.recorded, true);
+  assert.deepEqual(rerun.afterErrors, []);
+  assert.equal(await lastUpdateOf(refused), later.toISOString());
+  assert.deepEqual(await ledgerOf(sendKey), [
+    ['Sent', first.broadcastId, 1, 0]
+  ]);
+});
+
 test('a draft (a ledger row in Draft, no broadcast) sent under its key becomes Sent with the text chosen now and one broadcast', async () => {
   const sendKey = `${incidentId}:Webinar Invitation:draft`;
   await org.conn.sobject('Incident_Communication__c').create({

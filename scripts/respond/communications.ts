@@ -132,6 +132,12 @@ export interface SendCommunicationResult extends ComposedCommunication {
   communicationId: string;
   /** True when the send had started before (a retried send). */
   resumed: boolean;
+  /**
+   * True when this call wrote the send's record: Last_Customer_Update_At__c, the
+   * CommunicationSent event and the ledger row's outcome. False for a send that had finished
+   * before and reached nobody new now: those keep what the send wrote when it went out.
+   */
+  recorded: boolean;
   audienceRows: number;
   members: MemberOutcome[];
   emailsSent: number;
@@ -387,7 +393,7 @@ export async function sendCommunication(
   const sendKey =
     input.sendKey ?? `${input.incidentId}:${input.stage}:${randomUUID()}`;
   const composed = await composeCommunication(client, { ...input, now });
-  const { ledger, broadcastId, resumed } = await openLedger(
+  const { ledger, broadcastId, resumed, finishedBefore } = await openLedger(
     client,
     composed,
     sendKey
@@ -414,11 +420,6 @@ export async function sendCommunication(
     now
   });
   const afterErrors: SendCommunicationResult['afterErrors'] = [];
-  const [stamped] = await client.updateRecords('Incident', [
-    { Id: composed.incidentId, Last_Customer_Update_At__c: now.toISOString() }
-  ]);
-  if (stamped && !stamped.success)
-    afterErrors.push({ object: 'Incident', errors: stamped.errors });
   const emailsSent = members.filter(
     (m) => m.status === 'sent' && m.channel === 'email'
   ).length;
@@ -427,21 +428,40 @@ export async function sendCommunication(
   ).length;
   const reached = members.filter((m) => m.status !== 'failed').length;
   const failedCount = members.length - reached;
-  const [closed] = await client.updateRecords('Incident_Communication__c', [
-    {
-      Id: ledger.Id,
-      Status__c: failedCount > 0 ? 'Partially Sent' : 'Sent',
-      Sent_At__c: now.toISOString(),
-      Recipient_Count__c: reached,
-      Failed_Count__c: failedCount
-    }
-  ]);
-  if (closed && !closed.success)
-    afterErrors.push({
-      object: 'Incident_Communication__c',
-      errors: closed.errors
-    });
   const key = eventKey(composed.incidentId, 'CommunicationSent', broadcastId);
+  const result = {
+    ...composed,
+    audience,
+    subject,
+    body,
+    sendKey,
+    broadcastId,
+    communicationId: ledger.Id,
+    resumed,
+    audienceRows,
+    members,
+    emailsSent,
+    commentsPosted,
+    alreadyMessaged: members.filter((m) => m.status === 'already').length,
+    failed: members.filter((m) => m.status === 'failed'),
+    afterErrors,
+    eventKey: key
+  };
+  // A send that had finished (its ledger row Sent or Partially Sent) and reaches nobody new now
+  // is a rerun with nothing left to say (rollout's rerun after its cases failed): customers heard
+  // nothing now, so the incident's last update time, the event and the ledger row keep what the
+  // send wrote when it went out. A send that reaches someone, or had not finished, writes them.
+  if (finishedBefore && emailsSent + commentsPosted === 0)
+    return {
+      ...result,
+      recorded: false,
+      apiCalls: client.apiCalls - callsBefore
+    };
+  const [stamped] = await client.updateRecords('Incident', [
+    { Id: composed.incidentId, Last_Customer_Update_At__c: now.toISOString() }
+  ]);
+  if (stamped && !stamped.success)
+    afterErrors.push({ object: 'Incident', errors: stamped.errors });
   const recorded = await writeEvents(client, [
     {
       incidentId: composed.incidentId,
@@ -469,23 +489,31 @@ export async function sendCommunication(
   ]);
   for (const failure of recorded.failed)
     afterErrors.push({ object: 'Incident_Event__c', errors: failure.errors });
+  // The ledger row is closed last, and only once the stamp and the event landed: a row still
+  // Sending tells a rerun with the key to write them, and a Sent row tells it that they are
+  // written (see above), so the ledger says what happened.
+  const [closed] = await client.updateRecords('Incident_Communication__c', [
+    {
+      Id: ledger.Id,
+      Status__c:
+        afterErrors.length > 0
+          ? 'Sending'
+          : failedCount > 0
+            ? 'Partially Sent'
+            : 'Sent',
+      Sent_At__c: now.toISOString(),
+      Recipient_Count__c: reached,
+      Failed_Count__c: failedCount
+    }
+  ]);
+  if (closed && !closed.success)
+    afterErrors.push({
+      object: 'Incident_Communication__c',
+      errors: closed.errors
+    });
   return {
-    ...composed,
-    audience,
-    subject,
-    body,
-    sendKey,
-    broadcastId,
-    communicationId: ledger.Id,
-    resumed,
-    audienceRows,
-    members,
-    emailsSent,
-    commentsPosted,
-    alreadyMessaged: members.filter((m) => m.status === 'already').length,
-    failed: members.filter((m) => m.status === 'failed'),
-    afterErrors,
-    eventKey: key,
+    ...result,
+    recorded: true,
     apiCalls: client.apiCalls - callsBefore
   };
 }
@@ -523,9 +551,10 @@ async function orphanBroadcast(
 }
 
 /**
- * Opens (or resumes) the send's ledger row, then makes sure it has its broadcast. The ledger
- * row is upserted by Send_Key__c with status Sending; a row that was already past Draft is a
- * retried send and keeps its stored subject and body. The BroadcastCommunication is created
+ * Opens (or resumes) the send's ledger row, then makes sure it has its broadcast. A new send's
+ * row (or a draft's, which the send takes over) is upserted by Send_Key__c with status Sending;
+ * a row that was already past Draft is a retried send and is kept as it is, with its stored
+ * subject, body and status. The BroadcastCommunication is created
  * only when the row names none and no orphan of a crashed attempt exists; it is never updated
  * or upserted (every field of it is create-only), and its id goes on the row at once.
  */
@@ -533,39 +562,29 @@ async function openLedger(
   client: OrgClient,
   composed: ComposedCommunication,
   sendKey: string
-): Promise<{ ledger: LedgerRow; broadcastId: string; resumed: boolean }> {
+): Promise<{
+  ledger: LedgerRow;
+  broadcastId: string;
+  resumed: boolean;
+  finishedBefore: boolean;
+}> {
   const before = await ledgerByKey(client, sendKey);
   const resumed = before !== undefined && before.Status__c !== 'Draft';
-  const [opened] = await client.upsertRecords(
-    'Incident_Communication__c',
-    'Send_Key__c',
-    [
-      {
-        Send_Key__c: sendKey,
-        Incident__c: composed.incidentId,
-        Stage__c: composed.stage,
-        // A retried send says what the first attempt said, whatever changed since; a draft
-        // being sent takes the text the sender chose now.
-        Subject__c: clip(
-          resumed ? (before.Subject__c ?? composed.subject) : composed.subject,
-          255
-        ),
-        Body__c: resumed ? (before.Body__c ?? composed.body) : composed.body,
-        Status__c: 'Sending'
-      }
-    ]
-  );
-  if (!opened?.success)
-    throw new Error(
-      `Incident_Communication__c ${sendKey} refused: ${(opened?.errors ?? []).map((e) => `${e.statusCode} ${e.message}`).join('; ')}`
-    );
-  const ledger = await ledgerByKey(client, sendKey);
-  if (!ledger)
-    throw new Error(
-      `Incident_Communication__c ${sendKey} vanished after upsert`
-    );
+  const finishedBefore =
+    before?.Status__c === 'Sent' || before?.Status__c === 'Partially Sent';
+  // A retried send keeps its row as it is (its text is what the first attempt said, whatever
+  // changed since; a finished row stays finished unless this call reaches someone new). A new
+  // send, or a draft being sent, is upserted Sending with the text the sender chose now.
+  const ledger = resumed
+    ? before
+    : await upsertLedger(client, composed, sendKey);
   if (ledger.Broadcast_Id__c)
-    return { ledger, broadcastId: ledger.Broadcast_Id__c, resumed };
+    return {
+      ledger,
+      broadcastId: ledger.Broadcast_Id__c,
+      resumed,
+      finishedBefore
+    };
   let broadcastId = resumed
     ? await orphanBroadcast(client, composed.incidentId, ledger)
     : undefined;
@@ -599,8 +618,41 @@ async function openLedger(
   return {
     ledger: { ...ledger, Broadcast_Id__c: broadcastId },
     broadcastId,
-    resumed
+    resumed,
+    finishedBefore
   };
+}
+
+/** Upserts a send's ledger row by its key, status Sending, and reads it back. */
+async function upsertLedger(
+  client: OrgClient,
+  composed: ComposedCommunication,
+  sendKey: string
+): Promise<LedgerRow> {
+  const [opened] = await client.upsertRecords(
+    'Incident_Communication__c',
+    'Send_Key__c',
+    [
+      {
+        Send_Key__c: sendKey,
+        Incident__c: composed.incidentId,
+        Stage__c: composed.stage,
+        Subject__c: clip(composed.subject, 255),
+        Body__c: composed.body,
+        Status__c: 'Sending'
+      }
+    ]
+  );
+  if (!opened?.success)
+    throw new Error(
+      `Incident_Communication__c ${sendKey} refused: ${(opened?.errors ?? []).map((e) => `${e.statusCode} ${e.message}`).join('; ')}`
+    );
+  const ledger = await ledgerByKey(client, sendKey);
+  if (!ledger)
+    throw new Error(
+      `Incident_Communication__c ${sendKey} vanished after upsert`
+    );
+  return ledger;
 }
 
 /** One Alert audience row per subscriber group not yet recorded for this broadcast. */

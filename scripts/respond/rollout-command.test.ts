@@ -106,6 +106,14 @@ test('a run whose case writes keep failing exits 1 listing each case; the rerun 
   );
   assert.equal(failed.result.changeRequest.completed, false);
   assert.equal(failed.result.events.written, 0);
+  const lastUpdates = async () =>
+    (
+      await org.conn.query<{ Id: string; Last_Customer_Update_At__c: string }>(
+        `SELECT Id, Last_Customer_Update_At__c FROM Incident WHERE Id IN ('${scenario.incidentIds.join("','")}') ORDER BY Id`
+      )
+    ).records.map((r) => [r.Id, r.Last_Customer_Update_At__c]);
+  const stampedFirst = await lastUpdates();
+  assert.ok(stampedFirst.every(([, at]) => typeof at === 'string'));
 
   const second = await rollout(
     '--change-request',
@@ -119,15 +127,16 @@ test('a run whose case writes keep failing exits 1 listing each case; the rerun 
   assert.equal(done.result.cases.closed, scenario.openCaseIds.length);
   // The incidents were resolved and notified by the first run, but not done (their cases
   // failed), so the rerun resumes each send: it messages nobody again (no BroadcastCommunication,
-  // EmailMessage) but stamps Last_Customer_Update_At__c again, then closes the cases.
+  // EmailMessage), so it leaves Last_Customer_Update_At__c and the CommunicationSent event as
+  // the first run wrote them (no Incident write), then closes the cases.
   assert.ok(done.result.incidents.every((i) => i.outcome === 'already'));
   assert.deepEqual(Object.keys(done.result.writes).sort(), [
     'Case',
     'CaseComment',
     'ChangeRequest',
-    'Incident',
     'Incident_Event__c'
   ]);
+  assert.deepEqual(await lastUpdates(), stampedFirst);
   assert.equal(done.result.writes.CaseComment, scenario.openCaseIds.length);
   assert.ok(done.result.api.apiCalls > 0);
 

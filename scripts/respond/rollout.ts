@@ -100,6 +100,11 @@ export interface RestoredOutcome {
   recipients: number;
   /** Whether this call created the BroadcastCommunication (false: a resumed send). */
   created: boolean;
+  /**
+   * Whether this call stamped Last_Customer_Update_At__c and wrote the CommunicationSent event
+   * (false: a rerun of a finished send that reached nobody new, which leaves them alone).
+   */
+  recorded: boolean;
   /** Messages this call wrote. */
   emails: number;
   comments: number;
@@ -126,6 +131,7 @@ export async function sendRestoredNotice(
   return {
     recipients: result.members.filter((m) => m.status !== 'failed').length,
     created: !result.resumed,
+    recorded: result.recorded,
     emails: result.emailsSent,
     comments: result.commentsPosted,
     failures: [
@@ -679,9 +685,10 @@ async function noticePhase(
       count(run, 'BroadcastCommunication', outcome.created ? 1 : 0);
       count(run, 'EmailMessage', outcome.emails);
       count(run, 'CaseComment', outcome.comments);
-      // Every send also stamps Last_Customer_Update_At__c and records its CommunicationSent event.
-      count(run, 'Incident', 1);
-      count(run, EVENT_OBJECT, 1);
+      // A send that reached someone (or had not finished) also stamps Last_Customer_Update_At__c
+      // and records its CommunicationSent event; a rerun with nobody new writes neither.
+      count(run, 'Incident', outcome.recorded ? 1 : 0);
+      count(run, EVENT_OBJECT, outcome.recorded ? 1 : 0);
     } catch (error) {
       report.notice = 'failed';
       run.failures.push({
