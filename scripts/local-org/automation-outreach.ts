@@ -21,7 +21,7 @@ import {
   outreachKey
 } from '../../force-app/main/default/lwc/incidentRules/communications.js';
 import type { ObjectSchema } from '../schema/types.ts';
-import { queueForSave } from './after-save.ts';
+import { queueForSave } from './save-batch.ts';
 import { automationBypassed } from './automation.ts';
 import { API_VERSION, type OrgContext } from './context.ts';
 import { createRecord } from './dml.ts';

@@ -31,7 +31,7 @@ import {
   type SlaMoments
 } from '../../force-app/main/default/lwc/incidentRules/responsePlan.js';
 import type { ObjectSchema } from '../schema/types.ts';
-import { queueForSave } from './after-save.ts';
+import { queueForSave } from './save-batch.ts';
 import { automationBypassed } from './automation.ts';
 import type { OrgContext } from './context.ts';
 import { createRecord, updateRecord } from './dml.ts';

@@ -41,7 +41,7 @@ import {
   warningMinutes
 } from '../../force-app/main/default/lwc/incidentRules/timeline.js';
 import type { ObjectSchema } from '../schema/types.ts';
-import { inSaveBatch, queueForSave } from './after-save.ts';
+import { inSaveBatch, queueForSave } from './save-batch.ts';
 import { automationBypassed } from './automation.ts';
 import { respondToSla } from './automation-response.ts';
 import {
@@ -79,7 +79,7 @@ export const timelineWrites = perOrg<TimelineWrites>(() => ({
   events: 0
 }));
 
-/** The after-save handler (registered in after-save.ts). */
+/** The after-save handler (registered in automations.ts). */
 export function timelineAfterSave(
   ctx: OrgContext,
   object: ObjectSchema,
@@ -92,7 +92,7 @@ export function timelineAfterSave(
 }
 
 /**
- * The before-delete handler (registered in after-save.ts): events are append-only, and an
+ * The before-delete handler (registered in automations.ts): events are append-only, and an
  * incident with a timeline is kept (Incident_Event__c.Incident__c is a required lookup, so its
  * delete constraint is Restrict: the platform refuses the incident's delete with DELETE_FAILED).
  */

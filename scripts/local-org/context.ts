@@ -1,7 +1,7 @@
 /** What every handler needs: the database, the schema, and who is calling. */
 import type { Database } from 'better-sqlite3';
-import type { SchemaRegistry } from '../schema/types.ts';
-import type { Store } from './storage.ts';
+import type { ObjectSchema, SchemaRegistry } from '../schema/types.ts';
+import type { Row, Store } from './storage.ts';
 
 export const API_VERSION = '64.0';
 
@@ -18,6 +18,29 @@ export interface OrgContext {
   now(): Date;
   /** Org time zone for SOQL date literals. */
   timeZone: string;
+  /** The automation dml.ts runs around writes (after-save.ts), registered when the org is assembled. */
+  saveHandlers: SaveHandlers;
+}
+
+/** What runs after a row of `object` is written; `before` is undefined on insert. */
+export type AfterSaveHandler = (
+  ctx: OrgContext,
+  object: ObjectSchema,
+  row: Row,
+  before: Row | undefined
+) => void;
+
+/** What runs before a row is deleted; throwing refuses the delete. */
+export type BeforeDeleteHandler = (
+  ctx: OrgContext,
+  object: ObjectSchema,
+  row: Row
+) => void;
+
+export interface SaveHandlers {
+  /** Run in this order after every insert and update. */
+  afterSave: readonly AfterSaveHandler[];
+  beforeDelete: readonly BeforeDeleteHandler[];
 }
 
 /** State a running org keeps in memory only (jobs, query cursors): made on first use, gone with the org. */

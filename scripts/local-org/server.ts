@@ -21,6 +21,7 @@ import Database from 'better-sqlite3';
 import type { Database as DatabaseType } from 'better-sqlite3';
 import { fillMissingNames } from './automation.ts';
 import { startSlaSweep } from './automation-timeline.ts';
+import { PROJECT_SAVE_HANDLERS } from './automations.ts';
 import type { OrgContext } from './context.ts';
 import { upsertCustomMetadata } from './custom-metadata.ts';
 import { ApiError, notFound } from './errors.ts';
@@ -171,7 +172,8 @@ export async function startLocalOrg(
     ...identity,
     instanceUrl: '',
     now,
-    timeZone: options.timeZone ?? 'UTC'
+    timeZone: options.timeZone ?? 'UTC',
+    saveHandlers: PROJECT_SAVE_HANDLERS
   };
   db.transaction(() => {
     const fresh = seedNewOrg(ctx);

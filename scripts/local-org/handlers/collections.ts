@@ -3,7 +3,7 @@
  * whole call is one transaction, and a failure rolls every record back (the others report
  * ALL_OR_NONE_OPERATION_ROLLED_BACK); otherwise each record is its own savepoint.
  */
-import { inSaveBatch } from '../after-save.ts';
+import { inSaveBatch } from '../save-batch.ts';
 import type { OrgContext } from '../context.ts';
 import {
   createRecord,
