@@ -231,6 +231,40 @@ export function communicationAudience(cases, contacts) {
 }
 
 /**
+ * The send key (Incident_Communication__c.Send_Key__c) of the response plan's draft of a stage:
+ * `<incidentId>:<stage>:draft`, one draft per incident and stage, so asking twice finds it.
+ * @param {string} incidentId
+ * @param {string} stage one of COMM_STAGES
+ * @returns {string}
+ */
+export function draftSendKey(incidentId, stage) {
+  if (!incidentId || !COMM_STAGES.includes(stage)) {
+    throw new TypeError(
+      `draftSendKey takes an incident id and one of ${COMM_STAGES.join(', ')}`
+    );
+  }
+  return `${incidentId}:${stage}:draft`;
+}
+
+/**
+ * The key a new send of `stage` goes out under when the sender names none: the open draft of
+ * that stage (its ledger row under draftSendKey, still Draft), so sending turns the draft into
+ * the send (one ledger row, Sending then Sent, idempotent by that key) instead of leaving an
+ * unsent Draft beside it. A draft already sent (any other status) is a send of its own: null,
+ * and the new send gets a fresh key, so a second alert is never taken for a retry of the first.
+ * @param {string} incidentId
+ * @param {string} stage
+ * @param {{ Send_Key__c?: string | null, Status__c?: string | null }[]} ledgerRows the
+ *   incident's ledger rows (any subset that holds the draft's, if there is one)
+ * @returns {string | null}
+ */
+export function draftToSend(incidentId, stage, ledgerRows) {
+  const key = draftSendKey(incidentId, stage);
+  const draft = (ledgerRows ?? []).find((row) => row?.Send_Key__c === key);
+  return draft?.Status__c === 'Draft' ? key : null;
+}
+
+/**
  * @typedef {{ Id: string, Severity__c?: number | null, OwnerId?: string | null,
  *   Sla_Response_Due__c?: string | null }} OutreachIncident
  * @typedef {{ Id: string, Key_Account__c?: boolean | null }} OutreachAccount

@@ -1,6 +1,8 @@
 import vectors from '../../../staticresources/incidentCommsVectors.json';
 import {
   communicationAudience,
+  draftSendKey,
+  draftToSend,
   mergeTemplate,
   nextUpdateDue,
   outreachFor,
@@ -36,6 +38,11 @@ function run(testCase) {
       return communicationAudience(input.cases, input.contacts);
     case 'outreachFor':
       return outreachFor(input);
+    case 'draftToSend':
+      return {
+        draftKey: draftSendKey(input.incidentId, input.stage),
+        sendKey: draftToSend(input.incidentId, input.stage, input.ledger)
+      };
     default:
       throw new Error(`${testCase.id}: unknown kind ${testCase.kind}`);
   }
@@ -53,6 +60,7 @@ describe('incidentCommsVectors', () => {
     const kinds = new Set(vectors.cases.map((c) => c.kind));
     expect([...kinds].sort()).toEqual([
       'communicationAudience',
+      'draftToSend',
       'mergeTemplate',
       'nextUpdateDue',
       'outreachFor'
@@ -61,6 +69,13 @@ describe('incidentCommsVectors', () => {
 });
 
 describe('communications rules beyond the vectors', () => {
+  it('refuses a draft key without an incident or of an unknown stage', () => {
+    expect(() => draftSendKey('', 'First Alert')).toThrow(TypeError);
+    expect(() => draftSendKey('0Ip000000000001AAA', 'Teaser')).toThrow(
+      /one of First Alert, Update/
+    );
+  });
+
   it('never writes "undefined" for a missing value', () => {
     const merged = mergeTemplate(
       { subject: '{!Incident.Subject}', body: '{!WebinarDetails}' },
