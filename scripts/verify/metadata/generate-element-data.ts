@@ -3,13 +3,21 @@
  * API reference and writes the project's own element data file, which the XML structure check
  * uses. The reference is not part of the project, so tests and checks never read it.
  *
- *   tsx scripts/verify/metadata/generate-element-data.ts [--reference DIR] [--out FILE]
+ * Pages written by hand in the reference's format for types the reference set lacks live in
+ * reference-supplement/ beside this file (CustomPermission), each naming its Salesforce
+ * source; a page of the reference with the same file name wins over one there. Without them a
+ * regeneration would drop types the project deploys.
+ *
+ *   tsx scripts/verify/metadata/generate-element-data.ts [--reference DIR] [--out FILE] [--check]
+ *
+ * --check writes nothing: it exits 1 when the generated data differs from the file at --out.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { XMLParser } from 'fast-xml-parser';
-import { writeGeneratedJson } from '../generated-file.ts';
+import { formatGeneratedJson, writeGeneratedJson } from '../generated-file.ts';
 import {
   DEFAULT_ELEMENT_DATA_PATH,
   type ElementData,
@@ -161,32 +169,69 @@ export function buildElementData(xsdSegments: string[]): ElementData {
   };
 }
 
-function readSegments(referenceDir: string): string[] {
-  return readdirSync(referenceDir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => {
-      const json = JSON.parse(
-        readFileSync(join(referenceDir, file), 'utf8')
-      ) as {
-        wsdl_segment?: unknown;
-      };
-      if (typeof json.wsdl_segment !== 'string') {
-        throw new Error(`${join(referenceDir, file)}: no wsdl_segment`);
-      }
-      return json.wsdl_segment.replace(/^```xml\s*/, '').replace(/```\s*$/, '');
-    });
+/** Hand-written pages for types the reference set lacks (see the file comment). */
+export const SUPPLEMENT_DIR = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'reference-supplement'
+);
+
+/**
+ * The XSD segments of the reference's pages and the supplement's, in file-name order; where
+ * both have a page of one name, the reference's is read.
+ */
+export function readSegments(
+  referenceDir: string,
+  supplementDir?: string
+): string[] {
+  const pages = new Map<string, string>();
+  for (const dir of [supplementDir, referenceDir]) {
+    if (dir === undefined) continue;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
+      pages.set(file, join(dir, file));
+  }
+  return [...pages.keys()].sort().map((file) => {
+    const path = pages.get(file) ?? file;
+    const json = JSON.parse(readFileSync(path, 'utf8')) as {
+      wsdl_segment?: unknown;
+    };
+    if (typeof json.wsdl_segment !== 'string') {
+      throw new Error(`${path}: no wsdl_segment`);
+    }
+    return json.wsdl_segment.replace(/^```xml\s*/, '').replace(/```\s*$/, '');
+  });
+}
+
+/** The element data of the reference at `referenceDir` with the project's supplement. */
+export function generateElementData(
+  referenceDir: string,
+  supplementDir: string = SUPPLEMENT_DIR
+): ElementData {
+  return buildElementData(readSegments(referenceDir, supplementDir));
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       reference: { type: 'string', default: '../shared/reference/metadata' },
-      out: { type: 'string', default: DEFAULT_ELEMENT_DATA_PATH }
+      out: { type: 'string', default: DEFAULT_ELEMENT_DATA_PATH },
+      check: { type: 'boolean', default: false }
     }
   });
-  const data = buildElementData(readSegments(resolve(values.reference)));
-  await writeGeneratedJson(resolve(values.out), data);
+  const out = resolve(values.out);
+  const data = generateElementData(resolve(values.reference));
+  if (values.check) {
+    const same =
+      existsSync(out) &&
+      readFileSync(out, 'utf8') === (await formatGeneratedJson(out, data));
+    console.log(
+      same
+        ? `${values.out} is what the reference and the supplement generate`
+        : `${values.out} differs from what the reference and the supplement generate; run without --check to rewrite it`
+    );
+    process.exitCode = same ? 0 : 1;
+    return;
+  }
+  await writeGeneratedJson(out, data);
   console.log(
     `wrote ${values.out}: ${data.metadataTypes.length} metadata types, ${Object.keys(data.complexTypes).length} complex types`
   );
