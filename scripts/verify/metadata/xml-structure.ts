@@ -164,7 +164,7 @@ export function checkXmlText(text: string, data: ElementData): string[] {
   if (!root || roots.length > 1) return ['expected exactly one root element'];
   if (!data.metadataTypes.includes(root.name)) {
     return [
-      `<${root.name}> is not a metadata type the element data knows; add its reference to generate-element-data.ts`
+      `<${root.name}> is not a metadata type the element data knows; regenerate it with generate-element-data.ts from a reference that has the type, or add a page for it to scripts/verify/metadata/reference-supplement`
     ];
   }
   const messages: string[] = [];
