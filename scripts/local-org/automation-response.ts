@@ -20,7 +20,10 @@
  */
 // Imported from the bundle's own files, not through incidentRules.js: TypeScript's NodeNext
 // resolution cannot follow that file's extensionless `export * from './responsePlan'`.
-import { mergeTemplate } from '../../force-app/main/default/lwc/incidentRules/communications.js';
+import {
+  draftSendKey,
+  mergeTemplate
+} from '../../force-app/main/default/lwc/incidentRules/communications.js';
 import { shiftStatus } from '../../force-app/main/default/lwc/incidentRules/incidentRules.js';
 import { eventKey } from '../../force-app/main/default/lwc/incidentRules/timeline.js';
 import {
@@ -414,9 +417,9 @@ function draftFirstAlert(
       Workaround: incident.Workaround__c ?? null
     }
   );
-  // IncidentCommunicationService.draft's key: asking twice returns the same draft, and the
-  // console's history tells a draft from a send by it.
-  const sendKey = `${String(incident.Id)}:First Alert:draft`;
+  // incidentRules' draftSendKey, as IncidentCommunicationService.draft: asking twice returns
+  // the same draft, and a First Alert sent without a key of its own takes it over (draftToSend).
+  const sendKey = draftSendKey(String(incident.Id), 'First Alert');
   if (!ctx.registry.object(LEDGER_OBJECT))
     throw new Error(
       `No ${LEDGER_OBJECT} object to record the draft customer alert in`
