@@ -42,6 +42,12 @@ export function flushPromises() {
   return new Promise((resolve) => realSetTimeout(resolve, 0));
 }
 
+/**
+ * One microtask: LWC re-renders what changed while the promises the component awaits are still
+ * pending. For a state in between, such as the spinner while a retried call runs.
+ */
+export const rendered = () => Promise.resolve();
+
 /** Emits data through a wire adapter mock to a mounted component and lets it render. */
 export async function provide(adapter, data, element) {
   adapter.emit(data);

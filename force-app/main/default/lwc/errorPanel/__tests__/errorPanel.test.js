@@ -1,5 +1,11 @@
 import ErrorPanel from 'c/errorPanel';
-import { $, $$, mount as mountElement, cleanUp } from 'test-utils';
+import {
+  $,
+  $$,
+  mount as mountElement,
+  cleanUp,
+  flushPromises
+} from 'test-utils';
 
 const APEX_ERROR = {
   status: 500,
@@ -25,7 +31,7 @@ describe('c-error-panel', () => {
     expect(toggle.getAttribute('aria-expanded')).toBe('false');
 
     toggle.click();
-    await Promise.resolve();
+    await flushPromises();
 
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     expect(toggle.textContent.trim()).toBe('Hide details');
@@ -76,7 +82,7 @@ describe('c-error-panel', () => {
   it('is accessible with the retry action', async () => {
     const element = mount({ errors: APEX_ERROR, retryable: true });
     $(element, '.details-toggle').click();
-    await Promise.resolve();
+    await flushPromises();
     await expect(element).toBeAccessible();
   });
 
@@ -85,7 +91,7 @@ describe('c-error-panel', () => {
     await expect(element).toBeAccessible();
 
     $(element, '.details-toggle').click();
-    await Promise.resolve();
+    await flushPromises();
     expect($(element, '.error-details')).not.toBeNull();
     await expect(element).toBeAccessible();
 

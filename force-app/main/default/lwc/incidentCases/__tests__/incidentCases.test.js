@@ -9,6 +9,7 @@ import {
   flushPromises,
   mountOnIncident,
   provide,
+  rendered,
   statusPart
 } from 'test-utils';
 
@@ -275,7 +276,7 @@ describe('c-incident-cases', () => {
     statusPart(element.shadowRoot, 'c-error-panel').dispatchEvent(
       new CustomEvent('retry')
     );
-    await Promise.resolve();
+    await rendered();
     expect(statusPart(element.shadowRoot, 'lightning-spinner')).not.toBeNull();
     await flushPromises();
 

@@ -10,6 +10,7 @@ import {
   cleanUp,
   flushPromises,
   mountOnIncident,
+  rendered,
   statusPart
 } from 'test-utils';
 
@@ -57,7 +58,7 @@ describe('c-incident-console', () => {
 
   it('loads the console for its record and shows a spinner in its header meanwhile', async () => {
     const element = mount();
-    await Promise.resolve();
+    await flushPromises();
 
     expect(getConsole.getLastConfig()).toEqual({ recordId: RECORD_ID });
     expect(
@@ -69,7 +70,7 @@ describe('c-incident-console', () => {
 
   it('starts the roster and the cases at once, without waiting for the console data', async () => {
     const element = mount();
-    await Promise.resolve();
+    await flushPromises();
 
     // The console data has not arrived, yet both sections already asked for theirs.
     expect(getRoster.getLastConfig()).toEqual({ recordId: RECORD_ID });
@@ -81,7 +82,7 @@ describe('c-incident-console', () => {
       sortDirection: null
     });
     getRoster.emit(roster);
-    await Promise.resolve();
+    await flushPromises();
     expect(
       $(element, 'c-incident-roster').shadowRoot.querySelectorAll(
         '.roster-contact'
@@ -92,7 +93,7 @@ describe('c-incident-console', () => {
   it('composes the matrix, SLA timers, roster and cases from the console data', async () => {
     const element = mount();
     getConsole.emit(consoleData);
-    await Promise.resolve();
+    await flushPromises();
 
     expect($(element, 'lightning-card').title).toBe(
       'Incident console: Regional power outage in Fremont'
@@ -140,7 +141,7 @@ describe('c-incident-console', () => {
   it('shows a problem its matrix without SLA timers, and a change request neither', async () => {
     const problem = mount();
     getConsole.emit({ ...consoleData, objectApiName: 'Problem' });
-    await Promise.resolve();
+    await flushPromises();
     expect($(problem, 'c-severity-matrix')).not.toBeNull();
     expect($(problem, 'c-sla-timer')).toBeNull();
 
@@ -151,7 +152,7 @@ describe('c-incident-console', () => {
       objectApiName: 'ChangeRequest',
       urgency: null
     });
-    await Promise.resolve();
+    await flushPromises();
     expect($(change, 'c-severity-matrix')).toBeNull();
     expect($(change, 'c-sla-timer')).toBeNull();
     // Alone, the roster's column takes the whole row.
@@ -176,7 +177,7 @@ describe('c-incident-console', () => {
     async (width, layout, columnClass, narrow) => {
       const element = mount({ flexipageRegionWidth: width });
       getConsole.emit(consoleData);
-      await Promise.resolve();
+      await flushPromises();
 
       expect($(element, '.incident-console').dataset.layout).toBe(layout);
       const classes = (section) =>
@@ -196,7 +197,7 @@ describe('c-incident-console', () => {
   it('falls back to the screen breakpoint outside a record page region', async () => {
     const element = mount();
     getConsole.emit(consoleData);
-    await Promise.resolve();
+    await flushPromises();
 
     expect($(element, '.incident-console').dataset.layout).toBe('screen');
     expect($(element, '[data-section="matrix"]').className).toContain(
@@ -207,7 +208,7 @@ describe('c-incident-console', () => {
   it('reloads the console after the matrix saved urgency and impact', async () => {
     const element = mount();
     getConsole.emit(consoleData);
-    await Promise.resolve();
+    await flushPromises();
 
     $(element, 'c-severity-matrix').dispatchEvent(
       new CustomEvent('assessmentsaved', {
@@ -255,12 +256,12 @@ describe('c-incident-console', () => {
     getConsole.mockResolvedValue(consoleData);
     const element = mount();
     getConsole.error({ message: 'Timed out' });
-    await Promise.resolve();
+    await flushPromises();
 
     statusPart($(element, '.console-header'), 'c-error-panel').dispatchEvent(
       new CustomEvent('retry')
     );
-    await Promise.resolve();
+    await rendered();
     expect(
       statusPart($(element, '.console-header'), 'lightning-spinner')
         .alternativeText
@@ -349,10 +350,10 @@ describe('c-incident-console', () => {
     async function mountLoaded() {
       const element = mount();
       getConsole.emit(consoleData);
-      await Promise.resolve();
+      await flushPromises();
       getRoster.emit(roster);
       getLinkedCases.emit(casesPage);
-      await Promise.resolve();
+      await flushPromises();
       return element;
     }
 
@@ -360,7 +361,7 @@ describe('c-incident-console', () => {
 
     it('is accessible while loading', async () => {
       const element = mount();
-      await Promise.resolve();
+      await flushPromises();
 
       expect(
         statusPart($(element, '.console-header'), 'lightning-spinner')
@@ -371,10 +372,10 @@ describe('c-incident-console', () => {
     it('is accessible stacked in a small region', async () => {
       const element = mount({ flexipageRegionWidth: 'SMALL' });
       getConsole.emit(consoleData);
-      await Promise.resolve();
+      await flushPromises();
       getRoster.emit(roster);
       getLinkedCases.emit(casesPage);
-      await Promise.resolve();
+      await flushPromises();
 
       expect($(element, '.incident-console').dataset.layout).toBe('stacked');
       await expectAccessible(element);
@@ -383,10 +384,10 @@ describe('c-incident-console', () => {
     it('is accessible with the SLA clock unavailable for want of a calendar', async () => {
       const element = mount();
       getConsole.emit(withoutCalendar);
-      await Promise.resolve();
+      await flushPromises();
       getRoster.emit(roster);
       getLinkedCases.emit(casesPage);
-      await Promise.resolve();
+      await flushPromises();
 
       expect(
         $(element, 'c-sla-timer').shadowRoot.querySelector('.calendar-error')
@@ -430,7 +431,7 @@ describe('c-incident-console', () => {
     it('is accessible with the error panel', async () => {
       const element = mount();
       getConsole.error({ message: 'No access' });
-      await Promise.resolve();
+      await flushPromises();
 
       expect(
         statusPart($(element, '.console-header'), 'c-error-panel')

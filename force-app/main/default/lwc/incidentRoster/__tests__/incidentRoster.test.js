@@ -9,6 +9,7 @@ import {
   mount as mountElement,
   cleanUp,
   flushPromises,
+  rendered,
   statusPart
 } from 'test-utils';
 
@@ -30,7 +31,7 @@ describe('c-incident-roster', () => {
 
   it('shows a spinner until the roster arrives and asks for this record', async () => {
     const element = mount();
-    await Promise.resolve();
+    await flushPromises();
     expect(statusPart(element.shadowRoot, 'lightning-spinner')).not.toBeNull();
     expect(getRoster.getLastConfig()).toEqual({ recordId: RECORD_ID });
   });
@@ -38,7 +39,7 @@ describe('c-incident-roster', () => {
   it('groups contacts by role in call order, with reasons and mail/phone links', async () => {
     const element = mount();
     getRoster.emit(roster);
-    await Promise.resolve();
+    await flushPromises();
 
     const headings = $$(element, '.roster-group h3').map((h) => h.textContent);
     // The call order of roles is incidentRules' ROSTER_ROLES, as IncidentRosterService's.
@@ -88,7 +89,7 @@ describe('c-incident-roster', () => {
   it('keeps email and phone in their own slots when one is missing', async () => {
     const element = mount();
     getRoster.emit(roster);
-    await Promise.resolve();
+    await flushPromises();
 
     const [, aiko] = group(element, 'Technical Expert').querySelectorAll(
       '.roster-contact'
@@ -113,7 +114,7 @@ describe('c-incident-roster', () => {
       roster[0],
       roster[3]
     ]);
-    await Promise.resolve();
+    await flushPromises();
 
     expect($(element, '.call-first').textContent).toBe(
       'Call first: Maria Gonzalez · Incident Owner'
@@ -142,7 +143,7 @@ describe('c-incident-roster', () => {
   it('shows who is on duty until when, who is off duty and who comes on duty next', async () => {
     const element = mount();
     getRoster.emit(roster);
-    await Promise.resolve();
+    await flushPromises();
 
     const [ken, aiko] = group(element, 'Technical Expert').querySelectorAll(
       '.roster-contact'
@@ -184,7 +185,7 @@ describe('c-incident-roster', () => {
   it('says when an off-duty member has no shift in the next 14 days', async () => {
     const element = mount();
     getRoster.emit([{ ...roster[2], nextOnDutyAt: null }]);
-    await Promise.resolve();
+    await flushPromises();
 
     expect($(element, '.duty-detail').textContent.trim()).toBe(
       'No shift in the next 14 days'
@@ -204,7 +205,7 @@ describe('c-incident-roster', () => {
         reason: 'Owns this incident'
       }
     ]);
-    await Promise.resolve();
+    await flushPromises();
 
     expect($(element, '.duty-badge')).toBeNull();
     expect($(element, '.call-order')).toBeNull();
@@ -214,7 +215,7 @@ describe('c-incident-roster', () => {
   it('offers the roster from an empty group and from the card header', async () => {
     const element = mount();
     getRoster.emit(roster);
-    await Promise.resolve();
+    await flushPromises();
 
     const empty = group(element, 'On-Duty Customer Service Manager');
     empty.querySelector('lightning-button.find-in-roster').click();
@@ -243,7 +244,7 @@ describe('c-incident-roster', () => {
         name: 'Sam Lee'
       }
     ]);
-    await Promise.resolve();
+    await flushPromises();
 
     expect(
       group(element, 'Communications Lead').querySelector('.contact-name')
@@ -254,7 +255,7 @@ describe('c-incident-roster', () => {
   it('says so when nobody on the roster matches', async () => {
     const element = mount();
     getRoster.emit([]);
-    await Promise.resolve();
+    await flushPromises();
 
     expect($(element, '.empty-roster').textContent).toContain(
       'No one on the roster matches this incident yet.'
@@ -267,7 +268,7 @@ describe('c-incident-roster', () => {
     getRoster.error({
       message: 'Insufficient access to Incident_Roster_Member__c'
     });
-    await Promise.resolve();
+    await flushPromises();
 
     const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.friendlyMessage).toBe('The roster could not be loaded.');
@@ -281,12 +282,12 @@ describe('c-incident-roster', () => {
     getRoster.mockResolvedValue(roster);
     const element = mount();
     getRoster.error({ message: 'Timed out' });
-    await Promise.resolve();
+    await flushPromises();
 
     const panel = statusPart(element.shadowRoot, 'c-error-panel');
     expect(panel.retryable).toBe(true);
     panel.dispatchEvent(new CustomEvent('retry'));
-    await Promise.resolve();
+    await rendered();
     expect(
       statusPart(element.shadowRoot, 'lightning-spinner').alternativeText
     ).toBe('Loading the roster');
@@ -301,10 +302,10 @@ describe('c-incident-roster', () => {
     getRoster.mockRejectedValue({ body: { message: 'Still down' } });
     const element = mount();
     getRoster.error({ message: 'Timed out' });
-    await Promise.resolve();
+    await flushPromises();
 
     await element.refresh();
-    await Promise.resolve();
+    await flushPromises();
 
     expect(
       statusPart(element.shadowRoot, 'c-error-panel').errors.body.message
@@ -314,7 +315,7 @@ describe('c-incident-roster', () => {
   it('refreshes the wired roster in place when it already shows one', async () => {
     const element = mount();
     getRoster.emit(roster);
-    await Promise.resolve();
+    await flushPromises();
 
     await element.refresh();
 
@@ -326,7 +327,7 @@ describe('c-incident-roster', () => {
   describe('accessibility', () => {
     it('is accessible while loading', async () => {
       const element = mount();
-      await Promise.resolve();
+      await flushPromises();
 
       // The lightning-spinner stub renders nothing for axe to check, so assert its name.
       expect(
@@ -338,7 +339,7 @@ describe('c-incident-roster', () => {
     it('is accessible with contacts, links and an empty role group', async () => {
       const element = mount();
       getRoster.emit(roster);
-      await Promise.resolve();
+      await flushPromises();
 
       expect($(element, '.contact-email')).not.toBeNull();
       expect($(element, '.group-empty')).not.toBeNull();
@@ -351,7 +352,7 @@ describe('c-incident-roster', () => {
         ...roster,
         { ...roster[2], id: 'x', nextOnDutyAt: null }
       ]);
-      await Promise.resolve();
+      await flushPromises();
 
       expect($(element, '.roster-summary')).not.toBeNull();
       expect($(element, '.call-first-badge')).not.toBeNull();
@@ -365,7 +366,7 @@ describe('c-incident-roster', () => {
     it('is accessible when nobody matches', async () => {
       const element = mount();
       getRoster.emit([]);
-      await Promise.resolve();
+      await flushPromises();
 
       expect($(element, '.empty-roster')).not.toBeNull();
       await expect(element).toBeAccessible();
@@ -374,7 +375,7 @@ describe('c-incident-roster', () => {
     it('is accessible with the error panel', async () => {
       const element = mount();
       getRoster.error({ message: 'Insufficient access' });
-      await Promise.resolve();
+      await flushPromises();
 
       expect(statusPart(element.shadowRoot, 'c-error-panel')).not.toBeNull();
       await expect(element).toBeAccessible();

@@ -438,7 +438,7 @@ describe('c-incident-timeline', () => {
     const star = $event(element, 'li[data-id="a02000000000003AAA"] .star');
 
     star.click();
-    await Promise.resolve();
+    await flushPromises();
     expect(star.selected).toBe(true);
     await flushPromises();
 
