@@ -570,6 +570,57 @@ test('a draft (a ledger row in Draft, no broadcast) sent under its key becomes S
   assert.deepEqual(await ledgerOf(sendKey), [['Sent', sent.broadcastId, 2, 0]]);
 });
 
+test("a First Alert sent without a key takes over the response plan's open draft: one ledger row, Sent; the next First Alert is a send of its own", async () => {
+  // A severity 1 incident: the local org's response plan drafted its first alert on creation.
+  const [drafted = ''] = await created(org.conn, 'Incident', [
+    { Subject: 'Drafted outage', Urgency: 'High', Impact: 'High' }
+  ]);
+  await created(org.conn, 'CaseRelatedIssue', [
+    { CaseId: caseIds[2], RelatedIssueId: drafted }
+  ]);
+  const draftKey = `${drafted}:First Alert:draft`;
+  const ledgerOfIncident = async () =>
+    (
+      await org.conn.query<{ Send_Key__c: string; Status__c: string }>(
+        `SELECT Send_Key__c, Status__c FROM Incident_Communication__c WHERE Incident__c = '${drafted}' ORDER BY CreatedDate, Id`
+      )
+    ).records.map((r) => [r.Send_Key__c, r.Status__c]);
+  assert.deepEqual(await ledgerOfIncident(), [[draftKey, 'Draft']]);
+
+  const sent = await sendCommunication(client(), {
+    incidentId: drafted,
+    stage: 'First Alert',
+    subject: 'Power outage: we are on it',
+    body: 'Crews are out.',
+    now: NOW
+  });
+  assert.equal(sent.sendKey, draftKey);
+  assert.equal(sent.resumed, false);
+  assert.equal(sent.commentsPosted, 1);
+  assert.deepEqual(await ledgerOfIncident(), [[draftKey, 'Sent']]);
+  const [row] = (
+    await org.conn.query<{ Subject__c: string; Broadcast_Id__c: string }>(
+      `SELECT Subject__c, Broadcast_Id__c FROM Incident_Communication__c WHERE Send_Key__c = '${draftKey}'`
+    )
+  ).records;
+  assert.ok(row);
+  assert.equal(row.Subject__c, 'Power outage: we are on it');
+  assert.equal(row.Broadcast_Id__c, sent.broadcastId);
+
+  // The draft is spent: a second First Alert is a new send, which messages everyone again.
+  const second = await sendCommunication(client(), {
+    incidentId: drafted,
+    stage: 'First Alert',
+    now: NOW
+  });
+  assert.notEqual(second.sendKey, draftKey);
+  assert.equal(second.commentsPosted, 1);
+  assert.deepEqual(
+    (await ledgerOfIncident()).map(([, status]) => status),
+    ['Sent', 'Sent']
+  );
+});
+
 test('helpers: readable time, identifiers, comment length', () => {
   assert.equal(
     readableTime('2026-03-10T14:30:00.000Z'),

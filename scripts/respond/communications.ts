@@ -35,6 +35,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   COMM_STAGES,
   communicationAudience,
+  draftSendKey,
+  draftToSend,
   mergeTemplate,
   nextUpdateDue
 } from '../../force-app/main/default/lwc/incidentRules/communications.js';
@@ -65,8 +67,9 @@ export interface SendCommunicationInput {
   now?: Date;
   /**
    * Names this send, so a retry of it messages nobody twice (e.g. rollout's
-   * `<incidentId>:Service Restored:<changeRequestId>`). Default: a new key per call, so two
-   * calls are two sends.
+   * `<incidentId>:Service Restored:<changeRequestId>`). Default: the open draft of the stage
+   * when there is one (incidentRules' draftToSend: the send takes over the response plan's
+   * draft), else a new key per call, so two calls are two sends.
    */
   sendKey?: string;
   /**
@@ -182,6 +185,7 @@ interface LinkedCaseRow {
 /** One send's ledger row (Incident_Communication__c). */
 interface LedgerRow {
   Id: string;
+  Send_Key__c: string;
   Status__c: 'Draft' | 'Sending' | 'Sent' | 'Partially Sent';
   Subject__c: string | null;
   Body__c: string | null;
@@ -190,7 +194,7 @@ interface LedgerRow {
 }
 
 const LEDGER_FIELDS =
-  'Id, Status__c, Subject__c, Body__c, Broadcast_Id__c, CreatedDate';
+  'Id, Send_Key__c, Status__c, Subject__c, Body__c, Broadcast_Id__c, CreatedDate';
 
 /** CaseComment.CommentBody holds at most 4,000 bytes. */
 const COMMENT_BYTES = 4000;
@@ -390,9 +394,8 @@ export async function sendCommunication(
 ): Promise<SendCommunicationResult> {
   const callsBefore = client.apiCalls;
   const now = input.now ?? new Date();
-  const sendKey =
-    input.sendKey ?? `${input.incidentId}:${input.stage}:${randomUUID()}`;
   const composed = await composeCommunication(client, { ...input, now });
+  const sendKey = input.sendKey ?? (await newSendKey(client, composed));
   const { ledger, broadcastId, resumed, finishedBefore } = await openLedger(
     client,
     composed,
@@ -516,6 +519,24 @@ export async function sendCommunication(
     recorded: true,
     apiCalls: client.apiCalls - callsBefore
   };
+}
+
+/**
+ * The key of a send the caller named none for: the stage's open draft, which the send takes over
+ * (so the history shows the draft as sent, not an unsent Draft beside the send), else a new one.
+ */
+async function newSendKey(
+  client: OrgClient,
+  composed: ComposedCommunication
+): Promise<string> {
+  const draft = await ledgerByKey(
+    client,
+    draftSendKey(composed.incidentId, composed.stage)
+  );
+  return (
+    draftToSend(composed.incidentId, composed.stage, draft ? [draft] : []) ??
+    `${composed.incidentId}:${composed.stage}:${randomUUID()}`
+  );
 }
 
 /** The ledger row of one send (Incident_Communication__c), found by its key. */
