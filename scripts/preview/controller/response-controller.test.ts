@@ -12,6 +12,7 @@ import { OrgClient } from '../../org-client/index.ts';
 import { ApexError } from './incident-console-controller.ts';
 import {
   getCommunications,
+  getDraft,
   getOutreach,
   getResponseActions,
   getUpdateCadence,
@@ -221,6 +222,54 @@ describe('IncidentResponseController stand-in on the local org', () => {
 
     const cadence = await getUpdateCadence(client, { recordId: incidentId });
     assert.equal(cadence.lastSentAt, NOW.toISOString());
+  });
+
+  it("the compose starts from the plan's draft first alert, and sending it turns the draft into the send", async () => {
+    // Severity 1: the local org's response plan drafted the first alert when it was created.
+    const incidentId = await outage('Drafted outage');
+    const draft = await getDraft(client, {
+      recordId: incidentId,
+      stage: 'First Alert'
+    });
+    assert.ok(draft, 'the open draft');
+    assert.equal(draft.stage, 'First Alert');
+    assert.match(draft.subject, /Drafted outage/);
+    assert.notEqual(draft.body, '');
+    assert.equal(
+      await getDraft(client, { recordId: incidentId, stage: 'Update' }),
+      null,
+      'no draft of another stage'
+    );
+
+    const sent = await sendCommunication(
+      client,
+      {
+        recordId: incidentId,
+        stage: 'First Alert',
+        subject: draft.subject,
+        body: `${draft.body}\nChecked by the agent.`
+      },
+      { now }
+    );
+    assert.equal(sent.id, draft.id, "the send is the draft's ledger row");
+    const data = await getCommunications(
+      client,
+      { recordId: incidentId },
+      { now }
+    );
+    assert.deepEqual(
+      data.history.map((row) => [row.id, row.stage, row.status]),
+      [[draft.id, 'First Alert', 'Sent']]
+    );
+    assert.equal(
+      await getDraft(client, { recordId: incidentId, stage: 'First Alert' }),
+      null,
+      'the draft is spent'
+    );
+    await assert.rejects(
+      getDraft(client, { recordId: incidentId, stage: 'Teaser' }),
+      /Choose a template stage/
+    );
   });
 
   it('refuses a send without a stage or a body, or on another object, with the message the section shows', async () => {

@@ -1,5 +1,5 @@
 /**
- * The preview's stand-in for the Apex IncidentResponseController (getCommunications,
+ * The preview's stand-in for the Apex IncidentResponseController (getCommunications, getDraft,
  * getUpdateCadence, previewMessage, sendCommunication, getOutreach, updateOutreach,
  * getResponseActions): the same answers and messages, in the same JSON shape, read from and
  * written to an org through its REST API. It follows
@@ -16,7 +16,11 @@
  * the describe, as Apex's Schema checks do); and the local org has no mail server, so a send
  * records its EmailMessages without delivering them and no daily email limit applies.
  */
-import { nextUpdateDue } from '../../../force-app/main/default/lwc/incidentRules/communications.js';
+import {
+  draftSendKey,
+  draftToSend,
+  nextUpdateDue
+} from '../../../force-app/main/default/lwc/incidentRules/communications.js';
 import type { OrgClient } from '../../org-client/index.ts';
 import {
   CommunicationInputError,
@@ -82,6 +86,14 @@ export interface CommunicationsData {
   nextUpdateAt: string | null;
   templates: CommTemplate[];
   history: SentCommunication[];
+}
+
+/** The response plan's open draft of a stage, for the compose to start from. */
+export interface DraftMessage {
+  id: string;
+  stage: string;
+  subject: string;
+  body: string;
 }
 
 export interface CadenceRow {
@@ -373,6 +385,38 @@ export async function getCommunications(
   };
 }
 
+/**
+ * The incident's open draft of a stage (the response plan's, under incidentRules'
+ * draftSendKey, still Draft), for the compose to start from; null when there is none. A send of
+ * that stage takes the draft over (draftToSend), so the draft ends as that send's ledger row.
+ */
+export async function getDraft(
+  org: OrgClient,
+  params: { recordId?: unknown; stage?: unknown },
+  _options: ControllerOptions = {}
+): Promise<DraftMessage | null> {
+  const id = await incidentId(org, params.recordId);
+  const stage = stageParameter(params.stage);
+  const key = draftSendKey(id, stage);
+  const [row] = await queryAll(
+    org,
+    `SELECT Id, Send_Key__c, Status__c, Subject__c, Body__c FROM Incident_Communication__c WHERE Send_Key__c = ${literal(key)} LIMIT 1`
+  );
+  if (
+    !row ||
+    draftToSend(id, stage, [
+      { Send_Key__c: text(row.Send_Key__c), Status__c: text(row.Status__c) }
+    ]) === null
+  )
+    return null;
+  return {
+    id: String(row.Id),
+    stage,
+    subject: text(row.Subject__c) ?? '',
+    body: text(row.Body__c) ?? ''
+  };
+}
+
 /** incidentRules' nextUpdateDue on the incident's cadence; null when there is none. */
 function nextUpdateAt(cadence: UpdateCadence, now: Date): string | null {
   return nextUpdateDue({
@@ -624,6 +668,7 @@ export async function getResponseActions(
 /** The controller's methods by name, as the preview server's /apex route calls them. */
 export const RESPONSE_CONTROLLER_METHODS = {
   getCommunications,
+  getDraft,
   getUpdateCadence,
   previewMessage,
   sendCommunication,
