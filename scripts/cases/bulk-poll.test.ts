@@ -152,7 +152,7 @@ void describe('against a local org', () => {
     await org.dispose();
   });
 
-  test('a job the local org finishes at once costs one poll after one 25 ms wait', async (t) => {
+  test('through jsforce against the local org: the first status read after 25 ms, one wait per poll', async (t) => {
     const waits = observeBulkWaits(t);
     const result = await bulkUpsert(
       clientOf(org),
@@ -164,8 +164,15 @@ void describe('against a local org', () => {
         { Source_Case_Key__c: '00Dpoll:2', Subject: 'Poll two' }
       ]
     );
-    assert.deepEqual(waits, [FIRST_POLL_MS]);
-    assert.equal(result.polls, 1);
+    // The local org finishes a job when it is closed, so one poll after the first, short wait
+    // is all it takes today; were it to take longer, the waits would follow the schedule.
+    assert.ok(result.polls >= 1);
+    assert.deepEqual(
+      waits,
+      Array.from({ length: result.polls }, (_, i) =>
+        Math.min(FIRST_POLL_MS * 2 ** i, 200)
+      )
+    );
     assert.deepEqual(
       result.rows.map((r) => [r.key, r.created, r.error]).sort(),
       [
