@@ -1,6 +1,7 @@
 import { LightningElement, api, wire } from 'lwc';
 import { ShowToastEvent } from 'lightning/platformShowToastEvent';
 import getCommunications from '@salesforce/apex/IncidentResponseController.getCommunications';
+import getDraft from '@salesforce/apex/IncidentResponseController.getDraft';
 import previewMessage from '@salesforce/apex/IncidentResponseController.previewMessage';
 import sendCommunication from '@salesforce/apex/IncidentResponseController.sendCommunication';
 import { RespondSection } from 'c/respondSection';
@@ -12,9 +13,13 @@ const SEND_STATE_TEXT = {
   'Partially Sent': ' · Partially sent: some recipients could not be reached'
 };
 
-/** The stage a new message starts from: the first alert until one went out, then updates. */
+/**
+ * The stage a new message starts from: updates once something went out; before that the stage
+ * the response plan drafted (its first alert), else the first alert.
+ */
 const FIRST_ALERT = 'First Alert';
 const UPDATE = 'Update';
+const DRAFT = 'Draft';
 
 const MERGE_FIELD_HELP =
   'Merge fields such as {!Incident.Subject}, {!AffectedProducts}, {!AffectedRegions}, {!NextUpdateAt} and {!Workaround} are filled in from the incident when the message is previewed and sent.';
@@ -72,6 +77,10 @@ export default class IncidentCommunications extends RespondSection(
   stage;
   subject = '';
   body = '';
+  /** The open draft the text was taken from (getDraft's answer); sending it sends that draft. */
+  draft;
+  /** Counts stage choices, so a draft that arrives after another choice is not applied. */
+  stageChoice = 0;
   /** previewMessage's answer for the text as it is now; cleared by any edit. */
   preview;
   previewing = false;
@@ -91,7 +100,11 @@ export default class IncidentCommunications extends RespondSection(
     super.show(data);
     if (!this.stage) {
       const stages = (data.templates ?? []).map((template) => template.stage);
-      const preferred = (data.history ?? []).length > 0 ? UPDATE : FIRST_ALERT;
+      const history = data.history ?? [];
+      const drafted = history.find((row) => row.status === DRAFT)?.stage;
+      const preferred = history.some((row) => row.status !== DRAFT)
+        ? UPDATE
+        : (drafted ?? FIRST_ALERT);
       this.selectStage(stages.includes(preferred) ? preferred : stages[0]);
     }
   }
@@ -112,7 +125,44 @@ export default class IncidentCommunications extends RespondSection(
     this.stage = stage;
     this.subject = template?.subject ?? '';
     this.body = template?.body ?? '';
+    this.draft = undefined;
     this.resetPreview();
+    const choice = ++this.stageChoice;
+    const drafted = (this.communications?.history ?? []).some(
+      (row) => row.status === DRAFT && row.stage === stage
+    );
+    if (drafted) {
+      this.loadDraft(stage, choice);
+    }
+  }
+
+  /**
+   * Starts from the response plan's open draft of the stage instead of its template: the send
+   * then takes that draft over (the controller sends under the draft's key), so the history
+   * shows it as sent rather than as a draft beside the send. Applied only while the agent has
+   * not chosen another stage or edited the text; a draft that cannot be read leaves the
+   * template's text, which is as good a start.
+   */
+  async loadDraft(stage, choice) {
+    let draft;
+    try {
+      draft = await getDraft({ recordId: this.recordId, stage });
+    } catch {
+      // Unreadable: the template's text stays, as the comment above says.
+      draft = undefined;
+    }
+    if (draft && choice === this.stageChoice) {
+      this.draft = draft;
+      this.subject = draft.subject ?? '';
+      this.body = draft.body ?? '';
+      this.resetPreview();
+    }
+  }
+
+  get draftNote() {
+    return this.draft
+      ? `The response plan drafted this ${this.stage.toLowerCase()}: review it and send it, and the draft is marked sent.`
+      : null;
   }
 
   resetPreview() {
@@ -214,11 +264,19 @@ export default class IncidentCommunications extends RespondSection(
 
   handleSubjectChange(event) {
     this.subject = event.detail.value ?? '';
-    this.resetPreview();
+    this.editedText();
   }
 
   handleBodyChange(event) {
     this.body = event.detail.value ?? '';
+    this.editedText();
+  }
+
+  /** The agent's own edit: a draft still loading must not overwrite it. */
+  editedText() {
+    if (!this.draft) {
+      this.stageChoice++;
+    }
     this.resetPreview();
   }
 
@@ -306,6 +364,8 @@ export default class IncidentCommunications extends RespondSection(
         result?.sentAt ?? new Date().toISOString()
       );
       this.preview = undefined;
+      // A draft that was sent is spent: the next message starts from a template.
+      this.draft = undefined;
       await this.refresh();
     } catch (error) {
       this.confirming = false;

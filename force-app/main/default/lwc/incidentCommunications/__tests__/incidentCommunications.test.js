@@ -1,5 +1,6 @@
 import IncidentCommunications, { audienceText } from 'c/incidentCommunications';
 import getCommunications from '@salesforce/apex/IncidentResponseController.getCommunications';
+import getDraft from '@salesforce/apex/IncidentResponseController.getDraft';
 import previewMessage from '@salesforce/apex/IncidentResponseController.previewMessage';
 import sendCommunication from '@salesforce/apex/IncidentResponseController.sendCommunication';
 import { communicationSent } from 'c/nextUpdateTimer';
@@ -18,6 +19,7 @@ import {
 
 const communications = require('./data/getCommunications.json');
 const empty = require('./data/getCommunicationsEmpty.json');
+const drafted = require('./data/getCommunicationsDrafted.json');
 const preview = require('./data/previewMessage.json');
 const previewProblem = require('./data/previewMessageProblem.json');
 const emailLimit = require('./data/sendCommunicationEmailLimit.json');
@@ -25,6 +27,11 @@ const emailLimit = require('./data/sendCommunicationEmailLimit.json');
 jest.mock(
   '@salesforce/apex/IncidentResponseController.getCommunications',
   () => require('test-utils').apexWireMock(),
+  { virtual: true }
+);
+jest.mock(
+  '@salesforce/apex/IncidentResponseController.getDraft',
+  () => ({ default: jest.fn() }),
   { virtual: true }
 );
 jest.mock(
@@ -116,6 +123,70 @@ describe('c-incident-communications', () => {
       'Update: {!Incident.Subject}'
     );
     expect($(element, '.body-input').value).toBe('Still working on it.');
+  });
+
+  it("starts from the response plan's draft first alert, says so, and sends the draft's text", async () => {
+    const DRAFT = {
+      id: '0bc000000000003AAA',
+      stage: 'First Alert',
+      subject: 'We are investigating: Inverters offline',
+      body: 'We are aware of an issue affecting [products being confirmed].'
+    };
+    getDraft.mockResolvedValue(DRAFT);
+    previewMessage.mockResolvedValue(preview);
+    sendCommunication.mockResolvedValue({
+      id: DRAFT.id,
+      sentAt: '2026-01-05T09:30:00.000Z'
+    });
+    const element = await mountWith(drafted);
+    await flushPromises();
+
+    expect(getDraft).toHaveBeenCalledWith({
+      recordId: RECORD_ID,
+      stage: 'First Alert'
+    });
+    expect($(element, '.stage-select').value).toBe('First Alert');
+    expect($(element, '.subject-input').value).toBe(DRAFT.subject);
+    expect($(element, '.body-input').value).toBe(DRAFT.body);
+    expect($(element, '.draft-note').textContent.trim()).toBe(
+      'The response plan drafted this first alert: review it and send it, and the draft is marked sent.'
+    );
+
+    $(element, '.send-button').click();
+    await flushPromises();
+    $(element, '.confirm-send').click();
+    await flushPromises();
+    expect(sendCommunication).toHaveBeenCalledWith({
+      recordId: RECORD_ID,
+      stage: 'First Alert',
+      subject: DRAFT.subject,
+      body: DRAFT.body
+    });
+    expect($(element, '.draft-note')).toBeNull();
+  });
+
+  it('keeps the template when the draft cannot be read, and never lets a late draft overwrite an edit', async () => {
+    getDraft.mockRejectedValue(new Error('no access'));
+    const unreadable = await mountWith(drafted);
+    await flushPromises();
+    expect($(unreadable, '.subject-input').value).toBe(
+      'We are investigating: {!Incident.Subject}'
+    );
+    expect($(unreadable, '.draft-note')).toBeNull();
+    cleanUp();
+
+    let answer;
+    getDraft.mockReturnValue(
+      new Promise((resolve) => {
+        answer = resolve;
+      })
+    );
+    const element = await mountWith(drafted);
+    changeValue($(element, '.body-input'), 'My own words.');
+    answer({ id: 'x', stage: 'First Alert', subject: 'Late', body: 'Late' });
+    await flushPromises();
+    expect($(element, '.body-input').value).toBe('My own words.');
+    expect($(element, '.draft-note')).toBeNull();
   });
 
   it('previews the merged text with its placeholders and the deduplicated audience', async () => {
