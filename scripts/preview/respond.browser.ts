@@ -121,8 +121,14 @@ describe(
       await clock.waitFor({ timeout: TIMEOUT });
       const detailBefore = await clock.locator('.update-detail').innerText();
 
-      // Severity 1: the first alert went out? No: the history has at most the plan's draft, so
-      // the section starts from the first alert; an update is what is sent here.
+      // Severity 1: nothing went out yet and the response plan drafted the first alert, so the
+      // section starts from that draft and says so; an update is what is sent first here.
+      const draftNote = page.locator('c-incident-communications .draft-note');
+      await draftNote.waitFor({ timeout: TIMEOUT });
+      assert.match(
+        await draftNote.innerText(),
+        /The response plan drafted this first alert/
+      );
       await page.locator('c-incident-communications .stage-select').click();
       await page
         .locator('c-incident-communications lightning-base-combobox-item', {
@@ -195,6 +201,62 @@ describe(
         'the countdown restarted'
       );
       await session.screenshot(page, 'respond-communications');
+      assert.deepEqual(await session.axe(page), []);
+      assert.deepEqual(session.problems, []);
+    });
+
+    it("sending the plan's drafted first alert turns the draft into the send: no draft is left in the history", async () => {
+      const id = session.preview.demo.severity1IncidentId;
+      await page.goto(session.recordUrl('Incident', id));
+      await consoleReady(page);
+      const drafts = page.locator(
+        'c-incident-communications li.history-item:has(.history-draft)'
+      );
+      assert.equal(await drafts.count(), 1, 'the draft first alert is listed');
+      const draftId = await drafts.first().getAttribute('data-id');
+
+      // An update went out (the test before), so the section starts from Update: choose the
+      // first alert, whose text is the draft's.
+      await page.locator('c-incident-communications .stage-select').click();
+      await page
+        .locator('c-incident-communications lightning-base-combobox-item', {
+          hasText: 'First Alert'
+        })
+        .first()
+        .click();
+      await page
+        .locator('c-incident-communications .draft-note')
+        .waitFor({ timeout: TIMEOUT });
+      await page.locator('c-incident-communications .send-button').click();
+      await page
+        .locator('c-incident-communications .confirm')
+        .waitFor({ timeout: TIMEOUT });
+      await page.locator('c-incident-communications .confirm-send').click();
+      await until(
+        'the history lists the draft as sent',
+        async () => (await drafts.count()) === 0
+      );
+      const sentAlert = page.locator(
+        `c-incident-communications li.history-item[data-id="${String(draftId)}"]`
+      );
+      assert.equal(
+        await sentAlert.locator('.history-stage').innerText(),
+        'First Alert'
+      );
+      assert.match(
+        await sentAlert.locator('.history-counts').innerText(),
+        /\d+ emails?, \d+ case comments?/
+      );
+      const ledger = await session.preview.client.queryAll<{
+        Status__c: string;
+      }>(
+        `SELECT Status__c FROM Incident_Communication__c WHERE Incident__c = '${id}' AND Stage__c = 'First Alert'`
+      );
+      assert.deepEqual(
+        ledger.map((row) => row.Status__c),
+        ['Sent'],
+        'one First Alert row: the draft, sent'
+      );
       assert.deepEqual(await session.axe(page), []);
       assert.deepEqual(session.problems, []);
     });
