@@ -1,7 +1,9 @@
 /**
  * The bad-flag half of `incident seed`'s bad-input corpus (the bad plan files are
  * scripts/seed's): each bad flag or flag combination exits 2 with its exact message and
- * writes nothing. Against a local org started by the test, as `incident-local`.
+ * writes nothing. Against a local org started by the test, as `incident-local`. Most runs are
+ * in process (runIncidentInProcess: the modules load once, not once per run); one bad flag and
+ * one doctor run are real child processes, and the bad flag's output is the same both ways.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import {
   type SfFailure,
   type SfSuccess
 } from './test-cli.ts';
+import { runIncidentInProcess } from './test-in-process.ts';
 
 const PLAN = path.join(PROJECT_ROOT, 'config', 'incident-plan.json');
 
@@ -119,48 +122,41 @@ describe(
     };
 
     it('refuses each, as JSON and for people', async () => {
-      // Three at a time: each is a CLI start of a few seconds, and they share nothing.
-      const cases = corpus();
-      for (let first = 0; first < cases.length; first += 3)
-        await Promise.all(
-          cases
-            .slice(first, first + 3)
-            .map(async ([what, args, name, message]) => {
-              const result = await runIncident(
-                ['seed', ...args, '--json'],
-                sandbox
-              );
-              assert.equal(
-                result.code,
-                2,
-                `${what}: ${result.stdout}${result.stderr}`
-              );
-              const failure = jsonOf(result) as SfFailure;
-              assert.deepEqual(
-                {
-                  status: failure.status,
-                  name: failure.name,
-                  message: failure.message
-                },
-                { status: 2, name, message },
-                what
-              );
-            })
+      for (const [what, args, name, message] of corpus()) {
+        const result = await runIncidentInProcess(
+          ['seed', ...args, '--json'],
+          sandbox
         );
-      const human = await runIncident(
-        ['seed', '-o', 'incident-local', '--plan='],
-        sandbox
-      );
+        assert.equal(
+          result.code,
+          2,
+          `${what}: ${result.stdout}${result.stderr}`
+        );
+        const failure = jsonOf(result) as SfFailure;
+        assert.deepEqual(
+          {
+            status: failure.status,
+            name: failure.name,
+            message: failure.message
+          },
+          { status: 2, name, message },
+          what
+        );
+      }
+      const args = ['seed', '-o', 'incident-local', '--plan='];
+      const human = await runIncident(args, sandbox);
       assert.equal(human.code, 2);
       assert.equal(human.stdout, '');
       assert.match(
         human.stderr,
         /^Error \(EmptyPlanError\): --plan needs a file name\.$/m
       );
+      // The in-process runs above stand for child processes: the same run gives the same.
+      assert.deepEqual(await runIncidentInProcess(args, sandbox), human);
     });
 
     it('a plan whose users the org lacks, without --create-users: every one named, exit 2, nothing written', async () => {
-      const result = await runIncident(
+      const result = await runIncidentInProcess(
         ['seed', '-o', 'incident-local', '--plan', PLAN, '--json'],
         sandbox
       );
@@ -209,7 +205,7 @@ describe(
         ),
         doctor.attention.join('\n')
       );
-      const human = await runIncident(
+      const human = await runIncidentInProcess(
         ['doctor', '-o', 'incident-local'],
         sandbox
       );
