@@ -599,13 +599,20 @@ test("a First Alert sent without a key takes over the response plan's open draft
   assert.equal(sent.commentsPosted, 1);
   assert.deepEqual(await ledgerOfIncident(), [[draftKey, 'Sent']]);
   const [row] = (
-    await org.conn.query<{ Subject__c: string; Broadcast_Id__c: string }>(
-      `SELECT Subject__c, Broadcast_Id__c FROM Incident_Communication__c WHERE Send_Key__c = '${draftKey}'`
+    await org.conn.query<{
+      Subject__c: string;
+      Broadcast_Id__c: string;
+      Email_Count__c: number;
+      Comment_Count__c: number;
+    }>(
+      `SELECT Subject__c, Broadcast_Id__c, Email_Count__c, Comment_Count__c FROM Incident_Communication__c WHERE Send_Key__c = '${draftKey}'`
     )
   ).records;
   assert.ok(row);
   assert.equal(row.Subject__c, 'Power outage: we are on it');
   assert.equal(row.Broadcast_Id__c, sent.broadcastId);
+  // The counts on the row, as the Apex send keeps them across its transactions.
+  assert.deepEqual([row.Email_Count__c, row.Comment_Count__c], [0, 1]);
 
   // The draft is spent: a second First Alert is a new send, which messages everyone again.
   const second = await sendCommunication(client(), {

@@ -506,7 +506,10 @@ export async function sendCommunication(
             : 'Sent',
       Sent_At__c: now.toISOString(),
       Recipient_Count__c: reached,
-      Failed_Count__c: failedCount
+      Failed_Count__c: failedCount,
+      // The Apex send's counts on the row, summed over its transactions: here one call.
+      Email_Count__c: members.filter((m) => m.channel === 'email').length,
+      Comment_Count__c: members.filter((m) => m.channel === 'comment').length
     }
   ]);
   if (closed && !closed.success)

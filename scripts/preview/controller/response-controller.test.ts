@@ -252,6 +252,7 @@ describe('IncidentResponseController stand-in on the local org', () => {
       { now }
     );
     assert.equal(sent.id, draft.id, "the send is the draft's ledger row");
+    assert.equal(sent.pending, 0, 'the tooling messages everyone at once');
     const data = await getCommunications(
       client,
       { recordId: incidentId },
@@ -269,6 +270,31 @@ describe('IncidentResponseController stand-in on the local org', () => {
     await assert.rejects(
       getDraft(client, { recordId: incidentId, stage: 'Teaser' }),
       /Choose a template stage/
+    );
+  });
+
+  it('a send still going out (an Apex send between its chained jobs) shows its counts so far from its row', async () => {
+    const incidentId = await outage('Large outage');
+    const going = await create('Incident_Communication__c', {
+      Incident__c: incidentId,
+      Stage__c: 'Update',
+      Subject__c: 'Update: Large outage',
+      Status__c: 'Sending',
+      Send_Key__c: `${incidentId}:Update:large`,
+      Sent_At__c: NOW.toISOString(),
+      Progress_Key__c: 'contact:003000000000999AAA',
+      Email_Count__c: 700,
+      Comment_Count__c: 300
+    });
+    const data = await getCommunications(
+      client,
+      { recordId: incidentId },
+      { now }
+    );
+    const row = data.history.find((sent) => sent.id === going);
+    assert.deepEqual(
+      [row?.status, row?.emailCount, row?.commentCount],
+      ['Sending', 700, 300]
     );
   });
 

@@ -133,6 +133,11 @@ export interface SendResult {
   commentCount: number;
   /** Recipients the org refused, each with why; the others were messaged. */
   failures: string[];
+  /**
+   * Recipients left for the send's chained jobs (Apex messages 1,000 a transaction); the
+   * tooling's send has no transaction limit and messages everyone in the call: always 0.
+   */
+  pending: number;
 }
 
 export interface OutreachRow {
@@ -322,7 +327,7 @@ async function history(
   const [ledger, events] = await Promise.all([
     queryAll(
       org,
-      `SELECT Id, Stage__c, Subject__c, Status__c, Broadcast_Id__c, Sent_At__c, CreatedDate, CreatedBy.Name FROM Incident_Communication__c WHERE Incident__c = ${literal(id)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${HISTORY_LIMIT}`
+      `SELECT Id, Stage__c, Subject__c, Status__c, Broadcast_Id__c, Sent_At__c, Email_Count__c, Comment_Count__c, CreatedDate, CreatedBy.Name FROM Incident_Communication__c WHERE Incident__c = ${literal(id)} ORDER BY CreatedDate DESC, Id DESC LIMIT ${HISTORY_LIMIT}`
     ),
     queryAll(
       org,
@@ -353,8 +358,11 @@ async function history(
         ? (relationName(sent.event, 'Actor__r') ??
           text(sent.event.Actor_Name__c))
         : relationName(row, 'CreatedBy'),
-      emailCount: integer(payload.emails) ?? 0,
-      commentCount: integer(payload.comments) ?? 0
+      // A send still going out has no event yet: its counts so far are on the row.
+      emailCount:
+        (sent ? integer(payload.emails) : integer(row.Email_Count__c)) ?? 0,
+      commentCount:
+        (sent ? integer(payload.comments) : integer(row.Comment_Count__c)) ?? 0
     };
   });
 }
@@ -544,7 +552,8 @@ export async function sendCommunication(
     failures: result.failed.map(
       (member) =>
         `Case ${member.caseId}: ${member.errors.map((error) => error.message).join(' ')}`
-    )
+    ),
+    pending: 0
   };
 }
 
