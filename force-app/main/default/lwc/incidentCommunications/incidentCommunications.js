@@ -9,7 +9,8 @@ import { communicationSent } from 'c/nextUpdateTimer';
 
 /** The ledger's states that are neither a draft nor a finished send. */
 const SEND_STATE_TEXT = {
-  Sending: ' · Sending (not finished: a rerun of the send completes it)',
+  Sending:
+    ' · Sending: still going out (a large send continues in the background)',
   'Partially Sent': ' · Partially sent: some recipients could not be reached'
 };
 
@@ -341,22 +342,30 @@ export default class IncidentCommunications extends RespondSection(
       });
       this.confirming = false;
       const failures = result?.failures ?? [];
+      const pending = result?.pending ?? 0;
       // Some recipients refused is a partial send: the others were messaged, so it is reported
-      // as a warning naming each failure, and the history and the timer still move on.
+      // as a warning naming each failure, and the history and the timer still move on. A large
+      // send goes on in the background: said so, with how many are still to be messaged.
       this.dispatchEvent(
         new ShowToastEvent(
-          failures.length === 0
+          failures.length === 0 && pending > 0
             ? {
-                title: 'Communication sent',
-                message: `${this.stage} sent to ${audienceText(this.preview?.audience)}`,
-                variant: 'success'
+                title: 'Communication going out',
+                message: `${this.stage} is being sent: ${plural(pending, 'recipient is', 'recipients are')} still to be messaged in the background. The history shows it as Sending until everyone is reached.`,
+                variant: 'info'
               }
-            : {
-                title: `Communication sent, but ${plural(failures.length, 'recipient was', 'recipients were')} not reached`,
-                message: failures.join(' '),
-                variant: 'warning',
-                mode: 'sticky'
-              }
+            : failures.length === 0
+              ? {
+                  title: 'Communication sent',
+                  message: `${this.stage} sent to ${audienceText(this.preview?.audience)}`,
+                  variant: 'success'
+                }
+              : {
+                  title: `Communication sent, but ${plural(failures.length, 'recipient was', 'recipients were')} not reached`,
+                  message: failures.join(' '),
+                  variant: 'warning',
+                  mode: 'sticky'
+                }
         )
       );
       communicationSent(

@@ -272,6 +272,57 @@ describe('c-incident-communications', () => {
     expect($(element, '.confirm')).toBeNull();
   });
 
+  it('says a large send goes on in the background, and shows a send still going out in the history', async () => {
+    previewMessage.mockResolvedValue(preview);
+    sendCommunication.mockResolvedValue({
+      id: '0bc000000000004AAA',
+      sentAt: '2026-01-05T09:30:00.000Z',
+      emailCount: 700,
+      commentCount: 300,
+      failures: [],
+      pending: 11000
+    });
+    const going = {
+      ...communications,
+      history: [
+        {
+          ...communications.history[0],
+          id: '0bc000000000004AAA',
+          status: 'Sending',
+          emailCount: 700,
+          commentCount: 300
+        },
+        ...communications.history
+      ]
+    };
+    const element = await mountWith(going);
+    const toasts = [];
+    element.addEventListener('lightning__showtoast', (event) =>
+      toasts.push(event.detail)
+    );
+    $(element, '.send-button').click();
+    await flushPromises();
+    $(element, '.confirm-send').click();
+    await flushPromises();
+
+    expect(toasts).toEqual([
+      expect.objectContaining({
+        title: 'Communication going out',
+        variant: 'info',
+        message: expect.stringContaining(
+          '11000 recipients are still to be messaged in the background'
+        )
+      })
+    ]);
+    const [first] = $$(element, '.history-item');
+    expect(first.querySelector('.history-counts').textContent).toBe(
+      ' · 700 emails, 300 case comments'
+    );
+    expect(first.querySelector('.history-state').textContent).toBe(
+      ' · Sending: still going out (a large send continues in the background)'
+    );
+  });
+
   it('reports recipients the org refused as a warning, the send itself done', async () => {
     previewMessage.mockResolvedValue(preview);
     sendCommunication.mockResolvedValue({
