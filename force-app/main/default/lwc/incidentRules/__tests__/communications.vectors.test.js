@@ -71,7 +71,7 @@ describe('incidentCommsVectors', () => {
 describe('communications rules beyond the vectors', () => {
   it('refuses a draft key without an incident or of an unknown stage', () => {
     expect(() => draftSendKey('', 'First Alert')).toThrow(TypeError);
-    expect(() => draftSendKey('0Ip000000000001AAA', 'Teaser')).toThrow(
+    expect(() => draftSendKey('0Ip000000000001CAA', 'Teaser')).toThrow(
       /one of First Alert, Update/
     );
   });
