@@ -1,7 +1,8 @@
 /**
- * `incident seed` end to end: the real CLI as a child process against a local org it started
- * itself (`incident org start`), reached by `--target-org incident-local` through the sf auth
- * store of a sandbox HOME. The shipped plan seeds a fresh org with --create-users; a dry run
+ * `incident seed` end to end: the real CLI against a local org it started itself (`incident org
+ * start`, a child process), reached by `--target-org incident-local` through the sf auth store of
+ * a sandbox HOME. The seeding run is a child process (bin/incident.js); the other runs are in
+ * process (runIncidentInProcess: the same oclif run, without loading every module again). The shipped plan seeds a fresh org with --create-users; a dry run
  * writes nothing, a rerun writes nothing, a changed plan shows field by field, --prune
  * deactivates, a record the org keeps refusing exits 1, and bad flags exit 2 with their
  * exact messages.
@@ -24,6 +25,7 @@ import {
   type SfFailure,
   type SfSuccess
 } from './test-cli.ts';
+import { runIncidentInProcess } from './test-in-process.ts';
 
 const TIMEOUT = 300_000;
 const PLAN = path.join(PROJECT_ROOT, 'config', 'incident-plan.json');
@@ -53,170 +55,171 @@ function refused(result: RunResult): SfFailure {
 const writesIn = (result: SeedCommandResult): string[] =>
   Object.keys(result.callsByEndpoint).filter((e) => !e.startsWith('GET '));
 
+describe('incident seed against a local org', { timeout: TIMEOUT }, () => {
+  let sandbox: Sandbox;
+  let org: CliOrg;
+  const seed = (args: string[]): Promise<RunResult> =>
+    runIncidentInProcess(
+      ['seed', '--target-org', 'incident-local', ...args],
+      sandbox
+    );
+  const writePlan = (name: string, plan: PlanFile): string => {
+    const file = path.join(sandbox.cwd, name);
+    writeFileSync(file, JSON.stringify(plan));
+    return file;
+  };
+  const rosterRows = async (): Promise<
+    { External_Id__c: string; Active__c: boolean; Phone__c: string | null }[]
+  > =>
+    (
+      await org.conn.query<{
+        External_Id__c: string;
+        Active__c: boolean;
+        Phone__c: string | null;
+      }>(
+        'SELECT External_Id__c, Active__c, Phone__c FROM Incident_Roster_Member__c ORDER BY External_Id__c'
+      )
+    ).records;
+
+  before(async () => {
+    sandbox = makeSandbox();
+    // The default --plan is config/incident-plan.json under the working directory.
+    mkdirSync(path.join(sandbox.cwd, 'config'));
+    writeFileSync(
+      path.join(sandbox.cwd, 'config', 'incident-plan.json'),
+      readFileSync(PLAN)
+    );
+    org = await startCliOrg(sandbox);
+  });
+  after(async () => {
+    await org.stop('SIGKILL');
+    sandbox.dispose();
+  });
+
+  it('--dry-run --create-users shows the whole plan as added and writes nothing', async () => {
+    const result = seeded(
+      await seed(['--create-users', '--dry-run', '--json'])
+    );
+    assert.equal(result.dryRun, true);
+    assert.equal(result.noChanges, false);
+    assert.equal(
+      result.plan,
+      path.join(sandbox.cwd, 'config', 'incident-plan.json')
+    );
+    assert.equal(result.username, org.started.username);
+    const roster = result.changes.filter((c) => c.section === 'roster');
+    assert.equal(roster.length, shippedPlan().roster.length);
+    assert.ok(roster.every((c) => c.kind === 'added'));
+    assert.ok(result.changes.some((c) => c.section === 'users'));
+    assert.deepEqual(writesIn(result), []);
+    assert.ok(Object.values(result.written).every((n) => n === 0));
+    assert.deepEqual(await rosterRows(), []);
+  });
+
+  it('seeds the shipped plan into a fresh org with --create-users, counting its API calls', async () => {
+    // A child process: seed's one run through bin/incident.js.
+    const human = await runIncident(
+      ['seed', '--target-org', 'incident-local', '--create-users'],
+      sandbox
+    );
+    assert.equal(human.code, 0, human.stdout + human.stderr);
+    assert.match(human.stdout, /│ roster +│ csm-la-early +│ added +│/);
+    assert.match(
+      human.stdout,
+      /^Wrote \d+ record\(s\): severityMatrix \d+, slaPolicy \d+, roster 17, users 17, keyAccounts 3\. \d+ API call\(s\), 0 retried\.$/m
+    );
+    const rows = await rosterRows();
+    assert.equal(rows.length, 17);
+    assert.ok(rows.every((row) => row.Active__c));
+  });
+
+  it('a rerun finds no changes and only reads', async () => {
+    const human = await seed([]);
+    assert.equal(human.code, 0, human.stderr);
+    assert.equal(
+      human.stdout,
+      'No changes: the org already holds the plan in config/incident-plan.json.\n'
+    );
+    const result = seeded(await seed(['--json']));
+    assert.equal(result.noChanges, true);
+    assert.deepEqual(result.changes, []);
+    assert.deepEqual(writesIn(result), []);
+    assert.ok(result.apiCalls > 0);
+    assert.equal(
+      result.apiCalls,
+      Object.values(result.callsByEndpoint).reduce((a, b) => a + b, 0)
+    );
+  });
+
+  it('a changed plan shows field by field in a dry run, then writes just that', async () => {
+    const plan = shippedPlan();
+    const member = plan.roster[0];
+    assert.ok(member);
+    const before = member.phone;
+    member.phone = '+1 415 555 0999';
+    const file = writePlan('changed.json', plan);
+    const dry = await seed(['--plan', file, '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(
+      dry.stdout,
+      new RegExp(
+        `│ roster +│ ${member.key} +│ changed +│ Phone__c +│ \\${before ?? ''} +│ \\+1 415 555 0999 +│`
+      )
+    );
+    assert.match(dry.stdout, /^Dry run: 1 change\(s\), nothing written\./m);
+    const real = seeded(await seed(['--plan', file, '--json']));
+    assert.equal(real.written.roster, 1);
+    const row = (await rosterRows()).find(
+      (r) => r.External_Id__c === member.key
+    );
+    assert.equal(row?.Phone__c, '+1 415 555 0999');
+  });
+
+  it('--prune deactivates the members the plan no longer lists, and never deletes', async () => {
+    const plan = shippedPlan();
+    const dropped = plan.roster.pop();
+    assert.ok(dropped);
+    const file = writePlan('pruned.json', plan);
+    const without = seeded(await seed(['--plan', file, '--json']));
+    // Without --prune a missing member is left alone.
+    assert.equal(
+      without.changes.some((c) => c.kind === 'deactivated'),
+      false
+    );
+    const pruned = seeded(await seed(['--plan', file, '--prune', '--json']));
+    assert.deepEqual(
+      pruned.changes.filter((c) => c.kind === 'deactivated').map((c) => c.key),
+      [dropped.key]
+    );
+    const rows = await rosterRows();
+    assert.equal(rows.length, 17);
+    assert.equal(
+      rows.find((r) => r.External_Id__c === dropped.key)?.Active__c,
+      false
+    );
+  });
+
+  it('refuses --create-users on a production org with exit 2, writing nothing', async () => {
+    // Arrange: make the org read as production (no sandbox, no trial expiry) in its database.
+    const db = new Database(org.started.dbPath);
+    try {
+      db.prepare(
+        'UPDATE "Organization" SET "IsSandbox" = 0, "TrialExpirationDate" = NULL'
+      ).run();
+    } finally {
+      db.close();
+    }
+    const failure = refused(await seed(['--create-users', '--json']));
+    assert.equal(failure.name, 'CreateUsersInProductionError');
+    assert.equal(
+      failure.message,
+      `--create-users is refused on ${org.started.username}: it is a production org (neither a sandbox nor a scratch org), where users are licensed and real people sign in. Create the users in Setup, or seed a sandbox or scratch org.`
+    );
+  });
+});
+
 describe(
-  'incident seed against a local org (child processes)',
-  { timeout: TIMEOUT },
-  () => {
-    let sandbox: Sandbox;
-    let org: CliOrg;
-    const seed = (args: string[]): Promise<RunResult> =>
-      runIncident(['seed', '--target-org', 'incident-local', ...args], sandbox);
-    const writePlan = (name: string, plan: PlanFile): string => {
-      const file = path.join(sandbox.cwd, name);
-      writeFileSync(file, JSON.stringify(plan));
-      return file;
-    };
-    const rosterRows = async (): Promise<
-      { External_Id__c: string; Active__c: boolean; Phone__c: string | null }[]
-    > =>
-      (
-        await org.conn.query<{
-          External_Id__c: string;
-          Active__c: boolean;
-          Phone__c: string | null;
-        }>(
-          'SELECT External_Id__c, Active__c, Phone__c FROM Incident_Roster_Member__c ORDER BY External_Id__c'
-        )
-      ).records;
-
-    before(async () => {
-      sandbox = makeSandbox();
-      // The default --plan is config/incident-plan.json under the working directory.
-      mkdirSync(path.join(sandbox.cwd, 'config'));
-      writeFileSync(
-        path.join(sandbox.cwd, 'config', 'incident-plan.json'),
-        readFileSync(PLAN)
-      );
-      org = await startCliOrg(sandbox);
-    });
-    after(async () => {
-      await org.stop('SIGKILL');
-      sandbox.dispose();
-    });
-
-    it('--dry-run --create-users shows the whole plan as added and writes nothing', async () => {
-      const result = seeded(
-        await seed(['--create-users', '--dry-run', '--json'])
-      );
-      assert.equal(result.dryRun, true);
-      assert.equal(result.noChanges, false);
-      assert.equal(
-        result.plan,
-        path.join(sandbox.cwd, 'config', 'incident-plan.json')
-      );
-      assert.equal(result.username, org.started.username);
-      const roster = result.changes.filter((c) => c.section === 'roster');
-      assert.equal(roster.length, shippedPlan().roster.length);
-      assert.ok(roster.every((c) => c.kind === 'added'));
-      assert.ok(result.changes.some((c) => c.section === 'users'));
-      assert.deepEqual(writesIn(result), []);
-      assert.ok(Object.values(result.written).every((n) => n === 0));
-      assert.deepEqual(await rosterRows(), []);
-    });
-
-    it('seeds the shipped plan into a fresh org with --create-users, counting its API calls', async () => {
-      const human = await seed(['--create-users']);
-      assert.equal(human.code, 0, human.stdout + human.stderr);
-      assert.match(human.stdout, /│ roster +│ csm-la-early +│ added +│/);
-      assert.match(
-        human.stdout,
-        /^Wrote \d+ record\(s\): severityMatrix \d+, slaPolicy \d+, roster 17, users 17, keyAccounts 3\. \d+ API call\(s\), 0 retried\.$/m
-      );
-      const rows = await rosterRows();
-      assert.equal(rows.length, 17);
-      assert.ok(rows.every((row) => row.Active__c));
-    });
-
-    it('a rerun finds no changes and only reads', async () => {
-      const human = await seed([]);
-      assert.equal(human.code, 0, human.stderr);
-      assert.equal(
-        human.stdout,
-        'No changes: the org already holds the plan in config/incident-plan.json.\n'
-      );
-      const result = seeded(await seed(['--json']));
-      assert.equal(result.noChanges, true);
-      assert.deepEqual(result.changes, []);
-      assert.deepEqual(writesIn(result), []);
-      assert.ok(result.apiCalls > 0);
-      assert.equal(
-        result.apiCalls,
-        Object.values(result.callsByEndpoint).reduce((a, b) => a + b, 0)
-      );
-    });
-
-    it('a changed plan shows field by field in a dry run, then writes just that', async () => {
-      const plan = shippedPlan();
-      const member = plan.roster[0];
-      assert.ok(member);
-      const before = member.phone;
-      member.phone = '+1 415 555 0999';
-      const file = writePlan('changed.json', plan);
-      const dry = await seed(['--plan', file, '--dry-run']);
-      assert.equal(dry.code, 0, dry.stderr);
-      assert.match(
-        dry.stdout,
-        new RegExp(
-          `│ roster +│ ${member.key} +│ changed +│ Phone__c +│ \\${before ?? ''} +│ \\+1 415 555 0999 +│`
-        )
-      );
-      assert.match(dry.stdout, /^Dry run: 1 change\(s\), nothing written\./m);
-      const real = seeded(await seed(['--plan', file, '--json']));
-      assert.equal(real.written.roster, 1);
-      const row = (await rosterRows()).find(
-        (r) => r.External_Id__c === member.key
-      );
-      assert.equal(row?.Phone__c, '+1 415 555 0999');
-    });
-
-    it('--prune deactivates the members the plan no longer lists, and never deletes', async () => {
-      const plan = shippedPlan();
-      const dropped = plan.roster.pop();
-      assert.ok(dropped);
-      const file = writePlan('pruned.json', plan);
-      const without = seeded(await seed(['--plan', file, '--json']));
-      // Without --prune a missing member is left alone.
-      assert.equal(
-        without.changes.some((c) => c.kind === 'deactivated'),
-        false
-      );
-      const pruned = seeded(await seed(['--plan', file, '--prune', '--json']));
-      assert.deepEqual(
-        pruned.changes
-          .filter((c) => c.kind === 'deactivated')
-          .map((c) => c.key),
-        [dropped.key]
-      );
-      const rows = await rosterRows();
-      assert.equal(rows.length, 17);
-      assert.equal(
-        rows.find((r) => r.External_Id__c === dropped.key)?.Active__c,
-        false
-      );
-    });
-
-    it('refuses --create-users on a production org with exit 2, writing nothing', async () => {
-      // Arrange: make the org read as production (no sandbox, no trial expiry) in its database.
-      const db = new Database(org.started.dbPath);
-      try {
-        db.prepare(
-          'UPDATE "Organization" SET "IsSandbox" = 0, "TrialExpirationDate" = NULL'
-        ).run();
-      } finally {
-        db.close();
-      }
-      const failure = refused(await seed(['--create-users', '--json']));
-      assert.equal(failure.name, 'CreateUsersInProductionError');
-      assert.equal(
-        failure.message,
-        `--create-users is refused on ${org.started.username}: it is a production org (neither a sandbox nor a scratch org), where users are licensed and real people sign in. Create the users in Setup, or seed a sandbox or scratch org.`
-      );
-    });
-  }
-);
-
-describe(
-  'incident seed with records the org keeps refusing (child processes)',
+  'incident seed with records the org keeps refusing',
   { timeout: TIMEOUT },
   () => {
     let sandbox: Sandbox;
@@ -246,7 +249,7 @@ describe(
     });
 
     it('lists the failed record, writes the others and exits 1', async () => {
-      const run = await runIncident(
+      const run = await runIncidentInProcess(
         [
           'seed',
           '-o',
@@ -265,7 +268,7 @@ describe(
       );
       assert.equal(result.written.roster, shippedPlan().roster.length - 1);
       assert.ok(result.retries > 0);
-      const human = await runIncident(
+      const human = await runIncidentInProcess(
         ['seed', '-o', 'incident-local', '--plan', PLAN],
         sandbox
       );
@@ -280,7 +283,7 @@ describe(
 );
 
 describe(
-  'incident seed under 5 % injected faults (child processes)',
+  'incident seed under 5 % injected faults',
   { timeout: TIMEOUT },
   () => {
     let sandbox: Sandbox;
@@ -314,10 +317,10 @@ describe(
         '--create-users',
         '--json'
       ];
-      const first = seeded(await runIncident(args, sandbox));
+      const first = seeded(await runIncidentInProcess(args, sandbox));
       assert.deepEqual(first.failures, []);
       assert.equal(first.written.roster, shippedPlan().roster.length);
-      const again = seeded(await runIncident(args, sandbox));
+      const again = seeded(await runIncidentInProcess(args, sandbox));
       assert.equal(again.noChanges, true, JSON.stringify(again.changes));
       assert.deepEqual(writesIn(again), []);
     });

@@ -85,7 +85,7 @@ async function runAlone(
     });
     try {
       await oclif.run(['incident', ...args], config);
-      await oclif.flush();
+      await flushed(oclif);
       code = exitCodeSet() ?? 0;
     } catch (error) {
       code = await handled(oclif, error);
@@ -97,6 +97,25 @@ async function runAlone(
     process.exitCode = previousExitCode;
   }
   return { code, stdout: output.stdout(), stderr: output.stderr() };
+}
+
+/**
+ * oclif's flush, which waits for stdout to drain and leaves a 'drain' listener behind when the
+ * write does not block (harmless in a CLI that exits; here one more listener per run, until
+ * Node warns of a leak): those it adds are removed.
+ */
+async function flushed(oclif: OclifCore): Promise<void> {
+  const before = new Set(process.stdout.listeners('drain'));
+  try {
+    await oclif.flush();
+  } finally {
+    for (const listener of process.stdout.listeners('drain'))
+      if (!before.has(listener))
+        process.stdout.removeListener(
+          'drain',
+          listener as (...args: unknown[]) => void
+        );
+  }
 }
 
 /** process.exitCode as a command left it (a function, so TypeScript keeps the type unnarrowed). */
