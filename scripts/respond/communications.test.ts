@@ -90,6 +90,28 @@ async function ledgerOf(
   ]);
 }
 
+/**
+ * Makes the `ahead`-th next call to `endpoint` fail with `kind` (only `records`, 1-based, when
+ * given: a per-record refusal), as the local org's fault drill does.
+ */
+function failNext(
+  endpoint: 'collections.create' | 'collections.update',
+  ahead: number,
+  kind: 'SERVER_UNAVAILABLE' | 'UNABLE_TO_LOCK_ROW',
+  records?: number[]
+): void {
+  org.org.faults.configure({
+    rules: [
+      {
+        endpoint,
+        kind,
+        calls: [org.org.counters.get(endpoint) + ahead],
+        ...(records ? { records } : {})
+      }
+    ]
+  });
+}
+
 const NOW = new Date('2026-03-10T14:00:00.000Z');
 
 before(async () => {
@@ -187,16 +209,7 @@ test('a send to 3 cases of 2 contacts (one without email): 1 broadcast, its audi
   const sendKey = `${incidentId}:First Alert:test`;
   // The send's creates: broadcast, audience, emails, comments. The comments' call fails for
   // good the first time, as if the process died there after the email went out.
-  const commentCall = org.org.counters.get('collections.create') + 4;
-  org.org.faults.configure({
-    rules: [
-      {
-        endpoint: 'collections.create',
-        kind: 'SERVER_UNAVAILABLE',
-        calls: [commentCall]
-      }
-    ]
-  });
+  failNext('collections.create', 4, 'SERVER_UNAVAILABLE');
   await assert.rejects(
     sendCommunication(client({ maxAttempts: 1 }), {
       incidentId,
@@ -354,17 +367,7 @@ test('a message the org refuses is reported for its contact, the others go out, 
     });
   const sendKey = `${lockIncident}:Update:locked`;
   // The emails' create (after the broadcast's) loses the row lock on its second record.
-  const emailCall = org.org.counters.get('collections.create') + 2;
-  org.org.faults.configure({
-    rules: [
-      {
-        endpoint: 'collections.create',
-        kind: 'UNABLE_TO_LOCK_ROW',
-        calls: [emailCall],
-        records: [2]
-      }
-    ]
-  });
+  failNext('collections.create', 2, 'UNABLE_TO_LOCK_ROW', [2]);
   const first = await sendCommunication(client({ maxAttempts: 1 }), {
     incidentId: lockIncident,
     stage: 'Update',
@@ -398,16 +401,7 @@ test('a message the org refuses is reported for its contact, the others go out, 
 
 test('a crash between the broadcast and its ledger update: the rerun finds that broadcast (by incident, subject and time), creates no second one, and ends Sent', async () => {
   const sendKey = `${incidentId}:Update:crash`;
-  const ledgerUpdate = org.org.counters.get('collections.update') + 1;
-  org.org.faults.configure({
-    rules: [
-      {
-        endpoint: 'collections.update',
-        kind: 'SERVER_UNAVAILABLE',
-        calls: [ledgerUpdate]
-      }
-    ]
-  });
+  failNext('collections.update', 1, 'SERVER_UNAVAILABLE');
   const broadcastsBefore = await count(
     `SELECT Id FROM BroadcastCommunication WHERE RelatedRecordId = '${incidentId}'`
   );
@@ -502,17 +496,7 @@ test('a send whose stamp the org refuses stays Sending; the rerun messages nobod
   });
   const sendKey = `${refused}:Update:stamp`;
   // The send's updates: the ledger's broadcast link, then the incident's stamp.
-  const stampCall = org.org.counters.get('collections.update') + 2;
-  org.org.faults.configure({
-    rules: [
-      {
-        endpoint: 'collections.update',
-        kind: 'UNABLE_TO_LOCK_ROW',
-        calls: [stampCall],
-        records: [1]
-      }
-    ]
-  });
+  failNext('collections.update', 2, 'UNABLE_TO_LOCK_ROW', [1]);
   const first = await sendCommunication(client({ maxAttempts: 1 }), {
     incidentId: refused,
     stage: 'Update',
