@@ -1,7 +1,9 @@
 /**
  * End-to-end: the real `incident` CLI (node bin/incident.js) as a child process, in a sandbox
  * HOME: `org start` logs the local org in to the sf auth store as incident-local, `org
- * display` finds it there, and the exit codes stay 0 / 1 / 2.
+ * display` finds it there, and the exit codes stay 0 / 1 / 2. The org starts and one `org
+ * display` are child processes; the other runs are in process (runIncidentInProcess), which
+ * loads the CLI's modules once instead of once per run.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import {
   type SfFailure,
   type SfSuccess
 } from './test-cli.ts';
+import { runIncidentInProcess } from './test-in-process.ts';
 
 const TIMEOUT = 240_000;
 
@@ -107,7 +110,7 @@ describe(
     });
 
     it('prints a key/value table for people, naming the alias', async () => {
-      const result = await runIncident(
+      const result = await runIncidentInProcess(
         ['org', 'display', '-o', 'incident-local', '--api-version', '62.0'],
         sandbox
       );
@@ -123,13 +126,16 @@ describe(
 
     it('exits 2 naming --target-org for an alias the auth store does not know, and without any org', async () => {
       const unknown = failure(
-        await runIncident(['org', 'display', '-o', 'nope', '--json'], sandbox),
+        await runIncidentInProcess(
+          ['org', 'display', '-o', 'nope', '--json'],
+          sandbox
+        ),
         2
       );
       assert.equal(unknown.name, 'NamedOrgNotFoundError');
       assert.match(unknown.message, /nope/);
       const none = failure(
-        await runIncident(['org', 'display', '--json'], sandbox),
+        await runIncidentInProcess(['org', 'display', '--json'], sandbox),
         2
       );
       assert.equal(none.name, 'NoDefaultEnvError');
@@ -137,13 +143,13 @@ describe(
     });
 
     it('exits 2 for an unknown flag or a bad value, naming it', async () => {
-      const flag = await runIncident(
+      const flag = await runIncidentInProcess(
         ['org', 'display', '-o', 'incident-local', '--bogus'],
         sandbox
       );
       assert.equal(flag.code, 2);
       assert.match(flag.stderr, /Nonexistent flag: --bogus/);
-      const port = await runIncident(
+      const port = await runIncidentInProcess(
         ['org', 'start', '--port', '70000'],
         sandbox
       );
@@ -186,7 +192,7 @@ describe(
         for (const warning of stopped.warnings)
           assert.match(warning, /^Using insecure protocol: http:/);
         const gone = failure(
-          await runIncident(
+          await runIncidentInProcess(
             ['org', 'display', '-o', 'my-local', '--json'],
             sandbox
           ),

@@ -16,7 +16,6 @@ import {
   jsonOf,
   makeSandbox,
   PROJECT_ROOT,
-  runIncident,
   startCliOrg,
   startIncident,
   type Sandbox,
@@ -24,6 +23,7 @@ import {
   type SfSuccess,
   waitForOutput
 } from './test-cli.ts';
+import { runIncidentInProcess } from './test-in-process.ts';
 
 const TIMEOUT = 240_000;
 
@@ -188,7 +188,8 @@ describe(
       writeFileSync(path.join(sandbox.cwd, 'bad.json'), '{ "rules": {} }');
       const dbPath = path.join(sandbox.home, 'never.db');
       const args = ['org', 'start', '--db', dbPath, '--faults', 'bad.json'];
-      const asJson = await runIncident([...args, '--json'], sandbox);
+      // In process: the org starts above are the child-process runs of org start.
+      const asJson = await runIncidentInProcess([...args, '--json'], sandbox);
       assert.equal(asJson.code, 2, asJson.stdout + asJson.stderr);
       const json = jsonOf(asJson) as SfFailure;
       assert.equal(json.status, 2);
@@ -197,7 +198,7 @@ describe(
         json.message,
         `--faults ${path.join(sandbox.cwd, 'bad.json')}: rules: must be an array of fault rules, got an object.`
       );
-      const human = await runIncident(args, sandbox);
+      const human = await runIncidentInProcess(args, sandbox);
       assert.equal(human.code, 2);
       assert.equal(human.stdout, '');
       assert.ok(human.stderr.includes(json.message), human.stderr);
