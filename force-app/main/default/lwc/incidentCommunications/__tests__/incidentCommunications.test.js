@@ -54,6 +54,19 @@ const UPDATE_FROM_TEMPLATE = {
   body: communications.templates[1].body
 };
 
+/** Sends the composed message through its confirmation; returns the toasts raised. */
+async function sendConfirmed(element) {
+  const toasts = [];
+  element.addEventListener('lightning__showtoast', (event) =>
+    toasts.push(event.detail)
+  );
+  $(element, '.send-button').click();
+  await flushPromises();
+  $(element, '.confirm-send').click();
+  await flushPromises();
+  return toasts;
+}
+
 const mount = (props) =>
   mountOnIncident('c-incident-communications', IncidentCommunications, props);
 const mountWith = (data, props) =>
@@ -152,10 +165,7 @@ describe('c-incident-communications', () => {
       'The response plan drafted this first alert: review it and send it, and the draft is marked sent.'
     );
 
-    $(element, '.send-button').click();
-    await flushPromises();
-    $(element, '.confirm-send').click();
-    await flushPromises();
+    await sendConfirmed(element);
     expect(sendCommunication).toHaveBeenCalledWith({
       recordId: RECORD_ID,
       stage: 'First Alert',
@@ -296,14 +306,7 @@ describe('c-incident-communications', () => {
       ]
     };
     const element = await mountWith(going);
-    const toasts = [];
-    element.addEventListener('lightning__showtoast', (event) =>
-      toasts.push(event.detail)
-    );
-    $(element, '.send-button').click();
-    await flushPromises();
-    $(element, '.confirm-send').click();
-    await flushPromises();
+    const toasts = await sendConfirmed(element);
 
     expect(toasts).toEqual([
       expect.objectContaining({
@@ -333,14 +336,7 @@ describe('c-incident-communications', () => {
       failures: ['Case 500000000000009AAA: invalid email address']
     });
     const element = await mountWith(communications);
-    const toasts = [];
-    element.addEventListener('lightning__showtoast', (event) =>
-      toasts.push(event.detail)
-    );
-    $(element, '.send-button').click();
-    await flushPromises();
-    $(element, '.confirm-send').click();
-    await flushPromises();
+    const toasts = await sendConfirmed(element);
 
     expect(toasts).toEqual([
       {
