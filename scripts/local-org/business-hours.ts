@@ -34,9 +34,12 @@ function defaultBusinessHours(ctx: RecordSource): Row | undefined {
 
 export function defaultBusinessHoursId(ctx: RecordSource): string | null {
   if (!ctx.registry.object('BusinessHours')) return null;
-  const row = ctx.store.prepared(DEFAULT_HOURS_ID_SQL).get() as
-    { Id: string } | undefined;
-  return row?.Id ?? null;
+  // Once per write scope (a Bulk chunk, a collection call) unless the scope writes business hours.
+  return ctx.store.remembered('BusinessHours', 'defaultId', () => {
+    const row = ctx.store.prepared(DEFAULT_HOURS_ID_SQL).get() as
+      { Id: string } | undefined;
+    return row?.Id ?? null;
+  });
 }
 
 const HOURS_BY_NAME_SQL = `SELECT "Id" FROM ${quote('BusinessHours')} WHERE "Name" = ? AND "IsActive" = 1 LIMIT 1`;

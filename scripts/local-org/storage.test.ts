@@ -8,7 +8,14 @@ import Database from 'better-sqlite3';
 import { buildRegistry, mergeFields } from '../schema/registry.ts';
 import { loadStandardObjects } from '../schema/standard.ts';
 import type { FieldSchema } from '../schema/types.ts';
-import { ensureTables, nextSequence, Store } from './storage.ts';
+import {
+  ensureTables,
+  nextSequence,
+  restoreSequences,
+  sequenceMark,
+  Store,
+  withSequencesInMemory
+} from './storage.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'local-org-storage-'));
 after(() => {
@@ -148,6 +155,146 @@ describe('nextSequence', () => {
     const reopened = new Database(file);
     assert.equal(nextSequence(reopened, 'id:500'), 3);
     reopened.close();
+  });
+});
+
+describe('withSequencesInMemory', () => {
+  it('hands out what the stored sequence would, stores it once at the end, and nothing when it throws', () => {
+    const db = new Database(':memory:');
+    ensureTables(db, buildRegistry([]));
+    assert.equal(nextSequence(db, 'id:500'), 1);
+    const stored = (): unknown =>
+      db
+        .prepare(
+          `SELECT "value" FROM "_local_org_meta" WHERE "key" = 'seq:id:500'`
+        )
+        .pluck(true)
+        .get();
+    db.transaction(() => {
+      withSequencesInMemory(db, () => {
+        assert.equal(nextSequence(db, 'id:500'), 2);
+        assert.equal(
+          nextSequence(db, 'autonumber:Case.CaseNumber', 1000),
+          1000
+        );
+        // A failed record gives its values to the next one.
+        const mark = sequenceMark(db);
+        assert.equal(nextSequence(db, 'id:500'), 3);
+        restoreSequences(db, mark);
+        assert.equal(nextSequence(db, 'id:500'), 3);
+        assert.equal(stored(), '1'); // not yet: once, at the end
+      });
+    })();
+    assert.equal(stored(), '3');
+    assert.equal(nextSequence(db, 'autonumber:Case.CaseNumber', 1000), 1001);
+    assert.throws(() => {
+      db.transaction(() => {
+        withSequencesInMemory(db, () => {
+          nextSequence(db, 'id:500');
+          throw new Error('roll back');
+        });
+      })();
+    }, /roll back/);
+    assert.equal(nextSequence(db, 'id:500'), 4);
+    assert.throws(() => {
+      withSequencesInMemory(db, () => 0);
+    }, /inside a transaction/);
+    db.close();
+  });
+});
+
+describe('Store read memo', () => {
+  const setUp = (): {
+    db: Database.Database;
+    store: Store;
+    object: NonNullable<ReturnType<ReturnType<typeof buildRegistry>['object']>>;
+    name: FieldSchema;
+    registry: ReturnType<typeof buildRegistry>;
+  } => {
+    const grown = mergeFields(
+      standard,
+      new Map([['Account', [customField('Key__c', 'string', true)]]])
+    );
+    const registry = buildRegistry(grown);
+    const db = new Database(':memory:');
+    ensureTables(db, registry);
+    const object = registry.object('Account');
+    const name = registry.field('Account', 'Key__c');
+    assert.ok(object && name);
+    return { db, store: new Store(db), object, name, registry };
+  };
+
+  it('answers findBy from keys read ahead, and never from one a write may have changed, a rolled-back write too', () => {
+    const { db, store, object, name } = setUp();
+    store.insert(object, { Id: '001000000000001AAA', Key__c: 'Alpha' });
+    db.transaction(() => {
+      store.withReadMemo(() => {
+        store.rememberKeys(object, name, ['ALPHA', 'beta', 'gamma']);
+        assert.deepEqual(store.findBy(object, name, 'alpha'), [
+          '001000000000001AAA'
+        ]);
+        // Read ahead as absent, then written in a savepoint that rolls back.
+        assert.throws(() => {
+          db.transaction(() => {
+            store.insert(object, { Id: '001000000000002AAA', Key__c: 'BETA' });
+            assert.deepEqual(store.findBy(object, name, 'beta'), [
+              '001000000000002AAA'
+            ]);
+            throw new Error('roll back');
+          })();
+        }, /roll back/);
+        assert.deepEqual(store.findBy(object, name, 'beta'), []);
+        // An update of the key drops what was read ahead for the field.
+        store.update(object, '001000000000001AAA', { Key__c: 'gamma' });
+        assert.deepEqual(store.findBy(object, name, 'alpha'), []);
+        assert.deepEqual(store.findBy(object, name, 'GAMMA'), [
+          '001000000000001AAA'
+        ]);
+        // SQLite's NOCASE folds ASCII letters only.
+        store.rememberKeys(object, name, ['É']);
+        store.insert(object, { Id: '001000000000003AAA', Key__c: 'é' });
+        assert.deepEqual(store.findBy(object, name, 'É'), []);
+      });
+    })();
+    db.close();
+  });
+
+  it('remembers ids read ahead until deleted, found ones until a record fails, and a per-scope value until its object is written', () => {
+    const { db, store, object, registry } = setUp();
+    store.insert(object, { Id: '001000000000001AAA', Name: 'One' });
+    db.transaction(() => {
+      store.withReadMemo(() => {
+        store.rememberIds(object, ['001000000000001AAA', '001000000000009AAA']);
+        assert.equal(store.exists(object, '001000000000001AAA'), true);
+        assert.equal(store.exists(object, '001000000000009AAA'), false);
+        store.delete(object, '001000000000001AAA');
+        assert.equal(store.exists(object, '001000000000001AAA'), false);
+        // Found inside a savepoint that then rolls back: forgotten when the record fails.
+        assert.throws(() => {
+          db.transaction(() => {
+            store.insert(object, { Id: '001000000000002AAA', Name: 'Two' });
+            assert.equal(store.exists(object, '001000000000002AAA'), true);
+            throw new Error('roll back');
+          })();
+        }, /roll back/);
+        store.forgetFound();
+        assert.equal(store.exists(object, '001000000000002AAA'), false);
+        // Account is written above; Group not until here.
+        const group = registry.object('Group');
+        assert.ok(group);
+        let reads = 0;
+        const count = (): number =>
+          store.remembered('Group', 'n', () => ++reads);
+        assert.equal(count(), 1);
+        assert.equal(count(), 1);
+        store.insert(group, { Id: '00G000000000001AAA', Name: 'Four' });
+        assert.equal(count(), 2);
+        assert.equal(count(), 3);
+      });
+    })();
+    // Outside a scope nothing is remembered.
+    assert.equal(store.exists(object, '001000000000002AAA'), false);
+    db.close();
   });
 });
 

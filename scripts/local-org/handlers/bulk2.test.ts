@@ -228,3 +228,115 @@ describe('Bulk API 2.0 ingest in chunks', () => {
     assert.equal(count.totalSize, 0);
   });
 });
+
+/**
+ * A chunk reads its lookups and upsert keys ahead and hands out ids in memory (write-scope.ts):
+ * what a client sees must be what row-by-row reads and stored sequences gave.
+ */
+describe('Bulk API 2.0 chunks read ahead', () => {
+  let t: TestOrg;
+  before(async () => {
+    t = await startTestOrg({ dbPath: ':memory:' });
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  type ResultRow = Record<string, string>;
+  const load = async (
+    operation: 'insert' | 'upsert',
+    input: Record<string, string>[]
+  ): Promise<{ ok: ResultRow[]; failed: ResultRow[] }> => {
+    const results = await t.conn.bulk2.loadAndWaitForResults({
+      object: 'Case',
+      operation,
+      ...(operation === 'upsert'
+        ? { externalIdFieldName: 'Source_Case_Key__c' }
+        : {}),
+      input,
+      pollInterval: 20,
+      pollTimeout: 10000
+    });
+    return {
+      ok: results.successfulResults as unknown as ResultRow[],
+      failed: results.failedResults as unknown as ResultRow[]
+    };
+  };
+
+  it('matches upsert keys as the platform does: case-insensitive in ASCII only, a key written earlier in the job found again', async () => {
+    const before = await t.conn
+      .sobject('Case')
+      .create({ Subject: 'before the job', Source_Case_Key__c: 'pre-É' });
+    const { ok, failed } = await load('upsert', [
+      { Source_Case_Key__c: 'SYNC-1', Subject: 'first' },
+      { Source_Case_Key__c: 'sync-1', Subject: 'same key, other case' },
+      { Source_Case_Key__c: 'pre-É', Subject: 'the existing case' },
+      { Source_Case_Key__c: 'pre-é', Subject: 'not the same key (not ASCII)' }
+    ]);
+    assert.deepEqual(failed, []);
+    assert.deepEqual(
+      ok.map((row) => row.sf__Created),
+      ['true', 'false', 'false', 'true']
+    );
+    assert.equal(ok[1]?.sf__Id, ok[0]?.sf__Id);
+    assert.equal(ok[2]?.sf__Id, before.id);
+    assert.notEqual(ok[3]?.sf__Id, before.id);
+    const stored = await t.conn.sobject('Case').retrieve(ok[0]?.sf__Id ?? '');
+    assert.equal(stored.Subject, 'same key, other case');
+  });
+
+  it('checks each lookup against the records as they are: a deleted account fails its row alone, a live one named twice passes', async () => {
+    const [live, gone] = await t.conn
+      .sobject('Account')
+      .create([{ Name: 'Live' }, { Name: 'Gone' }], { allOrNone: true });
+    await t.conn.sobject('Account').destroy(gone?.id ?? '');
+    const { ok, failed } = await load('insert', [
+      { Subject: 'live 1', AccountId: live?.id ?? '' },
+      { Subject: 'gone', AccountId: gone?.id ?? '' },
+      { Subject: 'live 2', AccountId: live?.id ?? '' }
+    ]);
+    assert.deepEqual(
+      ok.map((row) => row.Subject),
+      ['live 1', 'live 2']
+    );
+    assert.deepEqual(
+      failed.map((row) => row.sf__Error),
+      ['INVALID_CROSS_REFERENCE_KEY:invalid cross reference id:AccountId --']
+    );
+  });
+
+  it('hands a failed row its ids to the next row and stores the sequences for the calls after the job', async () => {
+    const { ok, failed } = await load('insert', [
+      { Subject: 'one', AccountId: '' },
+      { Subject: 'bad', AccountId: makeId('001', 999_998) },
+      { Subject: 'two', AccountId: '' }
+    ]);
+    assert.equal(failed.length, 1);
+    const [one, two] = ok.map((row) => row.sf__Id ?? '');
+    const after = await t.conn.sobject('Case').create({ Subject: 'three' });
+    const numbered = await t.conn.query<{ Id: string; CaseNumber: string }>(
+      `SELECT Id, CaseNumber FROM Case WHERE Id IN ('${String(one)}', '${String(two)}', '${String(after.id)}') ORDER BY CaseNumber`
+    );
+    assert.deepEqual(
+      numbered.records.map((r) => r.Id),
+      [one, two, after.id]
+    );
+    const numbers = numbered.records.map((r) => Number(r.CaseNumber));
+    assert.deepEqual(numbers, [
+      numbers[0],
+      (numbers[0] ?? 0) + 1,
+      (numbers[0] ?? 0) + 2
+    ]);
+    // Ids are numbered per key prefix: the bad row's id went to the next row, and on.
+    const BASE62 =
+      '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+    const sequence = (id: string | undefined): number => {
+      let n = 0;
+      for (let at = 6; at < 15; at++)
+        n = n * 62 + BASE62.indexOf((id ?? '').charAt(at));
+      return n;
+    };
+    assert.equal(sequence(two), sequence(one) + 1);
+    assert.equal(sequence(after.id), sequence(one) + 2);
+  });
+});

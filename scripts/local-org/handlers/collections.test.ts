@@ -10,6 +10,7 @@ import type { Connection } from 'jsforce';
 import type { OrgContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { makeId } from '../ids.ts';
+import { Store } from '../storage.ts';
 import { runBatch } from './collections.ts';
 import {
   createViaCollections,
@@ -104,7 +105,8 @@ describe('runBatch without allOrNone', () => {
     const db = new Database(':memory:');
     db.exec('CREATE TABLE t (v TEXT)');
     return {
-      ctx: { db } as unknown as OrgContext, // runBatch reads only ctx.db
+      // runBatch reads only ctx.db and the store its write scope remembers reads in.
+      ctx: { db, store: new Store(db) } as unknown as OrgContext,
       rows: () =>
         (db.prepare('SELECT v FROM t ORDER BY v').all() as { v: string }[]).map(
           (r) => r.v

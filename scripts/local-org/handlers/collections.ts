@@ -24,6 +24,7 @@ import {
 } from '../http-types.ts';
 import { parseFieldList, recordJson } from '../records.ts';
 import { commitIf } from '../transaction.ts';
+import { inWriteScope, isolated, prefetchLookups } from '../write-scope.ts';
 
 export const MAX_RECORDS = 200;
 
@@ -76,33 +77,39 @@ function checkRecordLimit(count: number): void {
 
 /**
  * Runs one write per item with the collection's atomicity; returns the per-record results.
- * Items at `lockedRecords` (injected faults) fail to lock and are not written.
+ * Items at `lockedRecords` (injected faults) fail to lock and are not written. `prefetch`
+ * reads ahead, once for the call, what the writes will look up (write-scope.ts).
  */
 export function runBatch<T>(
   ctx: OrgContext,
   items: T[],
   allOrNone: boolean,
   write: (item: T) => SaveResult,
-  lockedRecords: readonly number[] = []
+  lockedRecords: readonly number[] = [],
+  prefetch: () => void = () => undefined
 ): SaveResult[] {
   checkRecordLimit(items.length);
   const results: SaveResult[] = [];
-  const isolated = ctx.db.transaction(write);
+  const savepoint = isolated(ctx, write);
   const one = (item: T, index: number): SaveResult => {
     if (lockedRecords.includes(index))
       return { success: false, errors: [lockFailed] };
     try {
       // Under allOrNone any failure rolls the whole call back, so a record needs no savepoint
       // of its own; otherwise its savepoint undoes a failed record's partial writes alone.
-      return allOrNone ? write(item) : isolated(item);
+      return allOrNone ? write(item) : savepoint(item);
     } catch (error) {
       return { success: false, errors: [saveError(error)] };
     }
   };
-  // One call is one save: the after-save automation writes what it derives once, at its end.
+  // One call is one write scope and one save: the after-save automation writes what it
+  // derives once, at its end.
   const writeAll = (): void => {
-    inSaveBatch(ctx, () => {
-      items.forEach((item, index) => results.push(one(item, index)));
+    inWriteScope(ctx, () => {
+      prefetch();
+      inSaveBatch(ctx, () => {
+        items.forEach((item, index) => results.push(one(item, index)));
+      });
     });
   };
   if (!allOrNone) {
@@ -155,6 +162,24 @@ function typeOf(record: Record<string, unknown>): string {
   return type;
 }
 
+/** Reads ahead the lookups of records of any types (a record without a known type is left to its write). */
+function prefetchRecords(
+  ctx: OrgContext,
+  records: readonly Record<string, unknown>[]
+): void {
+  const byType = new Map<string, Record<string, unknown>[]>();
+  for (const record of records) {
+    const attributes = record.attributes;
+    const type = isObject(attributes) ? attributes.type : undefined;
+    if (typeof type === 'string')
+      byType.set(type, [...(byType.get(type) ?? []), record]);
+  }
+  for (const [type, group] of byType) {
+    const object = ctx.registry.object(type);
+    if (object) prefetchLookups(ctx, object, group);
+  }
+}
+
 export const createMany: Handler = (ctx, req) => {
   const { allOrNone, records } = recordsOf(req);
   return json(
@@ -168,7 +193,10 @@ export const createMany: Handler = (ctx, req) => {
         success: true,
         errors: []
       }),
-      req.lockedRecords
+      req.lockedRecords,
+      () => {
+        prefetchRecords(ctx, records);
+      }
     )
   );
 };
@@ -190,7 +218,10 @@ export const updateMany: Handler = (ctx, req) => {
         updateRecord(ctx, typeOf(record), id, record);
         return { id: normalizeId(id) ?? id, success: true, errors: [] };
       },
-      req.lockedRecords
+      req.lockedRecords,
+      () => {
+        prefetchRecords(ctx, records);
+      }
     )
   );
 };
@@ -234,7 +265,10 @@ export const upsertMany: Handler = (ctx, req, [type = '', field = '']) => {
             throw error;
           }
         },
-        req.lockedRecords
+        req.lockedRecords,
+        () => {
+          prefetchLookups(ctx, object, records);
+        }
       )
     )
   );
