@@ -30,6 +30,17 @@ async function until(
   }
 }
 
+/** Picks a template stage in the Communications section's combobox. */
+async function chooseStage(page: Page, stage: string): Promise<void> {
+  await page.locator('c-incident-communications .stage-select').click();
+  await page
+    .locator('c-incident-communications lightning-base-combobox-item', {
+      hasText: stage
+    })
+    .first()
+    .click();
+}
+
 async function consoleReady(page: Page): Promise<void> {
   await page
     .locator('c-incident-console [data-section="cases"] .case-counts')
@@ -129,13 +140,7 @@ describe(
         await draftNote.innerText(),
         /The response plan drafted this first alert/
       );
-      await page.locator('c-incident-communications .stage-select').click();
-      await page
-        .locator('c-incident-communications lightning-base-combobox-item', {
-          hasText: 'Update'
-        })
-        .first()
-        .click();
+      await chooseStage(page, 'Update');
       const subject = page.locator(
         'c-incident-communications .subject-input input'
       );
@@ -217,13 +222,7 @@ describe(
 
       // An update went out (the test before), so the section starts from Update: choose the
       // first alert, whose text is the draft's.
-      await page.locator('c-incident-communications .stage-select').click();
-      await page
-        .locator('c-incident-communications lightning-base-combobox-item', {
-          hasText: 'First Alert'
-        })
-        .first()
-        .click();
+      await chooseStage(page, 'First Alert');
       await page
         .locator('c-incident-communications .draft-note')
         .waitFor({ timeout: TIMEOUT });
