@@ -199,7 +199,7 @@ export default class IncidentCommunications extends RespondSection(
         'case comment',
         'case comments'
       )}`,
-      // The plan's drafts carry no stage (no send key names one).
+      // A row without a stage (none should have one missing) still gets a label.
       stageLabel: sent.stage || 'Message',
       sentByText: sent.sentBy ? `by ${sent.sentBy}` : '',
       // A draft (the response plan's first alert) was written, never sent: no counts.
