@@ -8,6 +8,8 @@
  * - executive outreach (T10): a key account's case linked to a severity 1 incident has exactly
  *   one Incident_Outreach__c after link and after a rerun, and with the local org's automation
  *   bypassed (so its after-save creates nothing) the tooling's own call creates it, once.
+ * The CLI runs in process (runIncidentInProcess: the same oclif run, its modules loaded once);
+ * commands.test.ts runs each of these commands as a child process.
  */
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,13 +19,13 @@ import {
   PROJECT_ROOT,
   jsonOf,
   makeSandbox,
-  runIncident,
   startCliOrg,
   type CliOrg,
   type RunResult,
   type Sandbox,
   type SfSuccess
 } from '../cli/test-cli.ts';
+import { runIncidentInProcess } from '../cli/test-in-process.ts';
 import type { DetectCommandResult } from '../cli/commands/incident/detect.ts';
 import type { LinkCommandResult } from '../cli/commands/incident/link.ts';
 import type { SyncCommandResult } from '../cli/commands/incident/sync.ts';
@@ -142,7 +144,7 @@ describe('a refused timeline event is a partial failure: listed, exit 1, links k
   test('detect --create', async () => {
     assetId = await site(refusing, 'SN-STORM');
     await cases(refusing, assetId, null, 3);
-    const run = await runIncident(
+    const run = await runIncidentInProcess(
       ['detect', '--target-org', 'refusing', '--create', '--threshold', '3'],
       sandbox
     );
@@ -157,7 +159,7 @@ describe('a refused timeline event is a partial failure: listed, exit 1, links k
     assert.equal(links.totalSize, 3, 'the storm is linked');
     // A rerun finds the storm covered: nothing opened, no event, exit 0.
     const again = jsonOf(
-      await runIncident(
+      await runIncidentInProcess(
         [
           'detect',
           '--target-org',
@@ -183,12 +185,12 @@ describe('a refused timeline event is a partial failure: listed, exit 1, links k
 
   test('link', async () => {
     await cases(refusing, assetId, null, 1);
-    const text = await runIncident(
+    const text = await runIncidentInProcess(
       ['link', '--target-org', 'refusing', '--incident', incidentId],
       sandbox
     );
     const json = jsonOf(
-      await runIncident(
+      await runIncidentInProcess(
         [
           'link',
           '--target-org',
@@ -215,7 +217,7 @@ describe('a refused timeline event is a partial failure: listed, exit 1, links k
     // The same installation in the plain org: its cases come into the refusing hub on it.
     const sourceAsset = await site(plain, 'SN-STORM');
     await cases(plain, sourceAsset, null, 2);
-    const text = await runIncident(
+    const text = await runIncidentInProcess(
       ['sync', '--source-org', 'plain', '--target-org', 'refusing'],
       sandbox
     );
@@ -232,7 +234,7 @@ describe('a refused timeline event is a partial failure: listed, exit 1, links k
     assert.equal(links.totalSize, 6, 'the synced cases are linked');
     // A rerun copies nothing, links nothing, writes no event: exit 0.
     const again = jsonOf(
-      await runIncident(
+      await runIncidentInProcess(
         ['sync', '--source-org', 'plain', '--target-org', 'refusing', '--json'],
         sandbox
       )
@@ -250,7 +252,7 @@ describe('executive outreach after the tooling links a key account case', () => 
   let assetId = '';
 
   const link = async (): Promise<SfSuccess<LinkCommandResult>> => {
-    const run = await runIncident(
+    const run = await runIncidentInProcess(
       ['link', '--target-org', 'plain', '--incident', incidentNumber, '--json'],
       sandbox
     );
@@ -314,7 +316,7 @@ describe('executive outreach after the tooling links a key account case', () => 
     try {
       const accountId = await keyAccountCase('Bypassed key customer');
       const key = `${incidentId}:${accountId}`;
-      const text = await runIncident(
+      const text = await runIncidentInProcess(
         ['link', '--target-org', 'plain', '--incident', incidentNumber],
         sandbox
       );

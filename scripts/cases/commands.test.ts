@@ -1,4 +1,8 @@
-/** The link, detect and sync commands end to end: the real incident CLI against local orgs in the sf auth store. */
+/**
+ * The link, detect and sync commands end to end: the real incident CLI against local orgs in the
+ * sf auth store. Each command's first run here is a child process (bin/incident.js); the
+ * others run in process (runIncidentInProcess), loading the CLI's modules once.
+ */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +17,7 @@ import {
   type SfFailure,
   type SfSuccess
 } from '../cli/test-cli.ts';
+import { runIncidentInProcess } from '../cli/test-in-process.ts';
 import type { DetectCommandResult } from '../cli/commands/incident/detect.ts';
 import type { LinkCommandResult } from '../cli/commands/incident/link.ts';
 import type { SyncCommandResult } from '../cli/commands/incident/sync.ts';
@@ -107,7 +112,7 @@ test('link attaches a late case, reports in text and in --json with the API call
     /Dry run: would link 1 case\(s\), 12 already linked/
   );
   const run = jsonOf(
-    await runIncident(
+    await runIncidentInProcess(
       ['link', '--target-org', 'incident-local', '--json'],
       sandbox
     )
@@ -120,7 +125,7 @@ test('link attaches a late case, reports in text and in --json with the API call
 });
 
 test('bad input exits 2 with one clear message', async () => {
-  const unknown = await runIncident(
+  const unknown = await runIncidentInProcess(
     [
       'link',
       '--target-org',
@@ -136,7 +141,7 @@ test('bad input exits 2 with one clear message', async () => {
     (jsonOf(unknown) as SfFailure).message,
     /^--incident: no incident 42424242/
   );
-  const same = await runIncident(
+  const same = await runIncidentInProcess(
     [
       'sync',
       '--source-org',
@@ -169,7 +174,7 @@ test('sync copies the support org into the hub; a rerun copies nothing', async (
     [out.result.path, out.result.created, out.result.accounts],
     ['collections', 5, 1]
   );
-  const again = await runIncident(
+  const again = await runIncidentInProcess(
     ['sync', '--source-org', 'support', '--target-org', 'incident-local'],
     sandbox
   );
