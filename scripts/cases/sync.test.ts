@@ -1,11 +1,16 @@
 /** incident sync end to end: two local orgs started by the test, real jsforce, the shared client. */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'jsforce';
-import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import {
+  runScript,
+  startTestOrg,
+  testOrgPool,
+  type ChildEnd,
+  type TestOrg
+} from '../local-org/test-org.ts';
 import {
   CasesInputError,
   generateStormData,
@@ -22,16 +27,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 let source: TestOrg;
 let data: StormData;
 let ids: Map<string, string>;
-const hubs: TestOrg[] = [];
+const hubs = testOrgPool();
+const hub = hubs.start;
 let contacts = 0;
-
-async function hub(
-  options: Parameters<typeof startTestOrg>[0] = {}
-): Promise<TestOrg> {
-  const org = await startTestOrg(options);
-  hubs.push(org);
-  return org;
-}
 
 async function count(conn: Connection, soql: string): Promise<number> {
   return (await conn.query(soql)).totalSize;
@@ -99,7 +97,7 @@ before(async () => {
   assert.ok(saved.every((r) => r.success));
 });
 after(async () => {
-  await Promise.all([source.dispose(), ...hubs.map((h) => h.dispose())]);
+  await Promise.all([source.dispose(), hubs.disposeAll()]);
 });
 
 test('bad input: the same org twice, or a hub without the package, is refused (exit 2) and nothing is written', async () => {
@@ -250,35 +248,19 @@ test('5 % injected faults: every case arrives once, none lost, none duplicated',
   await assertExactCopy(h.conn);
 });
 
-function runChild(
-  h: TestOrg,
-  killAfterMs: number | null
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(here, '__fixtures__', 'sync-child.ts')],
-      {
-        env: {
-          ...process.env,
-          SOURCE_URL: source.org.instanceUrl,
-          SOURCE_TOKEN: source.org.accessToken,
-          HUB_URL: h.org.instanceUrl,
-          HUB_TOKEN: h.org.accessToken,
-          BULK_THRESHOLD: '10000'
-        },
-        stdio: 'ignore'
-      }
-    );
-    const timer =
-      killAfterMs === null
-        ? undefined
-        : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
+/** The sync fixture as a child process from `source` into `h`, SIGKILLed after killAfterMs. */
+function runChild(h: TestOrg, killAfterMs: number | null): Promise<ChildEnd> {
+  return runScript(
+    path.join(here, '__fixtures__', 'sync-child.ts'),
+    {
+      SOURCE_URL: source.org.instanceUrl,
+      SOURCE_TOKEN: source.org.accessToken,
+      HUB_URL: h.org.instanceUrl,
+      HUB_TOKEN: h.org.accessToken,
+      BULK_THRESHOLD: '10000'
+    },
+    killAfterMs
+  );
 }
 
 test('SIGKILL at random points, then a rerun: exact final counts', async () => {

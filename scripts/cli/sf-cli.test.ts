@@ -12,7 +12,6 @@ import {
   makeSandbox,
   PROJECT_ROOT,
   run,
-  runIncident,
   SF_BIN,
   startCliOrg,
   type CliOrg,
@@ -20,6 +19,7 @@ import {
   type Sandbox,
   type SfSuccess
 } from './test-cli.ts';
+import { runIncidentInProcess } from './test-in-process.ts';
 
 interface SfJson {
   status: number;
@@ -106,7 +106,11 @@ describe('sf with the incident plugin linked', { timeout: 300_000 }, () => {
       '--json'
     ]);
     assert.equal(set.code, 0, set.stdout + set.stderr);
-    const result = await runIncident(['org', 'display', '--json'], sandbox);
+    // In process (the config is read from disk on every run, as a child would).
+    const result = await runIncidentInProcess(
+      ['org', 'display', '--json'],
+      sandbox
+    );
     assert.equal(result.code, 0, result.stdout + result.stderr);
     const output = jsonOf(result) as SfSuccess<OrgDisplayResult>;
     assert.equal(output.result.orgId, org.started.orgId);
