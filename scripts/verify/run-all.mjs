@@ -6,8 +6,16 @@
 //   npm test                      run everything
 //   npm test -- --only lint,lwc   run the named steps
 //   npm test -- --skip apex       run all but the named steps
+//   npm test -- --jobs 1          one step at a time (default: as many cores as there are)
 //   npm test -- --list            list the steps
-import { spawnSync } from 'node:child_process';
+//
+// Steps run side by side, as many at a time as they have cores for: most are one
+// single-threaded process (prettier, eslint, tsc, jest with its one worker on two cores, PMD's
+// short JVM run, the preview build), so one after another they left a core idle; the scripts
+// step runs two test files at a time and takes two cores. Each step's output is printed in one
+// piece when it ends.
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import {
   mkdirSync,
   readFileSync,
@@ -58,35 +66,13 @@ function jestCounts(reportFile) {
   };
 }
 
+// In the order they start: the longest first (the scripts step alone takes both cores of a
+// 2-core machine), so the one-core steps after it pair up and end close together.
 const steps = [
   {
-    name: 'format',
-    title: 'prettier --check (TypeScript, LWC, Apex, XML, JSON, Markdown)',
-    command: [bin('prettier'), '--check', '.']
-  },
-  {
-    name: 'lint',
-    title: 'eslint (LWC rules, type-aware typescript-eslint)',
-    command: [bin('eslint'), '--max-warnings', '0', '.']
-  },
-  {
-    name: 'typecheck',
-    title: 'tsc --noEmit (strict)',
-    command: [bin('tsc'), '-p', 'tsconfig.json']
-  },
-  {
-    name: 'lwc',
-    title: 'Lightning Web Component tests (sfdx-lwc-jest)',
-    command: () => [
-      bin('sfdx-lwc-jest'),
-      '--',
-      '--json',
-      `--outputFile=${join(tmpDir, 'jest.json')}`
-    ],
-    counts: () => jestCounts(join(tmpDir, 'jest.json'))
-  },
-  {
     name: 'scripts',
+    // Two test files at a time (see its command): two cores.
+    cores: 2,
     title: 'TypeScript tooling tests (node:test + tsx)',
     command: () => [
       process.execPath,
@@ -115,15 +101,30 @@ const steps = [
     counts: nodeTestCounts
   },
   {
-    name: 'metadata',
-    title:
-      'Metadata: deploy package, XML structure, text values, formula picklist literals, custom metadata values, API versions, permission coverage (edition-dependent fields included), cross-references and record page defaults, scratch definition, custom fields only on standard objects known to take them',
-    command: [
-      process.execPath,
-      '--import',
-      'tsx',
-      'scripts/verify/metadata/index.ts'
-    ]
+    name: 'lint',
+    title: 'eslint (LWC rules, type-aware typescript-eslint)',
+    command: [bin('eslint'), '--max-warnings', '0', '.']
+  },
+  {
+    name: 'lwc',
+    title: 'Lightning Web Component tests (sfdx-lwc-jest)',
+    command: () => [
+      bin('sfdx-lwc-jest'),
+      '--',
+      '--json',
+      `--outputFile=${join(tmpDir, 'jest.json')}`
+    ],
+    counts: () => jestCounts(join(tmpDir, 'jest.json'))
+  },
+  {
+    name: 'typecheck',
+    title: 'tsc --noEmit (strict)',
+    command: [bin('tsc'), '-p', 'tsconfig.json']
+  },
+  {
+    name: 'format',
+    title: 'prettier --check (TypeScript, LWC, Apex, XML, JSON, Markdown)',
+    command: [bin('prettier'), '--check', '.']
   },
   {
     name: 'apex',
@@ -135,15 +136,39 @@ const steps = [
       'tsx',
       'scripts/verify/apex/index.ts'
     ]
+  },
+  {
+    name: 'metadata',
+    title:
+      'Metadata: deploy package, XML structure, text values, formula picklist literals, custom metadata values, API versions, permission coverage (edition-dependent fields included), cross-references and record page defaults, scratch definition, custom fields only on standard objects known to take them',
+    command: [
+      process.execPath,
+      '--import',
+      'tsx',
+      'scripts/verify/metadata/index.ts'
+    ]
   }
 ];
 
 function parseArgs(argv) {
-  const options = { only: undefined, skip: new Set(), list: false };
+  const options = {
+    only: undefined,
+    skip: new Set(),
+    list: false,
+    jobs: availableParallelism()
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--list') options.list = true;
-    else if (arg === '--only' || arg === '--skip') {
+    else if (arg === '--jobs') {
+      const value = argv[i + 1] ?? '';
+      if (!/^[1-9]\d*$/.test(value))
+        usage(
+          `--jobs needs a whole number of cores (1 or more), got '${value}'`
+        );
+      options.jobs = Number(value);
+      i += 1;
+    } else if (arg === '--only' || arg === '--skip') {
       const value = argv[i + 1];
       if (!value) usage(`${arg} needs a comma-separated list of steps`);
       const names = new Set(value.split(','));
@@ -176,35 +201,90 @@ if (options.list) {
 rmSync(tmpDir, { recursive: true, force: true });
 mkdirSync(tmpDir, { recursive: true });
 
-const results = [];
-for (const step of steps) {
-  if (options.only && !options.only.has(step.name)) continue;
-  if (options.skip.has(step.name)) continue;
+/** Runs one step to its end, its output collected (printed in one piece by the caller). */
+function runStep(step) {
   const command =
     typeof step.command === 'function' ? step.command() : step.command;
-  console.log(`\n── ${step.name}: ${step.title}`);
   const started = Date.now();
-  const run = spawnSync(command[0], command.slice(1), {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }
+  return new Promise((resolve) => {
+    const child = spawn(command[0], command.slice(1), {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' }
+    });
+    const stdout = [];
+    const stderr = [];
+    child.stdout.on('data', (chunk) => stdout.push(chunk));
+    child.stderr.on('data', (chunk) => stderr.push(chunk));
+    const finish = (status, signal, error) =>
+      resolve({
+        step,
+        status,
+        signal,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr:
+          Buffer.concat(stderr).toString('utf8') +
+          (error ? `${error.message}\n` : ''),
+        seconds: ((Date.now() - started) / 1000).toFixed(1)
+      });
+    child.once('error', (error) => finish(null, null, error));
+    child.once('close', (status, signal) => finish(status, signal));
   });
-  process.stdout.write(run.stdout ?? '');
-  process.stderr.write(run.stderr ?? '');
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+}
+
+function report(run) {
+  const { step } = run;
+  console.log(`\n── ${step.name}: ${step.title}`);
+  process.stdout.write(run.stdout);
+  process.stderr.write(run.stderr);
   const ok = run.status === 0;
   const counted = step.counts?.(`${run.stdout}\n${run.stderr}`);
   // A runner whose summary cannot be read, or that exits non-zero with no failed test,
   // still fails as one: a broken run must never pass silently.
   const passed = counted ? counted.passed : ok ? 1 : 0;
   const failed = counted ? Math.max(counted.failed, ok ? 0 : 1) : ok ? 0 : 1;
-  results.push({ name: step.name, ok, passed, failed, seconds });
   console.log(
-    `── ${step.name}: ${ok ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${seconds}s`
+    `── ${step.name}: ${ok ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${run.seconds}s`
   );
+  return { name: step.name, ok, passed, failed, seconds: run.seconds };
 }
+
+const selected = steps.filter(
+  (step) =>
+    (!options.only || options.only.has(step.name)) &&
+    !options.skip.has(step.name)
+);
+const startedAll = Date.now();
+const byName = new Map();
+{
+  // Start steps in list order while their cores are free; a step that needs more cores than
+  // are free waits, and the ones after it may start in the meantime. A step never waits for
+  // more cores than --jobs allows.
+  const pending = [...selected];
+  const running = new Set();
+  let free = options.jobs;
+  while (pending.length > 0 || running.size > 0) {
+    for (let i = 0; i < pending.length;) {
+      const step = pending[i];
+      const cores = Math.min(step.cores ?? 1, options.jobs);
+      if (cores > free) {
+        i += 1;
+        continue;
+      }
+      pending.splice(i, 1);
+      free -= cores;
+      const task = runStep(step).then((run) => {
+        running.delete(task);
+        free += cores;
+        byName.set(step.name, report(run));
+      });
+      running.add(task);
+    }
+    await Promise.race(running);
+  }
+}
+const results = selected.map((step) => byName.get(step.name));
+const wall = ((Date.now() - startedAll) / 1000).toFixed(1);
 
 console.log('\nSummary');
 for (const result of results) {
@@ -215,5 +295,8 @@ for (const result of results) {
 }
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
 const failed = results.reduce((sum, result) => sum + result.failed, 0);
+console.log(
+  `  all steps ${wall}s wall, ${options.jobs} at a time (--jobs); the step times overlap`
+);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = results.every((result) => result.ok) ? 0 : 1;
