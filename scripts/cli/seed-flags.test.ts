@@ -15,13 +15,15 @@ import {
   makeSandbox,
   PROJECT_ROOT,
   runIncident,
-  startCliOrg,
-  type CliOrg,
   type Sandbox,
   type SfFailure,
   type SfSuccess
 } from './test-cli.ts';
-import { runIncidentInProcess } from './test-in-process.ts';
+import {
+  runIncidentInProcess,
+  startOrgInProcess,
+  type InProcessOrg
+} from './test-in-process.ts';
 
 const PLAN = path.join(PROJECT_ROOT, 'config', 'incident-plan.json');
 
@@ -30,15 +32,15 @@ describe(
   { timeout: 300_000 },
   () => {
     let sandbox: Sandbox;
-    let org: CliOrg;
+    let org: InProcessOrg;
     before(async () => {
       sandbox = makeSandbox();
       mkdirSync(path.join(sandbox.cwd, 'plans'));
       writeFileSync(path.join(sandbox.cwd, 'plans', 'empty.json'), '');
-      org = await startCliOrg(sandbox);
+      org = await startOrgInProcess(sandbox);
     });
     after(async () => {
-      await org.stop('SIGKILL');
+      await org.stop();
       sandbox.dispose();
     });
 

@@ -1,7 +1,7 @@
 /**
- * `incident seed` end to end: the real CLI against a local org it started itself (`incident org
- * start`, a child process), reached by `--target-org incident-local` through the sf auth store of
- * a sandbox HOME. The seeding run is a child process (bin/incident.js); the other runs are in
+ * `incident seed` end to end: the real CLI against a local org started as `incident org start`
+ * starts it (startOrgInProcess), reached by `--target-org incident-local` through the sf auth
+ * store of a sandbox HOME. The seeding run is a child process (bin/incident.js); the other runs are in
  * process (runIncidentInProcess: the same oclif run, without loading every module again). The shipped plan seeds a fresh org with --create-users; a dry run
  * writes nothing, a rerun writes nothing, a changed plan shows field by field, --prune
  * deactivates, a record the org keeps refusing exits 1, and bad flags exit 2 with their
@@ -18,14 +18,16 @@ import {
   makeSandbox,
   PROJECT_ROOT,
   runIncident,
-  startCliOrg,
-  type CliOrg,
   type RunResult,
   type Sandbox,
   type SfFailure,
   type SfSuccess
 } from './test-cli.ts';
-import { runIncidentInProcess } from './test-in-process.ts';
+import {
+  runIncidentInProcess,
+  startOrgInProcess,
+  type InProcessOrg
+} from './test-in-process.ts';
 
 const TIMEOUT = 300_000;
 const PLAN = path.join(PROJECT_ROOT, 'config', 'incident-plan.json');
@@ -57,7 +59,7 @@ const writesIn = (result: SeedCommandResult): string[] =>
 
 describe('incident seed against a local org', { timeout: TIMEOUT }, () => {
   let sandbox: Sandbox;
-  let org: CliOrg;
+  let org: InProcessOrg;
   const seed = (args: string[]): Promise<RunResult> =>
     runIncidentInProcess(
       ['seed', '--target-org', 'incident-local', ...args],
@@ -89,10 +91,10 @@ describe('incident seed against a local org', { timeout: TIMEOUT }, () => {
       path.join(sandbox.cwd, 'config', 'incident-plan.json'),
       readFileSync(PLAN)
     );
-    org = await startCliOrg(sandbox);
+    org = await startOrgInProcess(sandbox);
   });
   after(async () => {
-    await org.stop('SIGKILL');
+    await org.stop();
     sandbox.dispose();
   });
 
@@ -223,7 +225,7 @@ describe(
   { timeout: TIMEOUT },
   () => {
     let sandbox: Sandbox;
-    let org: CliOrg;
+    let org: InProcessOrg;
     before(async () => {
       sandbox = makeSandbox();
       // The first record of every roster upsert is always locked: retried, then reported.
@@ -241,10 +243,10 @@ describe(
           ]
         })
       );
-      org = await startCliOrg(sandbox, ['--faults', 'locked.json']);
+      org = await startOrgInProcess(sandbox, { faults: 'locked.json' });
     });
     after(async () => {
-      await org.stop('SIGKILL');
+      await org.stop();
       sandbox.dispose();
     });
 
@@ -287,7 +289,7 @@ describe(
   { timeout: TIMEOUT },
   () => {
     let sandbox: Sandbox;
-    let org: CliOrg;
+    let org: InProcessOrg;
     before(async () => {
       sandbox = makeSandbox();
       writeFileSync(
@@ -300,10 +302,10 @@ describe(
           ]
         })
       );
-      org = await startCliOrg(sandbox, ['--faults', 'drill.json']);
+      org = await startOrgInProcess(sandbox, { faults: 'drill.json' });
     });
     after(async () => {
-      await org.stop('SIGKILL');
+      await org.stop();
       sandbox.dispose();
     });
 

@@ -13,8 +13,11 @@
  * Runs are serialised: the environment, the working directory, process.exitCode and the output
  * streams are process-wide.
  */
-import { PROJECT_ROOT, type RunResult, type Sandbox } from './test-cli.ts';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from 'jsforce';
+import type { OrgStartResult } from './commands/incident/org/start.ts';
+import { PROJECT_ROOT, type RunResult, type Sandbox } from './test-cli.ts';
 
 // Types only: the modules themselves load on the first run (see runAlone).
 import type { Interfaces } from '@oclif/core';
@@ -25,6 +28,58 @@ type SalesforceCore = typeof import('@salesforce/core');
 let modules: Promise<[OclifCore, SalesforceCore]> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
+/** One at a time: what runs here swaps process-wide state. */
+function serialised<T>(work: () => Promise<T>): Promise<T> {
+  const next = queue.then(work);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/**
+ * The sandbox's environment (plus `env`), as a child would get it. @salesforce/core's log file is
+ * written by a worker thread, which inherits this process's `--import tsx` and resolves it from
+ * the sandbox's working directory, where it is not found: in process the log file is off (a
+ * child CLI registers tsx in code and writes it; no test reads it).
+ */
+function sandboxEnv(
+  sandbox: Pick<Sandbox, 'env'>,
+  env: NodeJS.ProcessEnv
+): NodeJS.ProcessEnv {
+  return { ...sandbox.env, SF_DISABLE_LOG_FILE: 'true', ...env };
+}
+
+/**
+ * Runs work with process.env exactly `env` and `cwd` as the working directory, restoring both.
+ * Loads oclif and @salesforce/core on the first call, under that environment: some modules read
+ * it once at load (is-in-ci, which ink uses to draw tables, sees CI markers the sandbox
+ * removes), and a child CLI would load them under that environment too. A child CLI reads the
+ * auth store, aliases and config from disk when it starts; @salesforce/core's caches of them are
+ * emptied so that this run does too, not keep what an earlier run (or another HOME) read.
+ */
+async function inSandbox<T>(
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  work: (oclif: OclifCore, sfCore: SalesforceCore) => Promise<T>
+): Promise<T> {
+  const restoreEnv = swapEnv(env);
+  const previousCwd = process.cwd();
+  process.chdir(cwd);
+  try {
+    modules ??= Promise.all([
+      import('@oclif/core'),
+      import('@salesforce/core')
+    ]);
+    const [oclif, sfCore] = await modules;
+    sfCore.StateAggregator.clearInstance();
+    await sfCore.ConfigAggregator.clearInstance();
+    sfCore.SfProject.clearInstances();
+    return await work(oclif, sfCore);
+  } finally {
+    process.chdir(previousCwd);
+    restoreEnv();
+  }
+}
+
 /**
  * Runs `incident <args>` in this process. Same contract as runIncident: the sandbox's
  * environment (plus `env`) and working directory, the CLI's exit code and output.
@@ -34,55 +89,28 @@ export function runIncidentInProcess(
   sandbox: Pick<Sandbox, 'cwd' | 'env'>,
   env: NodeJS.ProcessEnv = {}
 ): Promise<RunResult> {
-  const next = queue.then(() =>
-    runAlone(args, sandbox.cwd, {
-      ...sandbox.env,
-      // @salesforce/core's log file is written by a worker thread, which inherits this
-      // process's `--import tsx` and resolves it from the sandbox's working directory, where it
-      // is not found. A child CLI registers tsx in code and writes the file; no test reads it.
-      SF_DISABLE_LOG_FILE: 'true',
-      ...env
-    })
+  return serialised(() =>
+    inSandbox(sandbox.cwd, sandboxEnv(sandbox, env), (oclif) =>
+      runCommand(oclif, args)
+    )
   );
-  queue = next.catch(() => undefined);
-  return next;
 }
 
-async function runAlone(
-  args: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv
+async function runCommand(
+  oclif: OclifCore,
+  args: readonly string[]
 ): Promise<RunResult> {
-  const restoreEnv = swapEnv(env);
-  const previousCwd = process.cwd();
   const previousExitCode = process.exitCode;
-  process.chdir(cwd);
   process.exitCode = undefined;
   const output = captureOutput();
-  let code: number | undefined;
+  let code: number;
   try {
-    // Imported on the first run, under the sandbox's environment: some of these modules read
-    // it once at load (is-in-ci, which ink uses to draw tables, sees CI markers the sandbox
-    // removes), and a child CLI would load them under that environment too.
-    modules ??= Promise.all([
-      import('@oclif/core'),
-      import('@salesforce/core')
-    ]);
-    const [oclif, sfCore] = await modules;
-    // A child CLI reads the auth store, aliases and config from disk when it starts; these
-    // caches would otherwise keep what an earlier run (or another sandbox's HOME) read.
-    sfCore.StateAggregator.clearInstance();
-    await sfCore.ConfigAggregator.clearInstance();
-    sfCore.SfProject.clearInstances();
     const pjson = JSON.parse(
       readFileSync(`${PROJECT_ROOT}/package.json`, 'utf8')
     ) as Interfaces.PJSON;
     // As bin/incident.js: help and examples print `npx <command id>`.
     pjson.oclif = { ...pjson.oclif, bin: 'npx' };
-    const config = await oclif.Config.load({
-      root: PROJECT_ROOT,
-      pjson
-    });
+    const config = await oclif.Config.load({ root: PROJECT_ROOT, pjson });
     try {
       await oclif.run(['incident', ...args], config);
       await flushed(oclif);
@@ -92,11 +120,82 @@ async function runAlone(
     }
   } finally {
     output.restore();
-    process.chdir(previousCwd);
-    restoreEnv();
     process.exitCode = previousExitCode;
   }
   return { code, stdout: output.stdout(), stderr: output.stderr() };
+}
+
+/** A local org started in this process and logged in to a sandbox's sf auth store. */
+export interface InProcessOrg {
+  /** What `incident org start --json` reports. */
+  started: OrgStartResult;
+  /** jsforce straight to the org, for arranging and checking data. */
+  conn: Connection;
+  stop(): Promise<void>;
+}
+
+/**
+ * The fixture of tests whose subject is another command: a local org started as `incident org
+ * start` starts it (startLocalOrg with its database at HOME/org.db, as startCliOrg puts it; the
+ * login saved by registerLocalOrg under `alias`; the call counters reset; the --faults file read
+ * by the command's own reader), without a child process that loads the whole CLI for it.
+ * cli.test.ts and org-start-faults.test.ts start the real command.
+ */
+export function startOrgInProcess(
+  sandbox: Pick<Sandbox, 'cwd' | 'env' | 'home'>,
+  options: { alias?: string; faults?: string; forceAppDir?: string } = {}
+): Promise<InProcessOrg> {
+  return serialised(() =>
+    inSandbox(sandbox.cwd, sandboxEnv(sandbox, {}), async () => {
+      const [{ startLocalOrg }, { registerLocalOrg, LOCAL_ORG_ALIAS }, start] =
+        await Promise.all([
+          import('../local-org/server.ts'),
+          import('./local-org-auth.ts'),
+          import('./commands/incident/org/start.ts')
+        ]);
+      const faultsFile =
+        options.faults === undefined
+          ? null
+          : path.resolve(sandbox.cwd, options.faults);
+      const faults =
+        faultsFile === null ? undefined : start.readFaultsFile(faultsFile);
+      const dbPath = path.join(sandbox.home, 'org.db');
+      const org = await startLocalOrg({
+        port: 0,
+        dbPath,
+        ...(options.forceAppDir ? { forceAppDir: options.forceAppDir } : {})
+      });
+      try {
+        const login = await registerLocalOrg({
+          instanceUrl: org.instanceUrl,
+          accessToken: org.accessToken,
+          alias: options.alias ?? LOCAL_ORG_ALIAS
+        });
+        org.counters.reset();
+        if (faults) org.faults.configure(faults);
+        return {
+          started: {
+            instanceUrl: org.instanceUrl,
+            accessToken: org.accessToken,
+            username: login.username,
+            orgId: login.orgId,
+            alias: login.alias,
+            dbPath,
+            faultsFile
+          },
+          conn: new Connection({
+            instanceUrl: org.instanceUrl,
+            accessToken: org.accessToken,
+            version: '64.0'
+          }),
+          stop: () => org.stop()
+        };
+      } catch (error) {
+        await org.stop();
+        throw error;
+      }
+    })
+  );
 }
 
 /**
