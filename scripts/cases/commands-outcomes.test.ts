@@ -19,13 +19,15 @@ import {
   PROJECT_ROOT,
   jsonOf,
   makeSandbox,
-  startCliOrg,
-  type CliOrg,
   type RunResult,
   type Sandbox,
   type SfSuccess
 } from '../cli/test-cli.ts';
-import { runIncidentInProcess } from '../cli/test-in-process.ts';
+import {
+  runIncidentInProcess,
+  startOrgInProcess,
+  type InProcessOrg
+} from '../cli/test-in-process.ts';
 import type { DetectCommandResult } from '../cli/commands/incident/detect.ts';
 import type { LinkCommandResult } from '../cli/commands/incident/link.ts';
 import type { SyncCommandResult } from '../cli/commands/incident/sync.ts';
@@ -44,9 +46,9 @@ const REFUSE_TOOLING_EVENTS = `<?xml version="1.0" encoding="UTF-8" ?>
 
 let sandbox: Sandbox;
 /** The project's force-app: outreach is checked here, and it is sync's source. */
-let plain: CliOrg;
+let plain: InProcessOrg;
 /** force-app plus the rule above. */
-let refusing: CliOrg;
+let refusing: InProcessOrg;
 
 before(async () => {
   sandbox = makeSandbox();
@@ -63,13 +65,13 @@ before(async () => {
   );
   // Each org keeps its database in a folder of its own, under its own alias.
   [plain, refusing] = await Promise.all([
-    startCliOrg(
+    startOrgInProcess(
       { ...sandbox, home: mkdtempSync(path.join(sandbox.home, 'plain-')) },
-      ['--alias', 'plain']
+      { alias: 'plain' }
     ),
-    startCliOrg(
+    startOrgInProcess(
       { ...sandbox, home: mkdtempSync(path.join(sandbox.home, 'refusing-')) },
-      ['--alias', 'refusing', '--force-app', forceApp]
+      { alias: 'refusing', forceAppDir: forceApp }
     )
   ]);
 });
@@ -79,7 +81,7 @@ after(async () => {
 });
 
 /** A site with its product; the same serial number in two orgs is the same installation to sync. */
-async function site(org: CliOrg, serial: string): Promise<string> {
+async function site(org: InProcessOrg, serial: string): Promise<string> {
   const product = await org.conn
     .sobject('Product2')
     .create({ Name: `Inverter ${serial}` });
@@ -96,7 +98,7 @@ async function site(org: CliOrg, serial: string): Promise<string> {
 }
 
 async function cases(
-  org: CliOrg,
+  org: InProcessOrg,
   assetId: string,
   accountId: string | null,
   count: number
@@ -125,7 +127,7 @@ function assertEventFailuresShown(
 }
 
 async function outreachOf(
-  org: CliOrg,
+  org: InProcessOrg,
   incidentId: string
 ): Promise<{ Account__c: string; Outreach_Key__c: string }[]> {
   const found = await org.conn.query<{

@@ -11,33 +11,35 @@ import {
   jsonOf,
   makeSandbox,
   runIncident,
-  startCliOrg,
-  type CliOrg,
   type Sandbox,
   type SfFailure,
   type SfSuccess
 } from '../cli/test-cli.ts';
-import { runIncidentInProcess } from '../cli/test-in-process.ts';
+import {
+  runIncidentInProcess,
+  startOrgInProcess,
+  type InProcessOrg
+} from '../cli/test-in-process.ts';
 import type { DetectCommandResult } from '../cli/commands/incident/detect.ts';
 import type { LinkCommandResult } from '../cli/commands/incident/link.ts';
 import type { SyncCommandResult } from '../cli/commands/incident/sync.ts';
 
 let sandbox: Sandbox;
-let hub: CliOrg;
-let support: CliOrg;
+let hub: InProcessOrg;
+let support: InProcessOrg;
 let incidentNumber = '';
 
 before(async () => {
   sandbox = makeSandbox();
-  hub = await startCliOrg(sandbox);
-  // startCliOrg keeps its database in `home`; the support org's lives in a folder of its own
+  hub = await startOrgInProcess(sandbox);
+  // The org keeps its database in `home`; the support org's lives in a folder of its own
   // (so it is another org, with its own org id and admin username), and logs in to the same sf
   // auth store under another alias.
   const supportHome = mkdtempSync(path.join(sandbox.home, 'support-'));
-  support = await startCliOrg({ ...sandbox, home: supportHome }, [
-    '--alias',
-    'support'
-  ]);
+  support = await startOrgInProcess(
+    { ...sandbox, home: supportHome },
+    { alias: 'support' }
+  );
   // A product outage: 12 cases on one product's assets, an incident on the product.
   const conn = hub.conn;
   const account = await conn
