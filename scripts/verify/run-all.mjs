@@ -25,6 +25,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runWithinCores } from './schedule.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -255,35 +256,9 @@ const selected = steps.filter(
     !options.skip.has(step.name)
 );
 const startedAll = Date.now();
-const byName = new Map();
-{
-  // Start steps in list order while their cores are free; a step that needs more cores than
-  // are free waits, and the ones after it may start in the meantime. A step never waits for
-  // more cores than --jobs allows.
-  const pending = [...selected];
-  const running = new Set();
-  let free = options.jobs;
-  while (pending.length > 0 || running.size > 0) {
-    for (let i = 0; i < pending.length;) {
-      const step = pending[i];
-      const cores = Math.min(step.cores ?? 1, options.jobs);
-      if (cores > free) {
-        i += 1;
-        continue;
-      }
-      pending.splice(i, 1);
-      free -= cores;
-      const task = runStep(step).then((run) => {
-        running.delete(task);
-        free += cores;
-        byName.set(step.name, report(run));
-      });
-      running.add(task);
-    }
-    await Promise.race(running);
-  }
-}
-const results = selected.map((step) => byName.get(step.name));
+const results = await runWithinCores(selected, options.jobs, async (step) =>
+  report(await runStep(step))
+);
 const wall = ((Date.now() - startedAll) / 1000).toFixed(1);
 
 console.log('\nSummary');
