@@ -160,6 +160,42 @@ describe('incident timeline automation (local org)', () => {
     assert.equal(incident.Mitigated_At__c, '2026-03-10T10:00:00.000+0000');
   });
 
+  it('writes the events of a Bulk API 2.0 job in one multi-row statement per 200 rows, each stamped with the time of its save', async () => {
+    clock = new Date('2026-03-11T08:00:00.000Z');
+    const writes = timelineWrites(t.org.ctx);
+    const before = { ...writes };
+    const results = await t.conn.bulk2.loadAndWaitForResults({
+      object: 'Incident',
+      operation: 'insert',
+      input: Array.from({ length: 250 }, (_, i) => ({
+        Subject: `Bulk load ${String(i)}`,
+        Urgency: 'Low',
+        Impact: 'Low'
+      })),
+      pollInterval: 20,
+      pollTimeout: 20000
+    });
+    assert.equal(results.failedResults.length, 0);
+    assert.equal(writes.statements - before.statements, 2);
+    const stamped = await t.conn.query<{
+      Type__c: string;
+      Recorded_At__c: string | null;
+    }>(
+      "SELECT Type__c, Recorded_At__c FROM Incident_Event__c WHERE Incident__r.Subject LIKE 'Bulk load %'"
+    );
+    // Every event the timeline wrote is stored (the response plan writes its steps' own).
+    assert.equal(
+      stamped.records.filter((r) => r.Type__c !== 'ResponseStep').length,
+      writes.events - before.events
+    );
+    assert.ok(writes.events - before.events >= 250);
+    assert.ok(
+      stamped.records.every(
+        (r) => r.Recorded_At__c === '2026-03-11T08:00:00.000+0000'
+      )
+    );
+  });
+
   it('writes the events of a 200-record save in one statement, and none for a rolled-back composite', async () => {
     clock = new Date('2026-03-11T09:00:00.000Z');
     const created = await t.conn.sobject('Incident').create(

@@ -50,10 +50,11 @@ import {
   defaultBusinessHoursId
 } from './business-hours.ts';
 import { perOrg, type OrgContext } from './context.ts';
-import { objectOrThrow, upsertRecord } from './dml.ts';
+import { createRecords, objectOrThrow } from './dml.ts';
 import { RecordError } from './errors.ts';
-import { quote, type Row } from './storage.ts';
+import { foldAscii, quote, type Row } from './storage.ts';
 import { toColumn } from './values.ts';
+import { inWriteScope, prefetchLookups } from './write-scope.ts';
 
 export const EVENT_OBJECT = 'Incident_Event__c';
 export const ADMIN_PERMISSION = 'Incident_Timeline_Admin';
@@ -203,8 +204,9 @@ function ownerNames(
 
 /**
  * Queues events for the end of the save batch: one statement for all of them. A key already
- * recorded (a second save of the same incident in the same millisecond makes the same key) is
- * skipped, never updated: the event is append-only, and updating it would refuse the save.
+ * recorded, or repeated in the batch (a second save of the same incident in the same
+ * millisecond makes the same key), is skipped, never updated: the event is append-only, and
+ * updating it would refuse the save.
  */
 function queueEvents(ctx: OrgContext, events: QueuedEvent[]): void {
   queueForSave(ctx, 'timeline', events, (items: QueuedEvent[]) => {
@@ -212,26 +214,48 @@ function queueEvents(ctx: OrgContext, events: QueuedEvent[]): void {
   });
 }
 
+/**
+ * Writes the events of a save batch as one DML statement (createRecords: one multi-row
+ * INSERT), in a write scope: the recorded keys and the incidents are read in one query each,
+ * the ids and numbers handed out in memory.
+ */
 function writeEvents(ctx: OrgContext, items: QueuedEvent[]): void {
   const writes = timelineWrites(ctx);
   writes.statements += 1;
   const object = objectOrThrow(ctx, EVENT_OBJECT);
   const keyField = ctx.registry.field(EVENT_OBJECT, 'Event_Key__c');
-  for (const { incidentId, event } of items) {
-    if (keyField && ctx.store.findBy(object, keyField, event.key, 1).length)
-      continue;
-    writes.events += 1;
-    upsertRecord(ctx, EVENT_OBJECT, 'Event_Key__c', event.key, {
-      Incident__c: incidentId,
-      Type__c: event.type,
-      Occurred_At__c: event.occurredAt,
-      Summary__c: event.summary,
-      Payload__c: JSON.stringify(event.payload),
-      Visibility__c: event.visibility,
-      Source__c: SOURCE_AUTOMATION,
-      Actor__c: ctx.userId
+  const recordedAt = ctx.registry.field(EVENT_OBJECT, 'Recorded_At__c');
+  // A savepoint: the write scope's sequences are stored inside a transaction.
+  ctx.db.transaction(() => {
+    inWriteScope(ctx, () => {
+      const records = items.map(({ incidentId, event }) => ({
+        Event_Key__c: event.key,
+        Incident__c: incidentId,
+        Type__c: event.type,
+        Occurred_At__c: event.occurredAt,
+        Summary__c: event.summary,
+        Payload__c: JSON.stringify(event.payload),
+        Visibility__c: event.visibility,
+        Source__c: SOURCE_AUTOMATION,
+        Actor__c: ctx.userId,
+        // The time of the save, which eventSaved would otherwise set with an update per event.
+        ...(recordedAt ? { Recorded_At__c: ctx.now().toISOString() } : {})
+      }));
+      prefetchLookups(ctx, object, records);
+      const seen = new Set<string>();
+      const fresh = records.filter((record) => {
+        const key = foldAscii(record.Event_Key__c);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return !(
+          keyField &&
+          ctx.store.findBy(object, keyField, record.Event_Key__c, 1).length
+        );
+      });
+      writes.events += fresh.length;
+      createRecords(ctx, EVENT_OBJECT, fresh);
     });
-  }
+  })();
 }
 
 function eventSaved(

@@ -20,7 +20,14 @@ import { normalizeId } from './ids.ts';
 import { checkPlatformRules, platformDefaults } from './platform-rules.ts';
 import { AUDIT_FIELDS } from './schema.ts';
 import { recordUrl } from './records.ts';
-import { hasRecycleBin, nextId, nextSequence, type Row } from './storage.ts';
+import {
+  foldAscii,
+  hasRecycleBin,
+  isNoCase,
+  nextId,
+  nextSequence,
+  type Row
+} from './storage.ts';
 import { checkValidationRules } from './validation-rules.ts';
 import { isStored, toColumn } from './values.ts';
 
@@ -169,11 +176,7 @@ function checkLookup(ctx: OrgContext, field: FieldSchema, id: string): void {
   }
 }
 
-export function createRecord(
-  ctx: OrgContext,
-  objectName: string,
-  record: JsonRecord
-): string {
+function insertableOrThrow(ctx: OrgContext, objectName: string): ObjectSchema {
   const object = objectOrThrow(ctx, objectName);
   if (!object.createable || object.customMetadata) {
     throw new RecordError(
@@ -181,6 +184,67 @@ export function createRecord(
       `entity type cannot be inserted: ${object.label}`
     );
   }
+  return object;
+}
+
+export function createRecord(
+  ctx: OrgContext,
+  objectName: string,
+  record: JsonRecord
+): string {
+  const object = insertableOrThrow(ctx, objectName);
+  const row = preparedInsert(ctx, object, record);
+  ctx.store.insert(object, row);
+  afterSave(ctx, object, row, undefined);
+  return String(row.Id);
+}
+
+/**
+ * Creates the records as one DML statement does: each is checked as createRecord checks it
+ * (a unique value repeated among them is a DUPLICATE_VALUE too), all are written in one
+ * multi-row INSERT, then the after-save automation sees each. The first record that fails
+ * fails the call, and the caller's transaction undoes what was written before it.
+ */
+export function createRecords(
+  ctx: OrgContext,
+  objectName: string,
+  records: readonly JsonRecord[]
+): string[] {
+  const object = insertableOrThrow(ctx, objectName);
+  const unique = object.fields.filter(
+    (field) => isStored(field) && (field.unique || field.externalId)
+  );
+  const taken = new Map<string, string>();
+  const rows = records.map((record) => {
+    const row = preparedInsert(ctx, object, record);
+    for (const field of unique) {
+      const value = row[field.name];
+      if (value === null || value === undefined) continue;
+      // Compared as the store's findBy compares them: text case-insensitively (ASCII).
+      const text = String(value);
+      const key = `${field.name}\u0000${isNoCase(field) ? foldAscii(text) : text}`;
+      const holder = taken.get(key);
+      if (holder !== undefined)
+        throw new RecordError(
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${field.name} duplicates value on record with id: ${holder}`,
+          [field.name]
+        );
+      taken.set(key, String(row.Id));
+    }
+    return row;
+  });
+  ctx.store.insertMany(object, rows);
+  for (const row of rows) afterSave(ctx, object, row, undefined);
+  return rows.map((row) => String(row.Id));
+}
+
+/** The row a create writes: defaults, system fields and numbers, automation, every check. */
+function preparedInsert(
+  ctx: OrgContext,
+  object: ObjectSchema,
+  record: JsonRecord
+): Row {
   const given = fieldsOf(ctx, object, record, true);
   const now = ctx.now();
   const row: Row = {};
@@ -237,9 +301,7 @@ export function createRecord(
   checkRow(ctx, object, row, undefined);
   checkValidationRules(ctx, object, row, undefined);
   checkPlatformRules(ctx, object, row, undefined);
-  ctx.store.insert(object, row);
-  afterSave(ctx, object, row, undefined);
-  return row.Id;
+  return row;
 }
 
 /**

@@ -22,7 +22,7 @@ import type { Database as DatabaseType } from 'better-sqlite3';
 import { fillMissingNames } from './automation.ts';
 import { startSlaSweep } from './automation-timeline.ts';
 import { PROJECT_SAVE_HANDLERS } from './automations.ts';
-import type { OrgContext } from './context.ts';
+import type { OrgContext, SaveHandlers } from './context.ts';
 import { upsertCustomMetadata } from './custom-metadata.ts';
 import { ApiError, notFound } from './errors.ts';
 import {
@@ -82,6 +82,8 @@ export interface LocalOrgOptions {
    * runs, in ms; default 60,000; 0 turns it off (tests run it on demand with runSlaSweep).
    */
   slaSweepMs?: number;
+  /** The automation run around writes; default the project's (automations.ts). */
+  saveHandlers?: SaveHandlers;
 }
 
 export interface LocalOrg {
@@ -173,7 +175,7 @@ export async function startLocalOrg(
     instanceUrl: '',
     now,
     timeZone: options.timeZone ?? 'UTC',
-    saveHandlers: PROJECT_SAVE_HANDLERS
+    saveHandlers: options.saveHandlers ?? PROJECT_SAVE_HANDLERS
   };
   db.transaction(() => {
     const fresh = seedNewOrg(ctx);

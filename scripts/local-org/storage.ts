@@ -228,15 +228,18 @@ export function nextId(db: Database, keyPrefix: string): string {
 }
 
 /** Text values of the field compare case-insensitively (external ids, unique names); ids exactly. */
-const isNoCase = (field: FieldSchema): boolean =>
+export const isNoCase = (field: FieldSchema): boolean =>
   field.type !== 'reference' && field.type !== 'id';
+
+/** SQLite's default limit on the values one statement binds (SQLITE_MAX_VARIABLE_NUMBER). */
+const MAX_BOUND_VALUES = 32_766;
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((name, i) => name === b[i]);
 }
 
 /** SQLite's NOCASE: ASCII letters folded, nothing else (so 'É' and 'é' stay apart, as there). */
-const foldAscii = (text: string): string =>
+export const foldAscii = (text: string): string =>
   text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 
 /**
@@ -457,8 +460,8 @@ export class Store {
     this.memo?.foundIds.clear();
   }
 
-  insert(object: ObjectSchema, row: Row): void {
-    const names = Object.keys(row);
+  /** Drops what the memo holds that an inserted row changes: the values it now holds. */
+  private noteInsert(object: ObjectSchema, row: Row): void {
     const byField = this.memo?.keys.get(object.name);
     if (this.memo) this.memo.written.add(object.name);
     if (byField)
@@ -467,6 +470,11 @@ export class Store {
         if (typeof value === 'string') byKey.delete(foldAscii(value));
         else if (value !== null && value !== undefined) byField.delete(name);
       }
+  }
+
+  insert(object: ObjectSchema, row: Row): void {
+    const names = Object.keys(row);
+    this.noteInsert(object, row);
     let last = this.inserts.get(object.name);
     if (!last || !sameNames(last.names, names)) {
       last = {
@@ -478,6 +486,33 @@ export class Store {
       this.inserts.set(object.name, last);
     }
     last.statement.run(...names.map((n) => row[n] ?? null));
+  }
+
+  /**
+   * Inserts rows of one object in as few statements as SQLite's limit on bound values allows
+   * (one for a save's timeline events), each statement for rows with the same columns.
+   */
+  insertMany(object: ObjectSchema, rows: readonly Row[]): void {
+    let start = 0;
+    while (start < rows.length) {
+      const first = rows[start] ?? {};
+      const names = Object.keys(first);
+      const most = Math.max(1, Math.floor(MAX_BOUND_VALUES / names.length));
+      let end = start + 1;
+      while (
+        end < rows.length &&
+        end - start < most &&
+        sameNames(names, Object.keys(rows[end] ?? {}))
+      )
+        end++;
+      const batch = rows.slice(start, end);
+      for (const row of batch) this.noteInsert(object, row);
+      const tuple = `(${names.map(() => '?').join(', ')})`;
+      this.prepared(
+        `INSERT INTO ${quote(object.name)} (${names.map(quote).join(', ')}) VALUES ${batch.map(() => tuple).join(', ')}`
+      ).run(...batch.flatMap((row) => names.map((n) => row[n] ?? null)));
+      start = end;
+    }
   }
 
   update(object: ObjectSchema, id: string, changes: Row): void {

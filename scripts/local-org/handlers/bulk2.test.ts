@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { Agent, get, type IncomingMessage } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { ApiError } from '../errors.ts';
+import type { AfterSaveHandler } from '../context.ts';
+import { createRecord } from '../dml.ts';
+import { ApiError, RecordError } from '../errors.ts';
 import { makeId } from '../ids.ts';
+import { queueForSave } from '../save-batch.ts';
 import { startTestOrg, type TestOrg } from '../test-org.ts';
 import { uploadedRows } from './bulk2.ts';
 
@@ -338,5 +341,68 @@ describe('Bulk API 2.0 chunks read ahead', () => {
     };
     assert.equal(sequence(two), sequence(one) + 1);
     assert.equal(sequence(after.id), sequence(one) + 2);
+  });
+});
+
+/**
+ * The platform runs triggers on a Bulk job's rows 200 at a time: the after-save automation
+ * writes what those rows derive at once, and a row whose automation fails fails alone.
+ */
+describe('Bulk API 2.0 rows saved 200 at a time', () => {
+  let t: TestOrg;
+  /** The subjects of each flush of the test handler's queue, in order. */
+  const flushes: string[][] = [];
+  /** After-save: each new case queues a task; the case 'boom' makes the flush fail. */
+  const taskPerCase: AfterSaveHandler = (ctx, object, row, before) => {
+    if (object.name !== 'Case' || before) return;
+    queueForSave(ctx, 'test tasks', [String(row.Subject)], (subjects) => {
+      flushes.push(subjects);
+      for (const subject of subjects) {
+        createRecord(ctx, 'Task', { Subject: `for ${subject}` });
+        if (subject === 'boom')
+          throw new RecordError('FIELD_CUSTOM_VALIDATION_EXCEPTION', 'no boom');
+      }
+    });
+  };
+  before(async () => {
+    t = await startTestOrg({
+      dbPath: ':memory:',
+      saveHandlers: { afterSave: [taskPerCase], beforeDelete: [] }
+    });
+  });
+  after(async () => {
+    await t.dispose();
+  });
+
+  it('flushes the automation once per 200 rows, and on a failed flush saves those rows one by one so only the failing row fails', async () => {
+    const input = Array.from({ length: 250 }, (_, i) => ({
+      Subject: i === 5 ? 'boom' : `Case ${String(i)}`
+    }));
+    const results = await t.conn.bulk2.loadAndWaitForResults({
+      object: 'Case',
+      operation: 'insert',
+      input,
+      pollInterval: 20,
+      pollTimeout: 10000
+    });
+    const failed = results.failedResults as unknown as Record<string, string>[];
+    assert.deepEqual(
+      failed.map((row) => [row.Subject, row.sf__Error]),
+      [['boom', 'FIELD_CUSTOM_VALIDATION_EXCEPTION:no boom --']]
+    );
+    assert.equal(results.successfulResults.length, 249);
+    // The first 200 together (failed), then each of them alone, then the last 50 together.
+    assert.equal(flushes[0]?.length, 200);
+    assert.deepEqual(
+      flushes.slice(1, 201).map((subjects) => subjects.length),
+      Array.from({ length: 200 }, () => 1)
+    );
+    assert.equal(flushes[201]?.length, 50);
+    assert.equal(flushes.length, 202);
+    // The failed flush's tasks were undone with it: one task per saved case.
+    const tasks = await t.conn.query('SELECT COUNT() FROM Task');
+    assert.equal(tasks.totalSize, 249);
+    const cases = await t.conn.query('SELECT COUNT() FROM Case');
+    assert.equal(cases.totalSize, 249);
   });
 });

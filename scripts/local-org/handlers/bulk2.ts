@@ -20,6 +20,7 @@ import {
   upsertRecord
 } from '../dml.ts';
 import { ApiError, missingId } from '../errors.ts';
+import { inSaveBatch } from '../save-batch.ts';
 import { inWriteScope, isolated, prefetchLookups } from '../write-scope.ts';
 import {
   isObject,
@@ -275,8 +276,10 @@ export const deleteJob: Handler = (ctx, _req, [id = '']) => {
   return json(204);
 };
 
-/** Rows written per write scope (inWriteScope): the rows held in memory at a time. */
+/** Rows written per transaction and write scope (inWriteScope): the rows held in memory at a time. */
 const CHUNK_ROWS = 2_000;
+/** Rows saved together, as the platform's triggers see a Bulk job's rows. */
+const TRIGGER_ROWS = 200;
 
 function dropStored(db: Database, job: Job): void {
   if (job.kind === 'ingest')
@@ -410,33 +413,26 @@ function recordOf(
   return record;
 }
 
-/** The upload could not be read as CSV: the job fails with nothing written. */
-class UnreadableUpload extends Error {}
-
-/**
- * The records of the uploads, each thrown read error (a malformed CSV, headers that differ)
- * wrapped as UnreadableUpload so the job tells it from a failure of its own writes.
- */
-function* readableRecords(records: Iterator<string[]>): Generator<string[]> {
-  for (;;) {
-    let next: IteratorResult<string[]>;
-    try {
-      next = records.next();
-    } catch (error) {
-      throw new UnreadableUpload(
-        error instanceof Error ? error.message : String(error)
-      );
-    }
-    if (next.done) return;
-    yield next.value;
-  }
-}
-
 function process(ctx: OrgContext, job: IngestJob): void {
   const started = Date.now();
   const storedUploads = function* (): Generator<Generator<string>> {
     for (const spool of job.spools) yield spoolPieces(ctx.db, spool);
   };
+  // A first pass checks the whole CSV, so a malformed upload fails the job with nothing
+  // written. (Reading the job in one pass, in one transaction, saved that pass but held the
+  // whole job's writes uncommitted: the org's memory grew with the rows.)
+  try {
+    for (const _record of uploadRecords(storedUploads(), job.format, (h) => {
+      job.header = h;
+    })) {
+      // every record parsed, none kept
+    }
+  } catch (error) {
+    job.info.state = 'Failed';
+    job.info.errorMessage =
+      error instanceof Error ? error.message : String(error);
+    return;
+  }
   const operation = job.info.operation;
   const object = objectOrThrow(ctx, job.info.object);
   const extField =
@@ -450,72 +446,96 @@ function process(ctx: OrgContext, job: IngestJob): void {
   const writeIsolated = isolated(ctx, (record: Record<string, unknown>) =>
     writeRow(ctx, job.info.object, operation, extField, record)
   );
+  /** A row's result line: successful, or failed with its error. */
+  const resultOf = (
+    record: Record<string, unknown>,
+    cells: readonly string[]
+  ): { ok: boolean; line: string } => {
+    try {
+      const result = writeIsolated(record);
+      return {
+        ok: true,
+        line: toCsv(
+          [[result.id, result.created ? 'true' : 'false', ...cells]],
+          job.format
+        )
+      };
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      const fields =
+        error.fields && error.fields.length > 0
+          ? `:${error.fields.join(',')}`
+          : '';
+      return {
+        ok: false,
+        line: toCsv(
+          [
+            [
+              scalarText(record.Id),
+              // The platform ends each error with ' --' (several would be joined by it).
+              `${error.errorCode}:${error.message}${fields} --`,
+              ...cells
+            ]
+          ],
+          job.format
+        )
+      };
+    }
+  };
+  // TRIGGER_ROWS rows are one save, as the platform runs triggers on a Bulk job's rows in
+  // chunks of 200: the after-save automation writes what they derive (timeline events) in one
+  // statement. When that write fails, the rows are saved again one by one, so the row whose
+  // automation fails fails alone, as when every row was its own save.
+  const saveTogether = isolated(
+    ctx,
+    (rows: readonly { record: Record<string, unknown>; cells: string[] }[]) =>
+      inSaveBatch(ctx, () =>
+        rows.map(({ record, cells }) => resultOf(record, cells))
+      )
+  );
+  const save = (
+    rows: readonly { record: Record<string, unknown>; cells: string[] }[]
+  ): { ok: boolean; line: string }[] => {
+    try {
+      return saveTogether(rows);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      return rows.map(({ record, cells }) => resultOf(record, cells));
+    }
+  };
   // A chunk is one write scope: its lookups and keys are read ahead in one query each, its
   // ids and autonumbers handed out in memory; the rows in hand never outgrow one chunk.
   const writeChunk = (chunk: string[][]): void => {
-    const records = chunk.map((cells) => recordOf(job.header, cells));
+    const rows = chunk.map((cells) => ({
+      record: recordOf(job.header, cells),
+      cells
+    }));
     inWriteScope(ctx, () => {
       if (operation !== 'delete' && operation !== 'hardDelete')
-        prefetchLookups(ctx, object, records);
-      records.forEach((record, i) => {
-        const cells = chunk[i] ?? [];
-        try {
-          const result = writeIsolated(record);
-          successful.push(
-            toCsv(
-              [[result.id, result.created ? 'true' : 'false', ...cells]],
-              job.format
-            )
-          );
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          const fields =
-            error.fields && error.fields.length > 0
-              ? `:${error.fields.join(',')}`
-              : '';
-          const line = toCsv(
-            [
-              [
-                scalarText(record.Id),
-                // The platform ends each error with ' --' (several would be joined by it).
-                `${error.errorCode}:${error.message}${fields} --`,
-                ...cells
-              ]
-            ],
-            job.format
-          );
-          failed.push(line);
-        }
-      });
+        prefetchLookups(
+          ctx,
+          object,
+          rows.map((row) => row.record)
+        );
+      for (let at = 0; at < rows.length; at += TRIGGER_ROWS)
+        for (const { ok, line } of save(rows.slice(at, at + TRIGGER_ROWS)))
+          (ok ? successful : failed).push(line);
     });
   };
-  // One transaction for the job, read in one pass: a malformed upload (found only when the
-  // parser reaches it) rolls back every row written before it, so the job fails with nothing
-  // written, as the platform's does. A first pass that only checked the CSV parsed every
-  // upload twice (a fifth of the job's time).
-  const writeAll = ctx.db.transaction(() => {
-    let chunk: string[][] = [];
-    const records = uploadRecords(storedUploads(), job.format, (header) => {
-      job.header = header;
-    });
-    for (const cells of readableRecords(records)) {
-      chunk.push(cells);
-      processed++;
-      if (chunk.length === CHUNK_ROWS) {
-        writeChunk(chunk);
-        chunk = [];
-      }
+  // CHUNK_ROWS rows a transaction.
+  const commitChunk = ctx.db.transaction(writeChunk);
+  let chunk: string[][] = [];
+  for (const cells of uploadRecords(storedUploads(), job.format, () => {
+    // the header was taken in the first pass
+  })) {
+    chunk.push(cells);
+    processed++;
+    if (chunk.length === CHUNK_ROWS) {
+      commitChunk(chunk);
+      chunk = [];
     }
-    if (chunk.length > 0) writeChunk(chunk);
-  });
-  try {
-    writeAll();
-  } catch (error) {
-    if (!(error instanceof UnreadableUpload)) throw error;
-    job.info.state = 'Failed';
-    job.info.errorMessage = error.message;
-    return;
   }
+  if (chunk.length > 0) commitChunk(chunk);
   for (const spool of job.spools) dropSpool(ctx.db, spool);
   job.spools = [];
   addDaily(
