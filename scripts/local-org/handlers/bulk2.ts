@@ -400,6 +400,18 @@ export function uploadedRows(
   return { header, rows };
 }
 
+/** A data row of a job: the record it writes and its cells, repeated in its result line. */
+interface JobRow {
+  record: Record<string, unknown>;
+  cells: string[];
+}
+
+/** A row's result line, in the successful or the failed results. */
+interface RowResult {
+  ok: boolean;
+  line: string;
+}
+
 /** A CSV row as the record it writes: an empty cell leaves the field unset, '#N/A' sets null. */
 function recordOf(
   header: readonly string[],
@@ -419,15 +431,29 @@ function process(ctx: OrgContext, job: IngestJob): void {
     for (const spool of job.spools) yield spoolPieces(ctx.db, spool);
   };
   // A first pass checks the whole CSV, so a malformed upload fails the job with nothing
-  // written. (Reading the job in one pass, in one transaction, saved that pass but held the
-  // whole job's writes uncommitted: the org's memory grew with the rows.)
+  // written. It keeps the rows it read, a chunk at a time, as JSON in the scratch store, and
+  // the second pass reads them back with JSON.parse: parsing the CSV again cost a fifth of
+  // the job. (One pass in one job-wide transaction would need neither, but held the whole
+  // job's writes uncommitted: the org's memory grew with the rows.)
+  const parsed: number[] = [];
+  const dropParsed = (): void => {
+    for (const id of parsed.splice(0)) dropSpool(ctx.db, id);
+  };
   try {
-    for (const _record of uploadRecords(storedUploads(), job.format, (h) => {
+    let chunk: string[][] = [];
+    const keep = (): void => {
+      parsed.push(spoolText(ctx.db, JSON.stringify(chunk)));
+      chunk = [];
+    };
+    for (const cells of uploadRecords(storedUploads(), job.format, (h) => {
       job.header = h;
     })) {
-      // every record parsed, none kept
+      chunk.push(cells);
+      if (chunk.length === CHUNK_ROWS) keep();
     }
+    if (chunk.length > 0) keep();
   } catch (error) {
+    dropParsed();
     job.info.state = 'Failed';
     job.info.errorMessage =
       error instanceof Error ? error.message : String(error);
@@ -442,66 +468,82 @@ function process(ctx: OrgContext, job: IngestJob): void {
   let processed = 0;
   const successful = new LineWriter(ctx.db, job.info.id, 'successful');
   const failed = new LineWriter(ctx.db, job.info.id, 'failed');
-  // Each row is a savepoint, so a failed row is undone alone.
-  const writeIsolated = isolated(ctx, (record: Record<string, unknown>) =>
-    writeRow(ctx, job.info.object, operation, extField, record)
-  );
-  /** A row's result line: successful, or failed with its error. */
-  const resultOf = (
-    record: Record<string, unknown>,
-    cells: readonly string[]
-  ): { ok: boolean; line: string } => {
+  const written = (row: JobRow): RowResult => {
+    const result = writeRow(
+      ctx,
+      job.info.object,
+      operation,
+      extField,
+      row.record
+    );
+    return {
+      ok: true,
+      line: toCsv(
+        [[result.id, result.created ? 'true' : 'false', ...row.cells]],
+        job.format
+      )
+    };
+  };
+  const failure = (row: JobRow, error: ApiError): RowResult => {
+    const fields =
+      error.fields && error.fields.length > 0
+        ? `:${error.fields.join(',')}`
+        : '';
+    return {
+      ok: false,
+      line: toCsv(
+        [
+          [
+            scalarText(row.record.Id),
+            // The platform ends each error with ' --' (several would be joined by it).
+            `${error.errorCode}:${error.message}${fields} --`,
+            ...row.cells
+          ]
+        ],
+        job.format
+      )
+    };
+  };
+  // A row in a savepoint of its own: a failed row is undone alone.
+  const writtenAlone = isolated(ctx, written);
+  const rowResult = (row: JobRow): RowResult => {
     try {
-      const result = writeIsolated(record);
-      return {
-        ok: true,
-        line: toCsv(
-          [[result.id, result.created ? 'true' : 'false', ...cells]],
-          job.format
-        )
-      };
+      return writtenAlone(row);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      const fields =
-        error.fields && error.fields.length > 0
-          ? `:${error.fields.join(',')}`
-          : '';
-      return {
-        ok: false,
-        line: toCsv(
-          [
-            [
-              scalarText(record.Id),
-              // The platform ends each error with ' --' (several would be joined by it).
-              `${error.errorCode}:${error.message}${fields} --`,
-              ...cells
-            ]
-          ],
-          job.format
-        )
-      };
+      return failure(row, error);
     }
   };
   // TRIGGER_ROWS rows are one save, as the platform runs triggers on a Bulk job's rows in
   // chunks of 200: the after-save automation writes what they derive (timeline events) in one
-  // statement. When that write fails, the rows are saved again one by one, so the row whose
-  // automation fails fails alone, as when every row was its own save.
-  const saveTogether = isolated(
-    ctx,
-    (rows: readonly { record: Record<string, unknown>; cells: string[] }[]) =>
-      inSaveBatch(ctx, () =>
-        rows.map(({ record, cells }) => resultOf(record, cells))
-      )
+  // statement. The save is tried first as one savepoint (a savepoint per row cost a fifth of
+  // the job); when any of its rows fails, it is undone and saved again with a savepoint per
+  // row, so the bad row fails alone, with the same numbers handed out again; when the save's
+  // automation fails, its rows are saved one by one, as when every row was its own save.
+  const allTogether = isolated(ctx, (rows: readonly JobRow[]) =>
+    inSaveBatch(ctx, () => rows.map(written))
   );
-  const save = (
-    rows: readonly { record: Record<string, unknown>; cells: string[] }[]
-  ): { ok: boolean; line: string }[] => {
+  const eachInItsSavepoint = isolated(ctx, (rows: readonly JobRow[]) =>
+    inSaveBatch(ctx, () => rows.map(rowResult))
+  );
+  /** Whether the last save had a failed row: then the next skips the all-together try. */
+  let lastFailed = false;
+  const save = (rows: readonly JobRow[]): RowResult[] => {
+    if (!lastFailed)
+      try {
+        return allTogether(rows);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+      }
     try {
-      return saveTogether(rows);
+      const results = eachInItsSavepoint(rows);
+      lastFailed = results.some((result) => !result.ok);
+      return results;
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      return rows.map(({ record, cells }) => resultOf(record, cells));
     }
+    lastFailed = true;
+    return rows.map(rowResult);
   };
   // A chunk is one write scope: its lookups and keys are read ahead in one query each, its
   // ids and autonumbers handed out in memory; the rows in hand never outgrow one chunk.
@@ -524,18 +566,19 @@ function process(ctx: OrgContext, job: IngestJob): void {
   };
   // CHUNK_ROWS rows a transaction.
   const commitChunk = ctx.db.transaction(writeChunk);
-  let chunk: string[][] = [];
-  for (const cells of uploadRecords(storedUploads(), job.format, () => {
-    // the header was taken in the first pass
-  })) {
-    chunk.push(cells);
-    processed++;
-    if (chunk.length === CHUNK_ROWS) {
+  try {
+    for (let id = parsed.shift(); id !== undefined; id = parsed.shift()) {
+      const chunk = JSON.parse(
+        [...spoolPieces(ctx.db, id)].join('')
+      ) as string[][];
+      dropSpool(ctx.db, id);
+      processed += chunk.length;
       commitChunk(chunk);
-      chunk = [];
     }
+  } finally {
+    // Only when a write failed unexpectedly (a bug): the chunks it did not reach.
+    dropParsed();
   }
-  if (chunk.length > 0) commitChunk(chunk);
   for (const spool of job.spools) dropSpool(ctx.db, spool);
   job.spools = [];
   addDaily(
