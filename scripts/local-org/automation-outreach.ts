@@ -32,7 +32,7 @@ const OUTREACH_OBJECT = 'Incident_Outreach__c';
 const ROSTER_OBJECT = 'Incident_Roster_Member__c';
 const INCIDENT_PREFIX = '0ny';
 
-/** The after-save handler (registered in after-save.ts). */
+/** The after-save handler (registered in automations.ts). */
 export function outreachAfterSave(
   ctx: OrgContext,
   object: ObjectSchema,

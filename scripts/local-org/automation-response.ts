@@ -60,7 +60,7 @@ interface QueuedStep {
   due: DueStep;
 }
 
-/** The after-save handler (registered in after-save.ts): incidents only. */
+/** The after-save handler (registered in automations.ts): incidents only. */
 export function responsePlanAfterSave(
   ctx: OrgContext,
   object: ObjectSchema,
