@@ -23,5 +23,5 @@ export default {
     '<rootDir>/.localdevserver',
     '<rootDir>/node_modules'
   ],
-  testPathIgnorePatterns: ['/node_modules/', '/scripts/']
+  testPathIgnorePatterns: ['/node_modules/', '/scripts/', '/.tmp/']
 };

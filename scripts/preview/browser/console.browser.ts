@@ -133,6 +133,8 @@ describe('the console preview in Chromium', { skip: SKIP }, () => {
     await page.waitForURL(`**/#/r/Incident/${severity1}`);
     await consoleReady(page);
     const current = page.locator('c-severity-matrix td[aria-current="true"]');
+    // The matrix renders after the console's first data: under load that can follow consoleReady.
+    await current.first().waitFor();
     assert.equal(await current.count(), 1);
     assert.equal(await current.getAttribute('data-urgency'), 'High');
     assert.equal(await current.getAttribute('data-impact'), 'High');
