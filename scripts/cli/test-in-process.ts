@@ -147,9 +147,9 @@ export function startOrgInProcess(
 ): Promise<InProcessOrg> {
   return serialised(() =>
     inSandbox(sandbox.cwd, sandboxEnv(sandbox, {}), async () => {
-      const [{ startLocalOrg }, { registerLocalOrg, LOCAL_ORG_ALIAS }, start] =
+      const [{ startRegisteredOrg }, { LOCAL_ORG_ALIAS }, start] =
         await Promise.all([
-          import('../local-org/server.ts'),
+          import('./local-org-start.ts'),
           import('./local-org-auth.ts'),
           import('./commands/incident/org/start.ts')
         ]);
@@ -160,40 +160,30 @@ export function startOrgInProcess(
       const faults =
         faultsFile === null ? undefined : start.readFaultsFile(faultsFile);
       const dbPath = path.join(sandbox.home, 'org.db');
-      const org = await startLocalOrg({
+      const { org, login } = await startRegisteredOrg({
         port: 0,
         dbPath,
-        ...(options.forceAppDir ? { forceAppDir: options.forceAppDir } : {})
+        ...(options.forceAppDir ? { forceAppDir: options.forceAppDir } : {}),
+        alias: options.alias ?? LOCAL_ORG_ALIAS,
+        ...(faults ? { faults } : {})
       });
-      try {
-        const login = await registerLocalOrg({
+      return {
+        started: {
           instanceUrl: org.instanceUrl,
           accessToken: org.accessToken,
-          alias: options.alias ?? LOCAL_ORG_ALIAS
-        });
-        org.counters.reset();
-        if (faults) org.faults.configure(faults);
-        return {
-          started: {
-            instanceUrl: org.instanceUrl,
-            accessToken: org.accessToken,
-            username: login.username,
-            orgId: login.orgId,
-            alias: login.alias,
-            dbPath,
-            faultsFile
-          },
-          conn: new Connection({
-            instanceUrl: org.instanceUrl,
-            accessToken: org.accessToken,
-            version: '64.0'
-          }),
-          stop: () => org.stop()
-        };
-      } catch (error) {
-        await org.stop();
-        throw error;
-      }
+          username: login.username,
+          orgId: login.orgId,
+          alias: login.alias,
+          dbPath,
+          faultsFile
+        },
+        conn: new Connection({
+          instanceUrl: org.instanceUrl,
+          accessToken: org.accessToken,
+          version: '64.0'
+        }),
+        stop: () => org.stop()
+      };
     })
   );
 }

@@ -13,11 +13,8 @@ import {
   parseFaultOptions
 } from '../../../../local-org/faults.ts';
 import { ExitCode, IncidentCommand } from '../../../incident-command.ts';
-import {
-  forgetLocalOrg,
-  LOCAL_ORG_ALIAS,
-  registerLocalOrg
-} from '../../../local-org-auth.ts';
+import { forgetLocalOrg, LOCAL_ORG_ALIAS } from '../../../local-org-auth.ts';
+import { startRegisteredOrg } from '../../../local-org-start.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages(
@@ -99,31 +96,16 @@ export default class OrgStart extends IncidentCommand<OrgStopResult> {
     // Checked before anything starts: a bad drill file is bad input, exit 2.
     const faults = faultsFile === null ? undefined : readFaultsFile(faultsFile);
 
-    // Loaded here, not at the top: every command's module is imported whenever the CLI
-    // builds its command list, and the server pulls in SQLite and the SOQL engine.
-    const { startLocalOrg } = await import('../../../../local-org/server.ts');
-    const org = await startLocalOrg({
+    const { org, login } = await startRegisteredOrg({
       port: flags.port,
       dbPath,
       setAuditFields: flags['set-audit-fields'],
       ...(flags['force-app']
         ? { forceAppDir: path.resolve(cwd, flags['force-app']) }
-        : {})
+        : {}),
+      alias: flags.alias,
+      ...(faults ? { faults } : {})
     });
-    let login;
-    try {
-      login = await registerLocalOrg({
-        instanceUrl: org.instanceUrl,
-        accessToken: org.accessToken,
-        alias: flags.alias
-      });
-    } catch (error) {
-      await org.stop();
-      throw error;
-    }
-    // A drill counts and faults the calls of its clients, not the login's own calls above.
-    org.counters.reset();
-    if (faults) org.faults.configure(faults);
 
     const started: OrgStartResult = {
       instanceUrl: org.instanceUrl,
