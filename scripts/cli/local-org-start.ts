@@ -8,15 +8,33 @@ import type { FaultOptions } from '../local-org/faults.ts';
 import type { LocalOrg, LocalOrgOptions } from '../local-org/server.ts';
 import { registerLocalOrg } from './local-org-auth.ts';
 
+/** What `incident org start --json` prints as soon as the org is ready (the first of two documents). */
+export interface OrgStartResult {
+  instanceUrl: string;
+  accessToken: string;
+  username: string;
+  orgId: string;
+  alias: string;
+  dbPath: string;
+  /** The --faults file, resolved; null without one. */
+  faultsFile: string | null;
+}
+
 export interface StartedLocalOrg {
   org: LocalOrg;
-  login: Awaited<ReturnType<typeof registerLocalOrg>>;
+  started: OrgStartResult;
 }
 
 export async function startRegisteredOrg(
-  options: LocalOrgOptions & { alias: string; faults?: FaultOptions }
+  options: LocalOrgOptions & {
+    dbPath: string;
+    alias: string;
+    /** The drill file `faults` was read from, reported as given. */
+    faultsFile: string | null;
+    faults?: FaultOptions;
+  }
 ): Promise<StartedLocalOrg> {
-  const { alias, faults, ...orgOptions } = options;
+  const { alias, faults, faultsFile, ...orgOptions } = options;
   // Loaded here, not at the top: every command's module is imported whenever the CLI builds
   // its command list, and the server pulls in SQLite and the SOQL engine.
   const { startLocalOrg } = await import('../local-org/server.ts');
@@ -34,5 +52,16 @@ export async function startRegisteredOrg(
   }
   org.counters.reset();
   if (faults) org.faults.configure(faults);
-  return { org, login };
+  return {
+    org,
+    started: {
+      instanceUrl: org.instanceUrl,
+      accessToken: org.accessToken,
+      username: login.username,
+      orgId: login.orgId,
+      alias: login.alias,
+      dbPath: orgOptions.dbPath,
+      faultsFile
+    }
+  };
 }

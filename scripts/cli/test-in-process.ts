@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from 'jsforce';
-import type { OrgStartResult } from './commands/incident/org/start.ts';
+import type { OrgStartResult } from './local-org-start.ts';
 import { PROJECT_ROOT, type RunResult, type Sandbox } from './test-cli.ts';
 
 // Types only: the modules themselves load on the first run (see runAlone).
@@ -160,23 +160,16 @@ export function startOrgInProcess(
       const faults =
         faultsFile === null ? undefined : start.readFaultsFile(faultsFile);
       const dbPath = path.join(sandbox.home, 'org.db');
-      const { org, login } = await startRegisteredOrg({
+      const { org, started } = await startRegisteredOrg({
         port: 0,
         dbPath,
         ...(options.forceAppDir ? { forceAppDir: options.forceAppDir } : {}),
         alias: options.alias ?? LOCAL_ORG_ALIAS,
+        faultsFile,
         ...(faults ? { faults } : {})
       });
       return {
-        started: {
-          instanceUrl: org.instanceUrl,
-          accessToken: org.accessToken,
-          username: login.username,
-          orgId: login.orgId,
-          alias: login.alias,
-          dbPath,
-          faultsFile
-        },
+        started,
         conn: new Connection({
           instanceUrl: org.instanceUrl,
           accessToken: org.accessToken,

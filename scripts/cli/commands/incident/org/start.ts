@@ -14,7 +14,10 @@ import {
 } from '../../../../local-org/faults.ts';
 import { ExitCode, IncidentCommand } from '../../../incident-command.ts';
 import { forgetLocalOrg, LOCAL_ORG_ALIAS } from '../../../local-org-auth.ts';
-import { startRegisteredOrg } from '../../../local-org-start.ts';
+import {
+  type OrgStartResult,
+  startRegisteredOrg
+} from '../../../local-org-start.ts';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages(
@@ -25,17 +28,7 @@ const messages = Messages.loadMessages(
 /** Overrides the `.local-org` folder that holds the default database, e.g. for tests. */
 export const LOCAL_ORG_DIR_ENV = 'INCIDENT_LOCAL_ORG_DIR';
 
-/** What `--json` prints as soon as the org is ready (the first of two documents). */
-export interface OrgStartResult {
-  instanceUrl: string;
-  accessToken: string;
-  username: string;
-  orgId: string;
-  alias: string;
-  dbPath: string;
-  /** The --faults file, resolved; null without one. */
-  faultsFile: string | null;
-}
+export type { OrgStartResult } from '../../../local-org-start.ts';
 
 /** What a run ends with: calls per endpoint since the org was ready, and the faults injected into them. */
 export interface OrgStopResult {
@@ -96,7 +89,7 @@ export default class OrgStart extends IncidentCommand<OrgStopResult> {
     // Checked before anything starts: a bad drill file is bad input, exit 2.
     const faults = faultsFile === null ? undefined : readFaultsFile(faultsFile);
 
-    const { org, login } = await startRegisteredOrg({
+    const { org, started } = await startRegisteredOrg({
       port: flags.port,
       dbPath,
       setAuditFields: flags['set-audit-fields'],
@@ -104,23 +97,14 @@ export default class OrgStart extends IncidentCommand<OrgStopResult> {
         ? { forceAppDir: path.resolve(cwd, flags['force-app']) }
         : {}),
       alias: flags.alias,
+      faultsFile,
       ...(faults ? { faults } : {})
     });
-
-    const started: OrgStartResult = {
-      instanceUrl: org.instanceUrl,
-      accessToken: org.accessToken,
-      username: login.username,
-      orgId: login.orgId,
-      alias: login.alias,
-      dbPath,
-      faultsFile
-    };
     this.reportStarted(started, faults);
 
     await untilInterrupted();
     await org.stop();
-    await forgetLocalOrg(login.username, org.instanceUrl);
+    await forgetLocalOrg(started.username, org.instanceUrl);
     const calls = org.counters.snapshot();
     const byEndpoint = org.faults.injectedSnapshot();
     const stopped: OrgStopResult = {
