@@ -10,6 +10,7 @@ import { after, test } from 'node:test';
 import type { Connection } from 'jsforce';
 import { detectStorms, syncCases } from './index.ts';
 import { startTestOrg, type TestOrg } from '../local-org/test-org.ts';
+import { openIncidentOnAsset } from './test-orgs.ts';
 
 const orgs: TestOrg[] = [];
 async function org(): Promise<TestOrg> {
@@ -65,17 +66,13 @@ test('sync: a key account case it links to a severity 1 incident gets its outrea
     SerialNumber: 'SN-OUTREACH',
     AccountId: hubAccount.id
   });
-  const incident = await hub.conn.sobject('Incident').create({
-    Subject: 'Hub outage',
-    Urgency: 'High',
-    Impact: 'High',
-    DetectedDateTime: new Date().toISOString()
-  });
-  await hub.conn
-    .sobject('IncidentRelatedItem')
-    .create({ IncidentId: incident.id, AssetId: hubAsset.id });
+  const incidentId = await openIncidentOnAsset(
+    hub.conn,
+    hubAsset.id,
+    'Hub outage'
+  );
   await bypass(hub.conn);
-  const key = `${String(incident.id)}:${String(hubAccount.id)}`;
+  const key = `${incidentId}:${String(hubAccount.id)}`;
   const result = await syncCases(source.conn, hub.conn, {
     bulkThreshold: 10_000
   });

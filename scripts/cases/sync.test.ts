@@ -18,7 +18,7 @@ import {
   syncCases,
   type StormData
 } from './index.ts';
-import { clientOf } from './test-orgs.ts';
+import { clientOf, openIncidentOnAsset } from './test-orgs.ts';
 import { seededRandom } from '../shared/seeded-random.ts';
 
 const HOUR = 3_600_000;
@@ -138,15 +138,11 @@ test('collections path: copies cases with their accounts and contacts, links new
       AccountId: hubAccount.id
     }))
   );
-  const incident = await h.conn.sobject('Incident').create({
-    Subject: 'Open outage',
-    Urgency: 'High',
-    Impact: 'High',
-    DetectedDateTime: new Date().toISOString()
-  });
-  await h.conn
-    .sobject('IncidentRelatedItem')
-    .create({ IncidentId: incident.id, AssetId: hubAssets[0]?.id });
+  const incidentId = await openIncidentOnAsset(
+    h.conn,
+    hubAssets[0]?.id,
+    'Open outage'
+  );
 
   const first = await syncCases(source.conn, h.conn, { bulkThreshold: 10_000 });
   assert.equal(first.path, 'collections');
@@ -161,7 +157,7 @@ test('collections path: copies cases with their accounts and contacts, links new
   assert.equal(
     await count(
       h.conn,
-      `SELECT COUNT() FROM CaseRelatedIssue WHERE RelatedIssueId = '${String(incident.id)}'`
+      `SELECT COUNT() FROM CaseRelatedIssue WHERE RelatedIssueId = '${incidentId}'`
     ),
     onAsset
   );

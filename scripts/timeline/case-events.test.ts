@@ -13,7 +13,7 @@ import {
   loadStormData,
   syncCases
 } from '../cases/index.ts';
-import { clientOf } from '../cases/test-orgs.ts';
+import { clientOf, openIncidentOnAsset } from '../cases/test-orgs.ts';
 import { testOrgPool, type TestOrg } from '../local-org/test-org.ts';
 import { CaseLinkEvents, PAYLOAD_IDS } from './case-events.ts';
 import { idSetHash } from './keys.ts';
@@ -217,15 +217,11 @@ test('sync: the cases it links make one CaseLinked event per incident for the ru
     SerialNumber: 'SN-EVENTS-1',
     AccountId: hubAccount.id
   });
-  const incident = await target.conn.sobject('Incident').create({
-    Subject: 'Hub outage',
-    Urgency: 'High',
-    Impact: 'High',
-    DetectedDateTime: new Date().toISOString()
-  });
-  await target.conn
-    .sobject('IncidentRelatedItem')
-    .create({ IncidentId: incident.id, AssetId: hubAsset.id });
+  const incidentId = await openIncidentOnAsset(
+    target.conn,
+    hubAsset.id,
+    'Hub outage'
+  );
   const result = await syncCases(source.conn, target.conn, {
     bulkThreshold: 10_000
   });
@@ -236,7 +232,7 @@ test('sync: the cases it links make one CaseLinked event per incident for the ru
     existing: 0,
     failed: []
   });
-  const events = await eventsOf(target.conn, String(incident.id), 'CaseLinked');
+  const events = await eventsOf(target.conn, incidentId, 'CaseLinked');
   const [event, ...others] = events;
   assert.ok(event);
   assert.equal(others.length, 0);
