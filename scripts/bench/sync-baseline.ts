@@ -4,7 +4,7 @@
  * values), one upsert job per object, parents first. What sync does beyond this (reading the
  * source, building rows, parsing results, the watermark) is its overhead against the goal.
  */
-import { bulkUpsert, type BulkOptions } from '../cases/bulk.ts';
+import { bulkCell, bulkUpsert, type BulkOptions } from '../cases/bulk.ts';
 import { queryEvery } from '../cases/org.ts';
 import { SYNC_COLUMNS } from '../cases/sync.ts';
 import type { OrgClient } from '../org-client/index.ts';
@@ -26,15 +26,6 @@ export interface SyncedRows {
   Case: Row[];
 }
 
-/** A field's value as a CSV cell: the API's scalars as text, null as null. */
-function text(value: unknown): string | null {
-  return typeof value === 'string' ||
-    typeof value === 'number' ||
-    typeof value === 'boolean'
-    ? String(value)
-    : null;
-}
-
 /** Reads back what a sync wrote into `hub`: every row that has a source key, in the synced columns. */
 export async function readSyncedRows(hub: OrgClient): Promise<SyncedRows> {
   const read = async (object: SyncedObject): Promise<Row[]> => {
@@ -44,7 +35,7 @@ export async function readSyncedRows(hub: OrgClient): Promise<SyncedRows> {
       `SELECT ${columns.join(', ')} FROM ${object} WHERE ${KEY[object]} != null`
     );
     return records.map((r) =>
-      Object.fromEntries(columns.map((c) => [c, text(r[c])]))
+      Object.fromEntries(columns.map((c) => [c, bulkCell(r[c])]))
     );
   };
   return {

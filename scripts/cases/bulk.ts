@@ -27,6 +27,15 @@ interface JobInfo {
   errorMessage?: string;
 }
 
+/** A field value as a Bulk CSV cell: the API's scalars (text, numbers, booleans) as text, anything else null. */
+export function bulkCell(value: unknown): string | null {
+  return typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+    ? String(value)
+    : null;
+}
+
 const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
 
 /** The first wait before a status poll. */

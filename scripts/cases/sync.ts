@@ -11,7 +11,7 @@
  */
 import type { OrgClient, RecordOutcome } from '../org-client/index.ts';
 import { CaseLinkEvents } from '../timeline/case-events.ts';
-import { bulkUpsert } from './bulk.ts';
+import { bulkCell, bulkUpsert } from './bulk.ts';
 import { CasesInputError } from './errors.ts';
 import {
   findIncidents,
@@ -622,16 +622,7 @@ function csvRow(
   columns: readonly string[]
 ): Record<string, string | null> {
   const out: Record<string, string | null> = {};
-  for (const column of columns) {
-    const value = row?.[column];
-    // Row values are the API's scalars (text, numbers, booleans) or null.
-    out[column] =
-      typeof value === 'string' ||
-      typeof value === 'number' ||
-      typeof value === 'boolean'
-        ? String(value)
-        : null;
-  }
+  for (const column of columns) out[column] = bulkCell(row?.[column]);
   return out;
 }
 
