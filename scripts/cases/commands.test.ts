@@ -113,6 +113,9 @@ test('link attaches a late case, reports in text and in --json with the API call
     dry.stdout,
     /Dry run: would link 1 case\(s\), 12 already linked/
   );
+  // The progress bar (stderr, drawn without a terminal too) counts the incidents it went through.
+  assert.match(dry.stderr, /Linking cases \|[^|]*\| 1\/1 incidents/);
+  assert.doesNotMatch(dry.stderr, /Components/);
   const run = jsonOf(
     await runIncidentInProcess(
       ['link', '--target-org', 'incident-local', '--json'],

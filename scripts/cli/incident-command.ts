@@ -39,6 +39,18 @@ export abstract class IncidentCommand<T> extends SfCommand<T> {
     }
   }
 
+  /**
+   * Starts the progress bar of long work (drawn on a terminal, silent with --json), counting
+   * `unit`: sf-plugins-core's default format counts "Components", a deploy's unit.
+   */
+  protected startProgress(total: number, title: string, unit: string): void {
+    this.progress.start(
+      total,
+      {},
+      { title, format: `%s | {bar} | {value}/{total} ${unit}` }
+    );
+  }
+
   /** A two-column table of labelled values, as `sf org display` prints them. */
   protected keyValueTable(rows: readonly (readonly [string, string])[]): void {
     this.table({

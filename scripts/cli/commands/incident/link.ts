@@ -47,10 +47,10 @@ export default class Link extends IncidentCommand<LinkCommandResult> {
     const { flags } = await this.parse(Link);
     const plan = loadCasesPlan(flags.plan);
     const conn = flags['target-org'].getConnection(flags['api-version']);
-    this.progress.start(
+    this.startProgress(
       0,
-      {},
-      { title: messages.getMessage('progress.title') }
+      messages.getMessage('progress.title'),
+      messages.getMessage('progress.unit')
     );
     let result: LinkCommandResult;
     try {

@@ -47,10 +47,10 @@ export default class Rollout extends IncidentCommand<RolloutCommandResult> {
     const org = flags['target-org'];
     const client = new OrgClient(org.getConnection(flags['api-version']));
     const username = org.getUsername();
-    this.progress.start(
+    this.startProgress(
       0,
-      {},
-      { title: messages.getMessage('progress.title') }
+      messages.getMessage('progress.title'),
+      messages.getMessage('progress.unit')
     );
     let rollout: RolloutResult;
     try {

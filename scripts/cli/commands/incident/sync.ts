@@ -64,10 +64,10 @@ export default class Sync extends IncidentCommand<SyncCommandResult> {
           : { bulkThreshold: flags['bulk-threshold'] }),
         onProgress: (done, total) => {
           if (!started) {
-            this.progress.start(
+            this.startProgress(
               total,
-              {},
-              { title: messages.getMessage('progress.title') }
+              messages.getMessage('progress.title'),
+              messages.getMessage('progress.unit')
             );
             started = true;
           }
